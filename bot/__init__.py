@@ -1,0 +1,1 @@
+"""chipbot.bot: cited answers, the CLI and the Discord bot."""

@@ -1,0 +1,50 @@
+"""The ``chipbot`` command line. Each concern registers its subcommands from its own module.
+
+Heavy libraries (torch, discord, trafilatura) are imported inside the commands that need them,
+so that ``chipbot ask`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot.config import Settings, load_dotenv_file
+
+from . import answer, corpus, discord, index
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="chipbot", description="Cited answers about chip-trade news, in Discord and the terminal."
+    )
+    parser.add_argument("--data-dir", help="where articles and the index live (env CHIPBOT_DATA_DIR)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (corpus, index, answer, discord):
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    load_dotenv_file()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
+    try:
+        return int(args.func(args, settings) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

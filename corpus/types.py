@@ -1,0 +1,45 @@
+"""Typed records that cross stage boundaries: articles and their chunks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """Another copy of an article (a syndicated or near-duplicate page), kept as an extra source."""
+
+    url: str
+    source: str
+    title: str | None = None
+    article_id: str | None = None  # the id the copy had in its input, when it had one
+
+
+@dataclass
+class Article:
+    """One stored article. ``text`` is the cleaned main text: every chunk and quote is a span of it."""
+
+    id: str
+    url: str
+    canonical_url: str
+    title: str | None
+    source: str  # the outlet's domain, e.g. "reuters.com"
+    published: date | None  # never invented: None when no date is known
+    text: str
+    author: str | None = None
+    site_name: str | None = None
+    origin: str = "jsonl"  # how it was read: jsonl | html | text | url | feed-summary
+    alternates: list[Alternate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A sentence-aligned passage of an article: ``article.text[start:end] == text``."""
+
+    id: str  # deterministic: hash of article id, span and text
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str

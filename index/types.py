@@ -1,0 +1,35 @@
+"""Typed records returned by retrieval."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from corpus.types import Article, Chunk
+
+
+@dataclass
+class Hit:
+    """One article found for a query, with its best-matching chunk first.
+
+    Results are grouped by article (and syndicated copies are folded into their article),
+    so ``chunks`` holds the article's other matching chunks, best first.
+    """
+
+    article: Article
+    chunk: Chunk
+    score: float
+    dense_rank: int | None = None  # 1-based rank of the chunk in the dense results
+    keyword_rank: int | None = None  # 1-based rank of the chunk in the BM25 results
+    chunks: list[Chunk] = field(default_factory=list)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    since: date | None = None
+    until: date | None = None
+    sources: list[str] | None = None
+    recency: str | None = None  # the recency phrase understood in the question, if any
+    timings_ms: dict[str, float] = field(default_factory=dict)
