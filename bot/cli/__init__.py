@@ -26,6 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (corpus, index, answer, discord):
         module.register(sub)
+    # `--data-dir` is accepted before or after the subcommand (`chipbot ingest x --data-dir d`).
+    for command in sub.choices.values():
+        command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     return parser
 
 
