@@ -1,0 +1,122 @@
+"""Cleaning of scraped page text: keep the article body, drop site furniture.
+
+The rules are general, block by block (a block is a run of non-blank lines): navigation and widget
+lines, "Also read:" / "Related" link lists, photo captions with their credit, agency credit lines
+("- Reuters, with additional editing by ..."), and the author bio at the end.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NAV_LINE = re.compile(
+    r"^(?:fbpx|type to search|search(?: for)?\.{0,3}|skip to (?:main )?content|menu|close|home|"
+    r"toggle navigation|main menu|sign in|log ?in|sign up|register|subscribe(?: now)?|newsletter|"
+    r"share(?: this(?: article)?)?(?: on \w+)?|tweet|print|email|whatsapp|facebook|twitter|linkedin|x|"
+    r"advertisement|sponsored|scroll to top|back to top|next article|previous article|load more|"
+    r"read more|continue reading|listen to (?:this )?article|\d+ min(?:ute)? read|"
+    r"accept(?: all)?(?: cookies)?|reject all|cookie settings|manage (?:cookies|preferences)|"
+    r"all rights reserved\.?|©.*|copyright .*|\[?email(?:\u00a0| )protected\]?)$",
+    re.IGNORECASE,
+)
+_COOKIE = re.compile(r"\b(?:we use cookies|this (?:web)?site uses cookies|by continuing to (?:use|browse))\b", re.I)
+_CREDIT_LINE = re.compile(
+    r"^(?:\(?(?:photo|image|picture|video|file photo|illustration|graphic)s?(?: credit)?\s*(?::|by\b)"
+    r"|credit\s*:|source\s*:\s*(?:reuters|ap|afp|getty|bloomberg)\b|.*\b(?:getty images|shutterstock|"
+    r"reuters/[A-Z]|afp via getty|ap photo)\b)",
+    re.IGNORECASE,
+)
+_LIST_HEADER = re.compile(
+    r"^(?:also (?:read|see|on [\w .&-]+)|read (?:also|more|next)|see also|related(?: (?:articles|stories|news|"
+    r"coverage|reading))?|more (?:from|on|stories)\b.*|recommended(?: for you)?|you (?:may|might) also like|"
+    r"popular|most read|trending|latest news|top stories|further reading)\s*:?\s*",
+    re.IGNORECASE,
+)
+_AGENCY_CREDIT = re.compile(
+    r"^\W{0,3}\s*(?:[-\u2013\u2014\u2022]\s*)?(?:\(?reporting by\b|\(?additional reporting\b|\(?editing by\b|"
+    r"\(?writing by\b|(?:reuters|ap|afp|bloomberg|xinhua|kyodo|yonhap|dpa)\b(?:\s*,\s*with\b.*|\s*$|\s+contributed\b.*))",
+    re.IGNORECASE,
+)
+_BIO_START = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'.-]+) (?:is|was|has been|covers|writes|reports)\b"
+)
+_BIO_HINT = re.compile(
+    r"\b(?:editor|reporter|correspondent|journalist|writer|columnist|contributor|producer|analyst|"
+    r"write to (?:him|her|them)|follow (?:him|her|them)|has worked|email protected)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?\u201d\"')\]]\s*$")
+
+
+@dataclass(frozen=True)
+class CleanedPage:
+    text: str
+    title: str | None  # the first headline-like block, when the page had one before the body
+
+
+def _blocks(text: str) -> list[str]:
+    blocks, current = [], []
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line.replace("\u00a0", " ").strip():
+            current.append(line.replace("\u00a0", " ").strip())
+        elif current:
+            blocks.append("\n".join(current))
+            current = []
+    if current:
+        blocks.append("\n".join(current))
+    return blocks
+
+
+def _is_headline(block: str) -> bool:
+    """A short single line without closing punctuation: a headline, a sub-heading or a link title."""
+    return "\n" not in block and len(block.split()) <= 20 and not _SENTENCE_END.search(block)
+
+
+def _is_prose(block: str) -> bool:
+    return len(block.split()) >= 8 and bool(_SENTENCE_END.search(block))
+
+
+def _is_junk_line(line: str) -> bool:
+    return bool(_NAV_LINE.match(line) or _COOKIE.search(line) or _AGENCY_CREDIT.match(line))
+
+
+def clean_page_text(raw: str) -> CleanedPage:
+    """The article body of a scraped page dump, and its headline when found before the body."""
+    blocks = _blocks(raw)
+    kept: list[str] = []
+    title: str | None = None
+    in_link_list = False
+    for i, block in enumerate(blocks):
+        lines = [ln for ln in block.split("\n") if not _is_junk_line(ln)]
+        if not lines:
+            continue
+        block = "\n".join(lines)
+        header = _LIST_HEADER.match(block)
+        if header:  # "Also read:" alone opens a link list; "Also on AF: <headline>" is one link
+            in_link_list = header.end() == len(block) or block.rstrip().endswith(":")
+            continue
+        if in_link_list and _is_headline(block):
+            continue
+        in_link_list = False
+        if any(_CREDIT_LINE.match(ln) for ln in lines):  # a caption with its credit line
+            continue
+        if _is_bio(block) or (_is_name_line(block) and i + 1 < len(blocks) and _is_bio(blocks[i + 1])):
+            continue
+        if title is None and not kept and _is_headline(block):
+            title = block
+            continue
+        kept.append(block)
+    while kept and _is_headline(kept[-1]) and len(kept[-1].split()) <= 4:  # stray bylines/labels at the end
+        kept.pop()
+    return CleanedPage(text="\n\n".join(kept), title=title)
+
+
+def _is_bio(block: str) -> bool:
+    match = _BIO_START.match(block)
+    return bool(match) and bool(_BIO_HINT.search(block))
+
+
+def _is_name_line(block: str) -> bool:
+    words = block.split()
+    return "\n" not in block and 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)

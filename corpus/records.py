@@ -1,0 +1,71 @@
+"""Typed records inside the corpus stage: what a reader produced, and what an ingest did."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass
+class Document:
+    """One article as a reader found it, before normalisation, deduplication and chunking."""
+
+    source: str  # where it came from, for messages: a path, "path:line", a URL
+    text: str
+    url: str | None = None
+    title: str | None = None
+    published: date | str | None = None
+    outlet: str | None = None  # the outlet's domain, when the input names it
+    author: str | None = None
+    site_name: str | None = None
+    origin: str = "jsonl"  # jsonl | html | text | url | feed-summary
+    article_id: str | None = None  # an id given in the input is kept
+
+
+@dataclass(frozen=True)
+class Skip:
+    """An input that could not be read, with the reason, for the ingest summary."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """An input folded into an already stored article as an alternate source."""
+
+    source: str
+    url: str
+    duplicate_of: str  # the stored article's id
+    kind: str  # "exact" | "near"
+    similarity: float = 1.0
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+    chunks_written: int = 0
+
+    @property
+    def read(self) -> int:
+        """How many documents were read successfully (whatever then happened to them)."""
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.duplicates)
+
+    def summary_lines(self) -> list[str]:
+        lines = [
+            f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
+            f"duplicates {len(self.duplicates)}, skipped {len(self.skipped)}"
+        ]
+        lines += [
+            f"  duplicate ({d.kind}, {d.similarity:.2f}): {d.source} -> {d.duplicate_of}" for d in self.duplicates
+        ]
+        lines += [f"  skipped: {s.source}: {s.reason}" for s in self.skipped]
+        return lines

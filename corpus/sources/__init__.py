@@ -1,0 +1,36 @@
+"""Readers for every kind of input; each yields :class:`Document`s and :class:`Skip`s, never raises for bad input."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from corpus.records import Document, Skip
+from corpus.sources.files import read_path, read_stdin
+from corpus.sources.http import Fetcher
+from corpus.sources.web import read_feed as _read_feed
+from corpus.sources.web import read_url
+
+if TYPE_CHECKING:
+    from corpus.store import ArticleStore
+
+__all__ = ["Fetcher", "read_feed", "read_source"]
+
+
+def read_source(source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | None = None,
+                store: ArticleStore | None = None) -> Iterator[Document | Skip]:
+    """Documents from a path (file or directory), ``-`` (JSONL on stdin) or an http(s) URL."""
+    if source == "-":
+        yield from read_stdin(stdin or sys.stdin)
+    elif source.startswith(("http://", "https://")):
+        yield from read_url(source, fetcher or Fetcher(), store)
+    else:
+        yield from read_path(Path(source).expanduser())
+
+
+def read_feed(url: str, *, fetcher: Fetcher | None = None,
+              store: ArticleStore | None = None) -> Iterator[Document | Skip]:
+    """Documents from an RSS/Atom feed's entries."""
+    yield from _read_feed(url, fetcher or Fetcher(), store)

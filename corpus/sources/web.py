@@ -1,0 +1,110 @@
+"""Web pages by URL and RSS/Atom feeds; a feed entry whose page fails falls back to the feed summary."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from corpus.extract import extract_html
+from corpus.records import Document, Skip
+from corpus.sources.files import UnreadableInput, decode_text
+from corpus.sources.http import Fetcher, FetchError
+
+if TYPE_CHECKING:
+    from corpus.store import ArticleStore
+
+log = logging.getLogger(__name__)
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
+               store: ArticleStore | None = None) -> Document | Skip | None:
+    """The article at a URL, a Skip with the reason, or None when the server says it has not changed."""
+    label = label or url
+    etag, modified = store.validators(url) if store else (None, None)
+    try:
+        response = fetcher.get(url, etag=etag, last_modified=modified)
+        if response.not_modified:
+            return None
+        text = decode_text(response.body, html=True)
+    except (FetchError, UnreadableInput) as exc:
+        return Skip(label, str(exc))
+    found = extract_html(text, url=response.url)
+    if not found.text.strip():
+        return Skip(label, "no article text found on the page")
+    if store:
+        store.remember_validators(url, response.etag, response.last_modified)
+    return Document(source=label, text=found.text, url=url, title=found.title, published=found.published,
+                    author=found.author, site_name=found.site_name, origin="url")
+
+
+def read_url(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[Document | Skip]:
+    if (item := fetch_page(url, fetcher, store=store)) is not None:
+        yield item
+
+
+def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[Document | Skip]:
+    """Every entry of an RSS/Atom feed: its page, or else the feed's own summary (origin ``feed-summary``)."""
+    import feedparser
+
+    etag, modified = store.validators(url) if store else (None, None)
+    try:
+        response = fetcher.get(url, etag=etag, last_modified=modified)
+    except FetchError as exc:
+        yield Skip(url, str(exc))
+        return
+    if response.not_modified:
+        log.info("feed %s not modified since the last ingest", url)
+        return
+    parsed = feedparser.parse(response.body)
+    if not parsed.get("version"):
+        problem = parsed.get("bozo_exception")
+        yield Skip(url, f"not an RSS/Atom feed{f' (broken XML: {problem})' if problem else ''}")
+        return
+    if not parsed.entries:
+        yield Skip(url, "feed has no entries")
+        return
+    site = parsed.feed.get("title")
+    for number, entry in enumerate(parsed.entries, start=1):
+        yield _entry(url, number, entry, site, fetcher, store)
+    if store:
+        store.remember_validators(url, response.etag, response.last_modified)
+
+
+def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher,  # type: ignore[no-untyped-def]
+           store: ArticleStore | None) -> Document | Skip:
+    label = f"{feed_url}#{number}"
+    link = entry.get("link")
+    published = _entry_date(entry)
+    if link:
+        page = fetch_page(link, fetcher, label=link, store=store)
+        if isinstance(page, Document):
+            page.published = page.published or published
+            page.title = page.title or entry.get("title")
+            page.site_name = page.site_name or site
+            return page
+        reason = page.reason if isinstance(page, Skip) else "not modified"
+        log.info("feed entry %s: page unavailable (%s); using the feed summary", link, reason)
+    summary = _plain(entry.get("summary") or entry.get("description") or "")
+    if not summary:
+        return Skip(label, "entry has no reachable page and no summary")
+    if not link and not entry.get("id"):
+        return Skip(label, "entry has neither a link nor an id")
+    return Document(source=link or label, text=summary, url=link or entry.get("id"), title=entry.get("title"),
+                    published=published, author=entry.get("author"), site_name=site, origin="feed-summary")
+
+
+def _entry_date(entry) -> str | None:  # type: ignore[no-untyped-def]
+    for key in ("published_parsed", "updated_parsed"):
+        if (value := entry.get(key)) is not None:
+            return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
+    return entry.get("published") or entry.get("updated")
+
+
+def _plain(fragment: str) -> str:
+    text = _TAG.sub(" ", fragment)
+    return " ".join(html.unescape(text).split())
