@@ -1,0 +1,37 @@
+"""When to say "my news does not cover this": thresholds calibrated on the dev questions.
+
+The decision looks at the lead passage only, because a wrong lead is what a user would be misled by:
+- ``min_coverage``: the IDF-weighted share of the question's terms in the lead passage;
+- ``min_article_coverage``: the same share over the lead article as a whole;
+- ``max_missing_entities``: named things in the question ("Tata Electronics", "CEITEC") that the
+  lead article never mentions. A question about a company the article never names is not answered
+  by it, however close the topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .evidence import Passage
+
+
+@dataclass(frozen=True)
+class AbstainPolicy:
+    min_coverage: float = 0.34
+    min_article_coverage: float = 0.5
+    max_missing_entities: int = 0
+
+    def reason(self, lead: Passage | None) -> str | None:
+        """Why the lead is too weak to answer with, or None when it is good enough."""
+        if lead is None:
+            return "no article matched"
+        if len(lead.missing_entities) > self.max_missing_entities:
+            return f"the best article never mentions {', '.join(lead.missing_entities)}"
+        if lead.article_coverage < self.min_article_coverage:
+            return f"the best article covers {lead.article_coverage:.0%} of the question"
+        if lead.coverage < self.min_coverage:
+            return f"the best passage covers {lead.coverage:.0%} of the question"
+        return None
+
+    def abstains(self, lead: Passage | None) -> bool:
+        return self.reason(lead) is not None

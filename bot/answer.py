@@ -1,0 +1,133 @@
+"""The Answerer: question -> search -> best passages -> cited Answer (or an abstention).
+
+It holds no I/O of its own: the index and the optional LLM writer are passed in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Protocol
+
+from corpus.types import Article
+from index.types import SearchResult
+
+from .abstain import AbstainPolicy
+from .compose import Candidate, compose
+from .evidence import Query, best_passage
+from .terms import TermWeights
+from .types import Answer
+
+if TYPE_CHECKING:
+    from .conversation import Conversation
+
+log = logging.getLogger(__name__)
+
+SEARCH_K = 8
+RETRIEVAL_WEIGHT = 0.12  # how much the retriever's rank counts next to the passage's own score
+ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
+MISSING_ENTITY_PENALTY = 0.2  # per name in the question that the article never mentions
+
+
+class SearchIndex(Protocol):
+    """What the Answerer needs from ``index.search.Index``."""
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+        today: date | None = None,
+    ) -> SearchResult: ...
+
+    def articles(self) -> Iterable[Article]: ...
+
+
+class AnswerWriter(Protocol):
+    """An optional writer (an LLM) that may replace the extractive text of a composed answer."""
+
+    def write(self, answer: Answer) -> Answer: ...
+
+
+class Answerer:
+    def __init__(
+        self,
+        index: SearchIndex,
+        *,
+        llm: AnswerWriter | None = None,
+        today: date | None = None,
+        policy: AbstainPolicy | None = None,
+        k: int = SEARCH_K,
+        clock: Callable[[], float] = time.perf_counter,
+    ) -> None:
+        self._index = index
+        self._llm = llm
+        self._today = today
+        self._policy = policy or AbstainPolicy()
+        self._k = k
+        self._clock = clock
+        self._weights: TermWeights | None = None
+
+    @property
+    def weights(self) -> TermWeights:
+        """Term weights over the indexed articles, computed on first use."""
+        if self._weights is None:
+            self._weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
+            log.debug("term weights over %d articles", self._weights.documents)
+        return self._weights
+
+    def refresh(self) -> None:
+        """Forget cached term weights (call after the index was reloaded with new articles)."""
+        self._weights = None
+
+    def candidates(self, question: str, result: SearchResult) -> list[Candidate]:
+        """Each hit's best passage, re-ranked by passage score with the retriever's rank as a prior."""
+        query = Query.parse(question, self.weights)
+        ranked: list[Candidate] = []
+        for rank, hit in enumerate(result.hits):
+            passage = best_passage(hit.article, query, [hit.chunk, *hit.chunks])
+            prior = RETRIEVAL_WEIGHT / (rank + 1)
+            penalty = MISSING_ENTITY_PENALTY * len(passage.missing_entities)
+            score = passage.score + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage + prior - penalty
+            ranked.append(Candidate(hit, passage, score))
+        ranked.sort(key=lambda c: -c.rank_score)
+        return ranked
+
+    def answer(
+        self,
+        question: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+        conversation: Conversation | None = None,
+    ) -> Answer:
+        started = self._clock()
+        asked = question.strip()
+        resolved = conversation.resolve(asked) if conversation else asked
+        result = self._index.search(
+            resolved, k=self._k, since=since, until=until, sources=sources, today=self._today
+        )
+        searched = self._clock()
+        candidates = self.candidates(resolved, result)
+        answer = compose(asked, candidates, article_count=self.weights.documents, policy=self._policy)
+        composed = self._clock()
+        timings = {"search": (searched - started) * 1000, "compose": (composed - searched) * 1000}
+        if self._llm is not None and not answer.abstained:
+            answer = self._llm.write(answer)
+            timings["llm"] = (self._clock() - composed) * 1000
+        timings["total"] = (self._clock() - started) * 1000
+        answer = replace(
+            answer,
+            resolved_question=resolved if resolved != asked else None,
+            timings_ms={**{f"index_{k}": v for k, v in result.timings_ms.items()}, **timings},
+        )
+        if conversation is not None:
+            conversation.remember(resolved, answer)
+        return answer

@@ -1,0 +1,85 @@
+"""Small deterministic stand-ins for the index: articles written here, a lexical fake search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from bot.terms import content_terms, tokens
+from corpus.types import Alternate, Article, Chunk
+from index.types import Hit, SearchResult
+
+
+def make_article(
+    article_id: str,
+    text: str,
+    *,
+    title: str | None = None,
+    source: str = "example.com",
+    published: date | None = None,
+    alternates: list[Alternate] | None = None,
+) -> Article:
+    url = f"https://{source}/{article_id}"
+    return Article(
+        id=article_id,
+        url=url,
+        canonical_url=url,
+        title=title,
+        source=source,
+        published=published,
+        text=text,
+        alternates=list(alternates or []),
+    )
+
+
+def paragraph_chunks(article: Article) -> list[Chunk]:
+    """One chunk per paragraph, spans exact."""
+    chunks: list[Chunk] = []
+    start = 0
+    for ordinal, piece in enumerate(article.text.split("\n\n")):
+        end = start + len(piece)
+        if piece.strip():
+            chunks.append(Chunk(f"{article.id}:{ordinal}", article.id, ordinal, start, end, piece))
+        start = end + 2
+    return chunks
+
+
+class FakeIndex:
+    """Ranks articles by how many of the query's content words each paragraph shares."""
+
+    def __init__(self, articles: Iterable[Article]) -> None:
+        self._articles = list(articles)
+        self.queries: list[str] = []
+
+    def articles(self) -> list[Article]:
+        return list(self._articles)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+        today: date | None = None,
+    ) -> SearchResult:
+        self.queries.append(query)
+        wanted = set(content_terms(query))
+        hits: list[Hit] = []
+        for article in self._articles:
+            if sources and article.source not in sources:
+                continue
+            if since and (article.published is None or article.published < since):
+                continue
+            if until and (article.published is None or article.published > until):
+                continue
+            scored = sorted(
+                ((len(wanted & set(tokens(c.text))), c) for c in paragraph_chunks(article)),
+                key=lambda pair: -pair[0],
+            )
+            if scored and scored[0][0] > 0:
+                best, *others = [c for s, c in scored if s > 0]
+                hits.append(Hit(article=article, chunk=best, score=float(scored[0][0]), chunks=others))
+        hits.sort(key=lambda h: -h.score)
+        return SearchResult(query=query, hits=hits[:k], since=since, until=until, sources=sources)
