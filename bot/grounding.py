@@ -15,6 +15,7 @@ from .terms import content_terms, tokens
 
 MIN_SUPPORT = 0.7  # share of a sentence's content words found in the snippets it cites
 _MARKER = re.compile(r"\[(\d+)\]")
+_TRAILING_MARKERS = re.compile(r"([.!?])((?:\s*\[\d+\])+)")
 _UNSAFE = re.compile(r"https?://|www\.|@everyone|@here|<@[!&]?\d+>|\]\(|```", re.I)
 
 
@@ -23,6 +24,11 @@ class Grounding:
     ok: bool
     problems: tuple[str, ...]
     order: tuple[int, ...]  # snippet numbers in order of first citation
+
+
+def attach_markers(text: str) -> str:
+    """Move markers written after a full stop ("... China. [2]") inside it ("... China [2].")."""
+    return _TRAILING_MARKERS.sub(lambda m: f"{m.group(2)}{m.group(1)}", text)
 
 
 def check_grounding(text: str, snippets: dict[int, str]) -> Grounding:

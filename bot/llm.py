@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from .compose import date_label
 from .config import Settings
-from .grounding import check_grounding, renumber
+from .grounding import attach_markers, check_grounding, renumber
 from .types import Answer, Citation
 
 log = logging.getLogger(__name__)
@@ -93,6 +93,7 @@ class LLMWriter:
             return answer
         if not reply or reply.upper().startswith(NO_ANSWER):
             return answer
+        reply = attach_markers(reply)
         grounding = check_grounding(reply, {c.n: c.quote for c in answer.citations})
         if not grounding.ok:
             log.info("written answer rejected: %s", "; ".join(grounding.problems))
