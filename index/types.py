@@ -22,6 +22,9 @@ class Hit:
     dense_rank: int | None = None  # 1-based rank of the chunk in the dense results
     keyword_rank: int | None = None  # 1-based rank of the chunk in the BM25 results
     chunks: list[Chunk] = field(default_factory=list)
+    dense_score: float | None = None  # best cosine similarity of the article's chunks to the query
+    keyword_score: float | None = None  # best BM25 score of the article's chunks (higher is better)
+    copies: list[str] = field(default_factory=list)  # ids of syndicated copies folded into this hit
 
 
 @dataclass

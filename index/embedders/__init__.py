@@ -1,0 +1,1 @@
+"""Embedding backends; pick one with ``index.embed.make_embedder``."""

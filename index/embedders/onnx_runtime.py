@@ -1,0 +1,157 @@
+"""The fast embedder: the model exported once to ONNX, run by onnxruntime with ``tokenizers``.
+
+It reproduces sentence-transformers exactly (same tokenizer, truncation, mean pooling over the
+attention mask, L2 normalisation) without importing torch, so a query process is ready in
+a fraction of a second. Torch is only imported by ``ensure_onnx_export`` the first time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EmbedderUnavailable
+
+log = logging.getLogger(__name__)
+
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def _check_supported(model_dir: Path) -> int:
+    """Return the max sequence length if the model is Transformer -> mean Pooling -> Normalize."""
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text())
+        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+        st_config = json.loads((model_dir / "sentence_bert_config.json").read_text())
+    except (OSError, ValueError) as exc:
+        raise EmbedderUnavailable(f"{model_dir} is not a sentence-transformers model directory ({exc})") from exc
+    kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+    if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get("pooling_mode_mean_tokens"):
+        raise EmbedderUnavailable(f"ONNX path supports mean-pooled, normalised models only, not {kinds}")
+    if not (model_dir / "tokenizer.json").is_file():
+        raise EmbedderUnavailable(f"{model_dir} has no tokenizer.json")
+    return int(st_config.get("max_seq_length", 256))
+
+
+def _model_key(model_dir: Path) -> str:
+    digest = hashlib.sha256()
+    for name in ("config.json", "tokenizer.json", "modules.json"):
+        digest.update((model_dir / name).read_bytes())
+    for weights in sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin")):
+        stat = weights.stat()
+        digest.update(f"{weights.name}:{stat.st_size}".encode())
+    return digest.hexdigest()[:16]
+
+
+def onnx_path_for(model_dir: Path, cache_dir: Path, name: str) -> Path:
+    slug = re.sub(r"[^A-Za-z0-9.-]+", "-", name.rsplit("/", 1)[-1]).strip("-") or "model"
+    return cache_dir / f"{slug}-{_model_key(model_dir)}.onnx"
+
+
+class _LastHiddenState:
+    """Builds a module whose forward takes the three inputs by name (BERT's own takes more)."""
+
+    @staticmethod
+    def wrap(model):
+        import torch
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.model = model
+
+            def forward(self, input_ids, attention_mask, token_type_ids):
+                return self.model(
+                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                ).last_hidden_state
+
+        return Wrapped().eval()
+
+
+def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
+    """Return the cached ONNX file for ``model_dir``, exporting it (with torch) the first time."""
+    _check_supported(model_dir)
+    target = onnx_path_for(model_dir, cache_dir, name)
+    if target.is_file():
+        return target
+    try:
+        import onnxruntime  # noqa: F401 - fail early, before the slow export
+        import torch
+        from transformers import AutoModel, AutoTokenizer
+    except ImportError as exc:
+        raise EmbedderUnavailable(f"cannot export to ONNX: {exc}") from exc
+    log.info("exporting %s to ONNX at %s (once)", model_dir.name, target)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(f".tmp-{os.getpid()}")
+    try:
+        model = AutoModel.from_pretrained(str(model_dir)).eval()
+        tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+        sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
+        args = tuple(sample[name] for name in _INPUTS)
+        axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
+        with torch.no_grad():
+            torch.onnx.export(
+                _LastHiddenState.wrap(model), args, str(tmp), input_names=list(_INPUTS), output_names=["last_hidden_state"],
+                dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
+                opset_version=17, dynamo=False,
+            )
+        os.replace(tmp, target)
+    except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
+        raise EmbedderUnavailable(f"ONNX export of {model_dir} failed: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
+
+
+class OnnxEmbedder:
+    backend = "onnx"
+
+    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 32) -> None:
+        self.name = name
+        self.onnx_file = onnx_file
+        self._model_dir = model_dir
+        self._max_len = _check_supported(model_dir)
+        self._batch_size = batch_size
+        self._session = None
+        self._tokenizer = None
+        self.dim = int(json.loads((model_dir / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"])
+
+    def _load(self):
+        if self._session is None:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
+            tokenizer.enable_truncation(max_length=self._max_len)
+            tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0)
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = os.cpu_count() or 1
+            options.inter_op_num_threads = 1
+            session = ort.InferenceSession(str(self.onnx_file), options, providers=["CPUExecutionProvider"])
+            self._wanted = [i.name for i in session.get_inputs()]
+            self._tokenizer, self._session = tokenizer, session
+        return self._session, self._tokenizer
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        session, tokenizer = self._load()
+        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths pad less
+        for start in range(0, len(texts), self._batch_size):
+            idx = order[start : start + self._batch_size]
+            encodings = tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            hidden = session.run(None, {k: feeds[k] for k in self._wanted})[0]
+            weights = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+            out[idx] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return out

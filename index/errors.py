@@ -1,0 +1,44 @@
+"""Domain errors of the index stage, with messages that say what to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class IndexStageError(Exception):
+    """Base class for index errors."""
+
+
+class IndexNotFound(IndexStageError):
+    """No index generation has been built in the data directory yet."""
+
+    def __init__(self, data_dir: Path) -> None:
+        super().__init__(
+            f"no search index in {data_dir}: run `chipbot --data-dir {data_dir} ingest SOURCE...` first"
+        )
+        self.data_dir = data_dir
+
+
+class ModelMismatch(IndexStageError):
+    """The index was built with another embedding model (or dimension) than the one in use."""
+
+    def __init__(self, built_with: str, built_dim: int, requested: str, requested_dim: int) -> None:
+        super().__init__(
+            f"the index was built with model {built_with!r} (dim {built_dim}) but {requested!r} "
+            f"(dim {requested_dim}) is configured: rebuild it with `chipbot reindex` "
+            f"(or set CHIPBOT_MODEL={built_with!r} to keep the existing index)"
+        )
+        self.built_with = built_with
+        self.requested = requested
+
+
+class EmbedderUnavailable(IndexStageError):
+    """The requested embedding backend or model cannot be loaded."""
+
+
+class CorruptGeneration(IndexStageError):
+    """A generation folder is incomplete or unreadable."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"index generation {path} is unusable ({reason}): run `chipbot reindex`")
+        self.path = path

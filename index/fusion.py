@@ -1,0 +1,113 @@
+"""Rank fusion and grouping (pure): dense and BM25 chunk rankings -> ranked articles.
+
+Weighted reciprocal rank fusion scores each chunk; an article scores by its best chunk plus a
+little for its other matching chunks; syndicated copies (same normalised title or same best
+passage) are folded into the better-ranked article so they do not crowd out other articles.
+Date preferences then nudge the scores: they reorder close calls, never bury a strong match.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    dense: float = 1.0
+    keyword: float = 1.0
+    rrf_k: float = 60.0
+    extra_chunk: float = 0.15  # share of the second-best chunk's score added to the article's
+    recency: float = 0.004  # max boost for the newest article when the question asks for recent news
+    period: float = 0.004  # boost for articles published in the period the question names
+
+
+@dataclass
+class ChunkScore:
+    vid: int
+    score: float
+    dense_rank: int | None = None
+    keyword_rank: int | None = None
+
+
+@dataclass
+class ArticleGroup:
+    article_id: str
+    score: float
+    chunks: list[ChunkScore]  # best first
+    copies: list[str] = field(default_factory=list)  # folded syndicated copies
+
+
+def fuse(dense: Sequence[int], keyword: Sequence[int], weights: FusionWeights) -> list[ChunkScore]:
+    """Weighted RRF over two rankings of chunk ids (best first); returns chunks best first."""
+    scores: dict[int, ChunkScore] = {}
+    for rank, vid in enumerate(dense, start=1):
+        entry = scores.setdefault(vid, ChunkScore(vid, 0.0))
+        entry.dense_rank = rank
+        entry.score += weights.dense / (weights.rrf_k + rank)
+    for rank, vid in enumerate(keyword, start=1):
+        entry = scores.setdefault(vid, ChunkScore(vid, 0.0))
+        entry.keyword_rank = rank
+        entry.score += weights.keyword / (weights.rrf_k + rank)
+    return sorted(scores.values(), key=lambda c: (-c.score, c.vid))
+
+
+def group(chunks: Sequence[ChunkScore], article_of: Mapping[int, str], weights: FusionWeights) -> list[ArticleGroup]:
+    groups: dict[str, ArticleGroup] = {}
+    for chunk in chunks:  # best first, so each group's first chunk is its best
+        article_id = article_of[chunk.vid]
+        if article_id in groups:
+            groups[article_id].chunks.append(chunk)
+        else:
+            groups[article_id] = ArticleGroup(article_id, 0.0, [chunk])
+    for g in groups.values():
+        g.score = g.chunks[0].score + (weights.extra_chunk * g.chunks[1].score if len(g.chunks) > 1 else 0.0)
+    return sorted(groups.values(), key=lambda g: (-g.score, g.article_id))
+
+
+def normalise_title(title: str | None) -> str | None:
+    words = re.findall(r"\w+", (title or "").lower())
+    return " ".join(words) if len(words) >= 4 else None
+
+
+def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Sequence[str]]) -> list[ArticleGroup]:
+    """Fold each group into an earlier (better) one that shares a fingerprint (title, passage)."""
+    kept: list[ArticleGroup] = []
+    owner: dict[str, ArticleGroup] = {}
+    for g in groups:
+        prints = [p for p in fingerprints.get(g.article_id, ()) if p]
+        first = next((owner[p] for p in prints if p in owner), None)
+        if first is not None:
+            first.copies.append(g.article_id)
+            continue
+        kept.append(g)
+        for p in prints:
+            owner[p] = g
+    return kept
+
+
+def apply_date_preferences(
+    groups: list[ArticleGroup],
+    published: Mapping[str, date | None],
+    weights: FusionWeights,
+    *,
+    prefer_recent: bool,
+    around: tuple[date, date] | None,
+) -> list[ArticleGroup]:
+    """Boost newer (dated) articles and articles published in ``around``; re-sort."""
+    dated = [d for d in (published.get(g.article_id) for g in groups) if d]
+    if not dated or not (prefer_recent or around):
+        return list(groups)
+    oldest, newest = min(dated), max(dated)
+    span = max((newest - oldest).days, 1)
+    for g in groups:
+        day = published.get(g.article_id)
+        if day is None:
+            continue  # undated is never new
+        if prefer_recent:
+            g.score += weights.recency * (1.0 - (newest - day).days / span)
+        if around and around[0] <= day <= around[1]:
+            g.score += weights.period
+    return sorted(groups, key=lambda g: (-g.score, g.article_id))

@@ -1,0 +1,248 @@
+"""Hybrid retrieval over the current index generation: dense (FAISS) + BM25 (FTS5), fused and
+grouped by article, with source/date filters and recency understood from the question.
+
+``Index`` is safe for concurrent readers: the loaded generation is an immutable snapshot swapped
+by reference, FAISS searches are read-only, and each thread gets its own SQLite connection.
+Embedding is CPU work: call ``search`` from a worker thread, never on an asyncio loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from corpus.types import Article, Chunk
+
+from . import docstore
+from .embed import Embedder
+from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
+from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
+from .generation import DOCS, VECTORS, Generations, Manifest
+from .keyword import keyword_search
+from .timeparse import parse_time
+from .types import Hit, SearchResult
+from .vectors import VectorStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SearchTuning:
+    candidates: int = 50  # chunks taken from each retriever before fusion (at least 10 * k)
+    title_weight: float = 2.0  # BM25 weight of the title column relative to the chunk text
+    weights: FusionWeights = field(default_factory=FusionWeights)
+
+
+class _Loaded:
+    """One published generation, opened read-only."""
+
+    def __init__(self, folder: Path, manifest: Manifest) -> None:
+        self.folder, self.manifest = folder, manifest
+        try:
+            self.vectors = VectorStore.load(folder / VECTORS, manifest.index_type)
+        except (RuntimeError, OSError) as exc:
+            raise CorruptGeneration(folder, str(exc)) from exc
+        self._local = threading.local()
+
+    def conn(self):
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = docstore.connect_readonly(self.folder / DOCS)
+        return conn
+
+
+def _filters(since: date | None, until: date | None, sources: list[str] | None) -> tuple[str, tuple]:
+    clauses, params = [], []
+    if since:
+        clauses.append("a.published >= ?")  # NULL (undated) never passes a date filter
+        params.append(since.isoformat())
+    if until:
+        clauses.append("a.published <= ?")
+        params.append(until.isoformat())
+    if sources:
+        clauses.append("(" + " OR ".join("a.source = ? OR a.source LIKE ?" for _ in sources) + ")")
+        for source in sources:
+            source = source.lower().removeprefix("www.")
+            params += [source, f"%.{source}"]
+    return " AND ".join(clauses), tuple(params)
+
+
+class Index:
+    def __init__(self, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> None:
+        self.data_dir, self.embedder = data_dir, embedder
+        self.tuning = tuning or SearchTuning()
+        self._generations = Generations(data_dir)
+        self._lock = threading.Lock()
+        self._loaded = self._load()
+
+    @classmethod
+    def open(cls, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> Index:
+        return cls(data_dir, embedder, tuning)
+
+    def _load(self) -> _Loaded:
+        folder = self._generations.current()
+        if folder is None:
+            raise IndexNotFound(self.data_dir)
+        manifest = Manifest.read(folder)
+        if manifest.model != self.embedder.name or manifest.dim != self.embedder.dim:
+            raise ModelMismatch(manifest.model, manifest.dim, self.embedder.name, self.embedder.dim)
+        return _Loaded(folder, manifest)
+
+    def reload_if_changed(self) -> bool:
+        """Switch to a newer generation if one was published; True when it switched."""
+        with self._lock:
+            if self._generations.current() == self._loaded.folder:
+                return False
+            self._loaded = self._load()
+            return True
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._loaded.manifest
+
+    def search(self, query: str, *, k: int = 5, since: date | None = None, until: date | None = None,
+               sources: list[str] | None = None, today: date | None = None) -> SearchResult:
+        loaded = self._loaded  # one consistent generation for the whole search
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        intent = parse_time(query, today or date.today())
+        since = max(filter(None, (since, intent.since)), default=None)
+        until = min(filter(None, (until, intent.until)), default=None)
+        result = SearchResult(query, [], since, until, sources, intent.phrase, timings)
+        where, params = _filters(since, until, sources)
+        conn = loaded.conn()
+        n = max(self.tuning.candidates, 10 * k)
+
+        mark = time.perf_counter()
+        qvec = self.embedder.embed([query])
+        timings["embed"] = _ms(mark)
+        mark = time.perf_counter()
+        allowed = None
+        if where:
+            allowed = np.fromiter((v for (v,) in conn.execute(
+                f"SELECT c.vid FROM chunks c JOIN articles a ON a.id = c.article_id WHERE {where}", params)),
+                dtype=np.int64)
+            if not len(allowed):
+                timings["total"] = _ms(started)
+                return result
+        scores, ids = loaded.vectors.search(qvec, n, allowed)
+        dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
+        timings["dense"] = _ms(mark)
+        mark = time.perf_counter()
+        keyword = dict(keyword_search(conn, query, n, title_weight=self.tuning.title_weight,
+                                      where=where, params=params))
+        timings["keyword"] = _ms(mark)
+
+        mark = time.perf_counter()
+        hits = self._rank(conn, dense, keyword, k, intent.prefer_recent, intent.around)
+        result.hits = hits
+        timings["fuse"] = _ms(mark)
+        timings["total"] = _ms(started)
+        return result
+
+    def _rank(self, conn, dense: dict[int, float], keyword: dict[int, float], k: int, prefer_recent: bool,
+              around: tuple[date, date] | None) -> list[Hit]:
+        weights = self.tuning.weights
+        fused = fuse(list(dense), list(keyword), weights)
+        if not fused:
+            return []
+        chunks = _chunks_by_vid(conn, [c.vid for c in fused])
+        fused = [c for c in fused if c.vid in chunks]
+        groups = group(fused, {vid: chunk.article_id for vid, chunk in chunks.items()}, weights)
+        meta = _article_meta(conn, [g.article_id for g in groups])
+        fingerprints = {
+            g.article_id: [normalise_title(meta[g.article_id][0]),
+                           " ".join(re.findall(r"\w+", chunks[g.chunks[0].vid].text.lower()))[:300]]
+            for g in groups
+        }
+        groups = fold_copies(groups, fingerprints)
+        groups = apply_date_preferences(groups, {a: m[1] for a, m in meta.items()}, weights,
+                                        prefer_recent=prefer_recent, around=around)[:k]
+        articles = {a.id: a for a in _articles(conn, [g.article_id for g in groups])}
+        hits = []
+        for g in groups:
+            dense_scores = [dense[c.vid] for c in g.chunks if c.vid in dense]
+            keyword_scores = [keyword[c.vid] for c in g.chunks if c.vid in keyword]
+            best = g.chunks[0]
+            hits.append(Hit(
+                article=articles[g.article_id], chunk=chunks[best.vid], score=g.score,
+                dense_rank=best.dense_rank, keyword_rank=best.keyword_rank,
+                chunks=[chunks[c.vid] for c in g.chunks[1:]],
+                dense_score=max(dense_scores, default=None), keyword_score=max(keyword_scores, default=None),
+                copies=g.copies,
+            ))
+        return hits
+
+    def article(self, article_id: str) -> Article | None:
+        conn = self._loaded.conn()
+        row = conn.execute("SELECT article_id FROM alternate_ids WHERE alt_id = ?", (article_id,)).fetchone()
+        found = _articles(conn, [row[0] if row else article_id])
+        return found[0] if found else None
+
+    def chunks(self, article_id: str) -> list[Chunk]:
+        rows = self._loaded.conn().execute(
+            f"SELECT {docstore.CHUNK_COLUMNS} FROM chunks WHERE article_id = ? ORDER BY ordinal", (article_id,))
+        return [docstore.row_to_chunk(r) for r in rows]
+
+    def articles(self) -> Iterator[Article]:
+        """All articles, newest first (undated last)."""
+        rows = self._loaded.conn().execute(
+            f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles ORDER BY published IS NULL, published DESC, id")
+        for row in rows:
+            yield docstore.row_to_article(row)
+
+    def latest(self, n: int, topic: str | None = None) -> list[Article]:
+        """The ``n`` newest dated articles, about ``topic`` when given (undated ones never count)."""
+        if topic is None:
+            rows = self._loaded.conn().execute(
+                f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE published IS NOT NULL "
+                "ORDER BY published DESC, id LIMIT ?", (n,))
+            return [docstore.row_to_article(r) for r in rows]
+        hits = self.search(topic, k=max(3 * n, 15)).hits
+        dated = [h.article for h in hits if h.article.published is not None]
+        return sorted(dated, key=lambda a: a.published, reverse=True)[:n]
+
+    def stats(self) -> dict[str, object]:
+        loaded = self._loaded
+        conn = loaded.conn()
+        dated, newest, oldest, sources = conn.execute(
+            "SELECT COUNT(published), MAX(published), MIN(published), COUNT(DISTINCT source) FROM articles"
+        ).fetchone()
+        m = loaded.manifest
+        return {
+            "generation": loaded.folder.name, "articles": m.articles, "chunks": m.chunks, "dated_articles": dated,
+            "sources": sources, "oldest": oldest, "newest": newest, "model": m.model, "dim": m.dim,
+            "backend": m.backend, "index_type": m.index_type, "built_at": m.built_at,
+            "query_backend": self.embedder.backend,
+        }
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 3)
+
+
+def _chunks_by_vid(conn, vids: list[int]) -> dict[int, Chunk]:
+    rows = conn.execute(
+        f"SELECT vid, {docstore.CHUNK_COLUMNS} FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids)
+    return {r[0]: docstore.row_to_chunk(r[1:]) for r in rows}
+
+
+def _article_meta(conn, ids: list[str]) -> dict[str, tuple[str | None, date | None]]:
+    rows = conn.execute(f"SELECT id, title, published FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+    return {i: (t, date.fromisoformat(p) if p else None) for i, t, p in rows}
+
+
+def _articles(conn, ids: list[str]) -> list[Article]:
+    if not ids:
+        return []
+    rows = conn.execute(
+        f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+    return [docstore.row_to_article(r) for r in rows]

@@ -1,0 +1,98 @@
+"""Recency and date phrases in a question, understood in code (pure; ``today`` is passed in).
+
+Two kinds of intent:
+- a hard window on the publication date, for phrases that ask about a recent period of *news*
+  ("this week", "last month", "in the past 10 days", "since October 2025"): articles outside
+  it, and undated ones, are filtered out;
+- a soft preference: "latest"/"recent" boost newer dated articles, and an event period
+  ("in 2024", "in March 2025", "as of January 2026", "last year") favours articles published around it
+  without dropping the others, since a question's dates usually name the event, not the page.
+An undated article is never treated as new.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
+MONTHS["sept"] = 9
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_YEAR = r"((?:19|20)\d\d)"
+_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
+_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "couple": 2, "few": 3}
+
+
+_MAX_HARD_DAYS = 92  # relative windows up to a quarter filter; longer ones only prefer
+
+
+@dataclass(frozen=True)
+class TimeIntent:
+    since: date | None = None  # hard window on the publication date
+    until: date | None = None
+    prefer_recent: bool = False  # boost newer dated articles
+    around: tuple[date, date] | None = None  # soft preference for a publication period
+    phrase: str | None = None  # the words understood, for display
+
+    @property
+    def empty(self) -> bool:
+        return self == TimeIntent()
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _period(month: str | None, year: str) -> tuple[date, date]:
+    y = int(year)
+    if month:
+        m = MONTHS[month.lower().rstrip(".")]
+        return date(y, m, 1), _month_end(y, m)
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def _relative(text: str, today: date) -> tuple[date, date, str] | None:
+    if m := re.search(r"\b(?:(?:in|over|during|within)\s+)?(?:the\s+)?(?:past|last)\s+(\d+|[a-z]+)\s+(day|week|month|year)s?\b", text):
+        count = int(m[1]) if m[1].isdigit() else _NUMBERS.get(m[1])
+        if count:
+            return today - timedelta(days=count * _UNITS[m[2]]), today, m[0].strip()
+    if m := re.search(r"\b(?:(?:in|over|during)\s+the\s+)?(?:past|last)\s+(day|week|month|year)\b", text):
+        if not m[0].startswith("last") or m[1] in ("day", "week"):
+            return today - timedelta(days=_UNITS[m[1]]), today, m[0].strip()
+        if m[1] == "month":  # "last month": the previous calendar month
+            last = today.replace(day=1) - timedelta(days=1)
+            return last.replace(day=1), last, m[0]
+        return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), m[0]
+    if m := re.search(r"\bthis\s+(week|month|year)\b", text):
+        start = {"week": today - timedelta(days=today.weekday()), "month": today.replace(day=1),
+                 "year": today.replace(month=1, day=1)}[m[1]]
+        return start, today, m[0]
+    if m := re.search(r"\b(today|yesterday)\b", text):
+        return today - timedelta(days=1 if m[1] == "yesterday" else 0), today, m[0]
+    return None
+
+
+def parse_time(question: str, today: date) -> TimeIntent:
+    text = question.lower()
+    if window := _relative(text, today):
+        since, until, phrase = window
+        if until - since <= timedelta(days=_MAX_HARD_DAYS):
+            return TimeIntent(since=since, until=until, phrase=phrase)
+        return TimeIntent(around=(since, until), phrase=phrase)  # "last year": often the event's year
+    if m := re.search(rf"\bsince\s+(?:{_MONTH}\s+)?{_YEAR}\b", text):
+        return TimeIntent(since=_period(m[1], m[2])[0], phrase=m[0])
+    recent = re.search(r"\b(latest|most recent|recent(?:ly)?|newest|current(?:ly)?|new|now)\b", text)
+    as_of = re.search(rf"\bas of\s+(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?{_YEAR}\b", text)
+    period = as_of or re.search(rf"\b(?:in|during|from)\s+(?:(?:early|mid|late)[- ])?(?:{_MONTH}\s+)?{_YEAR}\b", text)
+    around = _period(period[1], period[2]) if period else None
+    if as_of and around:
+        around = (around[0] - timedelta(days=90), around[1])
+    prefer_recent = bool(recent) and recent[1] in ("latest", "most recent", "recent", "recently", "newest")
+    phrases = [m[0] for m in (recent if prefer_recent else None, period) if m]
+    if not prefer_recent and around is None:
+        return TimeIntent()
+    return TimeIntent(prefer_recent=prefer_recent, around=around, phrase=", ".join(phrases))
