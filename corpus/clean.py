@@ -56,8 +56,12 @@ class CleanedPage:
 
 
 def _blocks(text: str) -> list[str]:
+    """Paragraphs: runs of non-blank lines, or single lines when the text has no blank lines at all."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not any(not line.replace("\u00a0", " ").strip() for line in lines):
+        return [line.replace("\u00a0", " ").strip() for line in lines]
     blocks, current = [], []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    for line in lines:
         if line.replace("\u00a0", " ").strip():
             current.append(line.replace("\u00a0", " ").strip())
         elif current:

@@ -18,6 +18,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+FEED_SUFFIXES = {".xml", ".rss", ".atom"}
 _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
 
@@ -65,6 +66,9 @@ def read_file(path: Path) -> Iterator[Document | Skip]:
         yield Skip(label, f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB cap)")
         return
     suffix = path.suffix.lower()
+    if suffix in FEED_SUFFIXES:
+        yield from _read_feed_file(path, label)
+        return
     try:
         data = path.read_bytes()
         is_html = suffix in HTML_SUFFIXES or (suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES and _looks_html(data))
@@ -78,6 +82,18 @@ def read_file(path: Path) -> Iterator[Document | Skip]:
         yield from _document(label, extract_html(text, url=None), "html")
     else:
         yield from _document(label, extract_text_dump(text), "text")
+
+
+def _read_feed_file(path: Path, label: str) -> Iterator[Document | Skip]:
+    from corpus.sources.web import read_feed_file
+
+    try:
+        data = path.read_bytes()
+        decode_text(data)
+    except (OSError, UnreadableInput) as exc:
+        yield Skip(label, str(exc) if isinstance(exc, UnreadableInput) else f"cannot read: {exc.strerror}")
+        return
+    yield from read_feed_file(data, label)
 
 
 def read_stdin(stream: TextIO) -> Iterator[Document | Skip]:

@@ -49,8 +49,6 @@ def read_url(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> I
 
 def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[Document | Skip]:
     """Every entry of an RSS/Atom feed: its page, or else the feed's own summary (origin ``feed-summary``)."""
-    import feedparser
-
     etag, modified = store.validators(url) if store else (None, None)
     try:
         response = fetcher.get(url, etag=etag, last_modified=modified)
@@ -60,19 +58,40 @@ def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> 
     if response.not_modified:
         log.info("feed %s not modified since the last ingest", url)
         return
-    parsed = feedparser.parse(response.body)
-    if not parsed.get("version"):
-        problem = parsed.get("bozo_exception")
-        yield Skip(url, f"not an RSS/Atom feed{f' (broken XML: {problem})' if problem else ''}")
-        return
-    if not parsed.entries:
-        yield Skip(url, "feed has no entries")
+    parsed = parse_feed(response.body, url)
+    if isinstance(parsed, Skip):
+        yield parsed
         return
     site = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
         yield _entry(url, number, entry, site, fetcher, store)
     if store:
         store.remember_validators(url, response.etag, response.last_modified)
+
+
+def read_feed_file(body: bytes, label: str) -> Iterator[Document | Skip]:
+    """A saved feed file: its entries' own content or summaries (nothing is fetched for a local file)."""
+    parsed = parse_feed(body, label)
+    if isinstance(parsed, Skip):
+        yield parsed
+        return
+    site = parsed.feed.get("title")
+    for number, entry in enumerate(parsed.entries, start=1):
+        yield _summary_document(f"{label}#{number}", entry, site)
+
+
+def parse_feed(body: bytes, label: str):  # type: ignore[no-untyped-def]
+    """The feedparser result, or a Skip when the bytes are not a feed or the feed is empty."""
+    import feedparser
+
+    parsed = feedparser.parse(body)
+    if not parsed.get("version"):
+        problem = parsed.get("bozo_exception")
+        return Skip(label, f"not an RSS/Atom feed{f' (broken XML: {problem})' if problem else ''}")
+    if not parsed.entries:
+        problem = parsed.get("bozo_exception")
+        return Skip(label, f"broken feed XML ({problem})" if problem else "feed has no entries")
+    return parsed
 
 
 def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher,  # type: ignore[no-untyped-def]
@@ -89,13 +108,20 @@ def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher
             return page
         reason = page.reason if isinstance(page, Skip) else "not modified"
         log.info("feed entry %s: page unavailable (%s); using the feed summary", link, reason)
-    summary = _plain(entry.get("summary") or entry.get("description") or "")
+    return _summary_document(label, entry, site)
+
+
+def _summary_document(label: str, entry, site: str | None) -> Document | Skip:  # type: ignore[no-untyped-def]
+    link = entry.get("link")
+    content = entry.get("content") or []
+    summary = _plain((content[0].get("value") if content else None) or entry.get("summary") or "")
     if not summary:
         return Skip(label, "entry has no reachable page and no summary")
     if not link and not entry.get("id"):
         return Skip(label, "entry has neither a link nor an id")
     return Document(source=link or label, text=summary, url=link or entry.get("id"), title=entry.get("title"),
-                    published=published, author=entry.get("author"), site_name=site, origin="feed-summary")
+                    published=_entry_date(entry), author=entry.get("author"), site_name=site,
+                    origin="feed-summary")
 
 
 def _entry_date(entry) -> str | None:  # type: ignore[no-untyped-def]
