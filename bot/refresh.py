@@ -1,0 +1,171 @@
+"""Keeping the index fresh while the bot runs.
+
+:class:`Refresher` polls the configured feeds every ``interval_s`` (and ingests single URLs on demand
+for ``/ingest``). Ingesting and re-indexing run in their own single worker thread, so questions keep
+being answered from the current generation; when a new generation is written the index reloads it
+(``reload_if_changed``) and the answerer drops its cached term weights. No restart, no blocking.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+
+log = logging.getLogger(__name__)
+
+
+class Reloadable(Protocol):
+    def reload_if_changed(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class UpdateOutcome:
+    """What one ingest + index update did."""
+
+    added: int = 0
+    updated: int = 0
+    failed: list[str] = field(default_factory=list)  # "source: reason" for inputs that failed
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    finished: datetime
+    seconds: float
+    outcome: UpdateOutcome
+    swapped: bool  # a new index generation is now serving questions
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class RefreshStatus:
+    feeds: list[str]
+    interval_s: float
+    running: bool
+    last: RefreshResult | None
+
+
+Updater = Callable[[Sequence[str], Sequence[str]], UpdateOutcome]
+
+
+def load_feeds(path: Path) -> list[str]:
+    """Feed URLs from a TOML file: ``feeds = ["https://…"]`` or ``[[feed]]`` tables with ``url``."""
+    with path.open("rb") as fh:
+        data = tomllib.load(fh)
+    urls: list[str] = []
+    for key in ("feeds", "feed"):
+        for entry in data.get(key, []):
+            url = entry.get("url") if isinstance(entry, dict) else entry
+            if isinstance(url, str) and url.strip():
+                urls.append(url.strip())
+    return urls
+
+
+class Refresher:
+    def __init__(
+        self,
+        update: Updater,
+        index: Reloadable,
+        *,
+        feeds: Sequence[str] = (),
+        interval_s: float = 1800.0,
+        on_swap: Callable[[], None] | None = None,
+    ) -> None:
+        self._update = update
+        self._index = index
+        self.feeds = list(feeds)
+        self.interval_s = interval_s
+        self._on_swap = on_swap
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chipbot-refresh")
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+        self.last: RefreshResult | None = None
+
+    def status(self) -> RefreshStatus:
+        return RefreshStatus(self.feeds, self.interval_s, self._lock.locked(), self.last)
+
+    async def refresh_now(self) -> RefreshResult:
+        """Poll every feed once, ingest what is new, and swap in the new generation."""
+        return await self._run([], self.feeds)
+
+    async def ingest_url(self, url: str) -> RefreshResult:
+        """Ingest one page (or feed) URL and swap in the new generation."""
+        return await self._run([url], [])
+
+    async def _run(self, sources: Sequence[str], feeds: Sequence[str]) -> RefreshResult:
+        async with self._lock:  # one ingest at a time; questions are never blocked by it
+            loop = asyncio.get_running_loop()
+            started = time.perf_counter()
+            try:
+                outcome = await loop.run_in_executor(self._executor, self._update, sources, feeds)
+                swapped = await loop.run_in_executor(self._executor, self._swap)
+                error = None
+            except Exception as exc:  # noqa: BLE001 - a failed poll must not kill the loop; it is reported
+                log.exception("refresh failed")
+                outcome, swapped, error = UpdateOutcome(), False, f"{type(exc).__name__}: {exc}"
+            result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
+            self.last = result
+            log.info(
+                "refresh: %d added, %d updated, %d failed, swapped=%s (%.1f s)",
+                outcome.added, outcome.updated, len(outcome.failed), swapped, result.seconds,
+            )
+            return result
+
+    def _swap(self) -> bool:
+        swapped = self._index.reload_if_changed()
+        if swapped and self._on_swap is not None:
+            self._on_swap()
+        return swapped
+
+    def start(self) -> None:
+        """Start polling in the background (from inside the running event loop)."""
+        if self._task is None and self.feeds and self.interval_s > 0:
+            self._task = asyncio.get_running_loop().create_task(self._poll(), name="chipbot-refresh")
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self.interval_s)
+            await self.refresh_now()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+            self._task = None
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+class IndexUpdater:
+    """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally."""
+
+    def __init__(self, data_dir: Path, embedder: Embedder) -> None:
+        self.data_dir = data_dir
+        self.embedder = embedder
+
+    def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
+        from corpus.pipeline import ingest
+        from corpus.store import open_store
+        from index.builder import update_index
+
+        store = open_store(self.data_dir)
+        try:
+            report = ingest(list(sources), store, feeds=list(feeds))
+            if report.added or report.updated or report.duplicates:
+                update_index(self.data_dir, store, self.embedder)
+        finally:
+            store.close()
+        failed = [f"{skip.source}: {skip.reason}" for skip in report.skipped]
+        return UpdateOutcome(len(report.added), len(report.updated), failed)
