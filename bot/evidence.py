@@ -10,17 +10,24 @@ from corpus.types import Article, Chunk
 from .sentences import Span, sentence_spans
 from .terms import TermWeights, content_terms, entities, tokens
 
-MAX_PASSAGE_CHARS = 520
+MAX_PASSAGE_CHARS = 600
+MAX_PASSAGE_SENTENCES = 3
+EXTRA_SENTENCE_COST = 0.05  # a longer quote must cover that much more of the question
+ANSWER_TYPE_BONUS = 0.12  # the passage holds the kind of thing asked for, not already in the question
+RETRIEVED_BONUS = 0.04  # the retriever picked the chunk this passage sits in
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b"
 )
-_NUMBER = re.compile(r"\d")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _NUMERIC_QUESTION = re.compile(
     r"\b(?:how (?:many|much|long|large)|what (?:share|percentage|percent|price|rate|level|value|number)|by how)\b",
     re.I,
 )
 _DATE_QUESTION = re.compile(r"\b(?:when|what date|which date|until what|through what|by what date)\b", re.I)
+_NAME_QUESTION = re.compile(r"^\s*(?:who|which \w+ (?:\w+ )?(?:secretary|analyst|spokesperson|official|minister|"
+                            r"director|outlet|firm|company|ceo|chair))\b", re.I)
+_MONTHS = "January February March April May June July August September October November December".split()
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,7 @@ class Query:
     entities: tuple[str, ...]
     wants_date: bool
     wants_number: bool
+    wants_name: bool
 
     @classmethod
     def parse(cls, question: str, term_weights: TermWeights) -> Query:
@@ -44,6 +52,7 @@ class Query:
             entities=tuple(entities(question)),
             wants_date=bool(_DATE_QUESTION.search(question)),
             wants_number=bool(_NUMERIC_QUESTION.search(question)),
+            wants_name=bool(_NAME_QUESTION.search(question)),
         )
 
     @property
@@ -72,11 +81,17 @@ class Passage:
         return self.article.text[self.start : self.end]
 
 
-def _windows(spans: list[Span]) -> list[tuple[int, int]]:
-    windows = [(s.start, s.end) for s in spans]
-    for first, second in zip(spans, spans[1:]):
-        if second.end - first.start <= MAX_PASSAGE_CHARS:
-            windows.append((first.start, second.end))
+def _windows(spans: list[Span]) -> list[tuple[int, int, int]]:
+    """(start, end, sentence count) for runs of up to ``MAX_PASSAGE_SENTENCES`` sentences."""
+    windows: list[tuple[int, int, int]] = []
+    for i, first in enumerate(spans):
+        for size in range(1, MAX_PASSAGE_SENTENCES + 1):
+            if i + size > len(spans):
+                break
+            end = spans[i + size - 1].end
+            if size > 1 and end - first.start > MAX_PASSAGE_CHARS:
+                break
+            windows.append((first.start, end, size))
     return windows
 
 
@@ -85,27 +100,38 @@ def _entity_present(entity: str, found: set[str]) -> bool:
     return not words or sum(w in found for w in words) * 2 >= len(words)
 
 
+def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
+    """Reward a passage that holds a number, date or name the question asks for but does not state."""
+    asked = set(tokens(query.text))
+    if query.wants_date and any(set(tokens(m.group())) - asked for m in _DATE.finditer(piece)):
+        return ANSWER_TYPE_BONUS
+    if query.wants_number and any(t[:1].isdigit() and t not in asked for t in found):
+        return ANSWER_TYPE_BONUS
+    if query.wants_name and any(set(tokens(m.group())) - asked for m in _NAME.finditer(piece)):
+        return ANSWER_TYPE_BONUS
+    return 0.0
+
+
+def _article_terms(article: Article) -> set[str]:
+    """Words of the title and text, plus the publication month and year (a "December 2024" question)."""
+    dated = f"{_MONTHS[article.published.month - 1]} {article.published.year}" if article.published else ""
+    return set(tokens(f"{article.title or ''}\n{article.text}\n{dated}"))
+
+
 def best_passage(article: Article, query: Query, retrieved: list[Chunk] = ()) -> Passage:
-    """The one- or two-sentence window of ``article`` that covers the question best."""
+    """The run of one to three sentences of ``article`` that answers the question best."""
     text = article.text
-    article_terms = set(tokens(f"{article.title or ''}\n{text}"))
+    article_terms = _article_terms(article)
     missing = tuple(e for e in query.entities if not _entity_present(e, article_terms))
     article_coverage = query.coverage(article_terms)
-    spans = sentence_spans(text)
     best: Passage | None = None
-    for start, end in _windows(spans):
-        found = set(tokens(text[start:end]))
-        coverage = query.coverage(found)
-        score = coverage
+    for start, end, size in _windows(sentence_spans(text)):
         piece = text[start:end]
-        if query.wants_date and _DATE.search(piece):
-            score += 0.08
-        if query.wants_number and _NUMBER.search(piece):
-            score += 0.05
+        found = set(tokens(piece))
+        coverage = query.coverage(found)
+        score = coverage + _answer_type_bonus(piece, found, query) - EXTRA_SENTENCE_COST * (size - 1)
         if any(c.start <= start and end <= c.end for c in retrieved):
-            score += 0.04
-        if end - start > 300:
-            score -= 0.03 * (end - start) / MAX_PASSAGE_CHARS
+            score += RETRIEVED_BONUS
         if best is None or score > best.score + 1e-9:
             best = Passage(article, start, end, score, coverage, article_coverage, missing)
     if best is None:  # an empty article: quote nothing, score nothing

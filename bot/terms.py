@@ -21,6 +21,15 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# Capitalised words that name no particular thing: months, days, and acronyms every article uses.
+GENERIC_NAMES = frozenset(
+    """
+    january february march april may june july august september october november december jan feb mar apr
+    jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday saturday sunday ai us u.s usa
+    eu uk ceo cfo gpu gpus chip chips q1 q2 q3 q4 fy
+    """.split()
+)
+
 # Words that say what kind of answer is wanted; they never need to appear in the evidence.
 QUESTION_WORDS = frozenset("who whom whose what when where which why how date many much".split())
 
@@ -85,7 +94,7 @@ def entities(question: str) -> list[str]:
         words = match.group().split()
         while words and words[0].lower() in STOPWORDS | QUESTION_WORDS:
             words.pop(0)
-        if words:
+        if words and not all(w.lower().rstrip(".") in GENERIC_NAMES for w in words):
             found.append(" ".join(words))
     return found
 
