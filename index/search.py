@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class SearchTuning:
     candidates: int = 50  # chunks taken from each retriever before fusion (at least 10 * k)
-    title_weight: float = 2.0  # BM25 weight of the title column relative to the chunk text
+    title_weight: float = 1.5  # BM25 weight of the title column relative to the chunk text
     weights: FusionWeights = field(default_factory=FusionWeights)
 
 

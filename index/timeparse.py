@@ -27,6 +27,7 @@ _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
             "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "couple": 2, "few": 3}
 
 
+PUBLISHED_AFTER_EVENT = 45  # news about a period is mostly published during it or in the weeks after
 _MAX_HARD_DAYS = 92  # relative windows up to a quarter filter; longer ones only prefer
 
 
@@ -76,6 +77,31 @@ def _relative(text: str, today: date) -> tuple[date, date, str] | None:
     return None
 
 
+_EVENT = re.compile(
+    rf"\b(?:(as of|in|during|from|since|by)\s+(?:the\s+)?(?:(?:early|mid|late)[- ])?)?"
+    rf"(?:{_MONTH}\s+(?:\d{{1,2}}(?:st|nd|rd|th)?,?\s+)?)?{_YEAR}\b"
+)
+
+
+def _event_periods(text: str, today: date) -> list[tuple[date, date, str]]:
+    """Periods the question names ("October 2023", "December 2, 2024", "in 2019", "as of May 2025"),
+    widened to when news about them is published: from the period's start to
+    ``PUBLISHED_AFTER_EVENT`` days after its end (as of: the quarter before, up to its end)."""
+    periods = []
+    for m in _EVENT.finditer(text):
+        lead, month, year = m[1], m[2], m[3]
+        if not month and not lead:
+            continue  # a bare year ("the 2022 case", "fiscal 2026") is too loose to prefer
+        start, end = _period(month, year)
+        if lead == "as of":
+            periods.append((start - timedelta(days=90), end, m[0].strip()))
+        elif lead == "since":
+            periods.append((start, max(end, today), m[0].strip()))
+        else:
+            periods.append((start, end + timedelta(days=PUBLISHED_AFTER_EVENT), m[0].strip()))
+    return periods
+
+
 def parse_time(question: str, today: date) -> TimeIntent:
     text = question.lower()
     if window := _relative(text, today):
@@ -83,16 +109,12 @@ def parse_time(question: str, today: date) -> TimeIntent:
         if until - since <= timedelta(days=_MAX_HARD_DAYS):
             return TimeIntent(since=since, until=until, phrase=phrase)
         return TimeIntent(around=(since, until), phrase=phrase)  # "last year": often the event's year
-    if m := re.search(rf"\bsince\s+(?:{_MONTH}\s+)?{_YEAR}\b", text):
+    if m := re.search(rf"\bsince\s+{_MONTH}\s+{_YEAR}\b", text):  # "since 2021" only prefers (below)
         return TimeIntent(since=_period(m[1], m[2])[0], phrase=m[0])
-    recent = re.search(r"\b(latest|most recent|recent(?:ly)?|newest|current(?:ly)?|new|now)\b", text)
-    as_of = re.search(rf"\bas of\s+(?:{_MONTH}\s+)?(?:\d{{1,2}},?\s+)?{_YEAR}\b", text)
-    period = as_of or re.search(rf"\b(?:in|during|from)\s+(?:(?:early|mid|late)[- ])?(?:{_MONTH}\s+)?{_YEAR}\b", text)
-    around = _period(period[1], period[2]) if period else None
-    if as_of and around:
-        around = (around[0] - timedelta(days=90), around[1])
-    prefer_recent = bool(recent) and recent[1] in ("latest", "most recent", "recent", "recently", "newest")
-    phrases = [m[0] for m in (recent if prefer_recent else None, period) if m]
-    if not prefer_recent and around is None:
+    recent = re.search(r"\b(latest|most recent|recent(?:ly)?|newest)\b", text)
+    mentions = _event_periods(text, today)
+    around = (min(m[0] for m in mentions), max(m[1] for m in mentions)) if mentions else None
+    phrases = ([recent[0]] if recent else []) + [m[2] for m in mentions]
+    if not recent and around is None:
         return TimeIntent()
-    return TimeIntent(prefer_recent=prefer_recent, around=around, phrase=", ".join(phrases))
+    return TimeIntent(prefer_recent=bool(recent), around=around, phrase=", ".join(phrases))

@@ -75,6 +75,8 @@ class VectorStore:
         import faiss
 
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
+        if len(queries) == 1:
+            faiss.omp_set_num_threads(1)  # per calling thread: a single query is faster without OpenMP
         selectors = []
         if allowed is not None:
             selectors.append(faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64)))
