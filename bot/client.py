@@ -29,20 +29,33 @@ COGS = (
 ERROR_TEXT = "Sorry, something went wrong while answering. It has been logged; please try again."
 
 
+async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
+    """Acknowledge at once with a "thinking…" placeholder (Discord allows 3 s; answers take longer)."""
+    await interaction.response.defer(ephemeral=ephemeral, thinking=True)
+    interaction.extras["public_placeholder"] = not ephemeral
+
+
+def mark_answered(interaction: discord.Interaction) -> None:
+    """The placeholder now holds the real response."""
+    interaction.extras["public_placeholder"] = False
+
+
 async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
     """Send a short private message, whether or not the interaction was already acknowledged.
 
-    After a public "thinking…" defer the first followup would inherit its visibility, so the
-    placeholder is deleted first and the message goes out as a fresh ephemeral followup.
+    A public "thinking…" placeholder fixes the visibility of the first followup, so it is completed
+    and deleted first; the message then goes out as a fresh ephemeral followup.
     """
     if not interaction.response.is_done():
         await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
         return
-    if not interaction.extras.get("answered"):
+    if interaction.extras.get("public_placeholder"):
+        mark_answered(interaction)
         try:
+            await interaction.edit_original_response(content="…")
             await interaction.delete_original_response()
         except discord.HTTPException:
-            log.debug("no original response to delete")
+            log.warning("could not remove the public placeholder", exc_info=True)
     await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
@@ -84,6 +97,8 @@ class ChipBot(commands.Bot):
         for name in COGS:
             await self.load_extension(name)
         log.info("loaded %d cogs, %d application commands", len(COGS), len(self.tree.get_commands()))
+        if self.services.refresher is not None:
+            self.services.refresher.start()
 
     async def on_message(self, message: discord.Message, /) -> None:
         """No prefix commands: messages are handled by the messages cog's listener."""
@@ -93,5 +108,7 @@ class ChipBot(commands.Bot):
 
     async def close(self) -> None:
         log.info("shutting down")
+        if self.services.refresher is not None:
+            await self.services.refresher.stop()
         await super().close()
         self.services.workers.shutdown(wait=False)

@@ -135,8 +135,14 @@ def _citation_field(embed: discord.Embed, citation: Citation) -> None:
     _add_field(embed, name, value)
 
 
-def render_answer(answer: Answer, *, max_quotes: int = 5) -> Rendered:
-    """The answer embed: answer text, numbered sources as links, a quote per source, newer coverage."""
+def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
+    """The answer embed: answer text, numbered sources as links with outlet and date, newer coverage.
+
+    Extractive answers already consist of the verbatim quotes; a generated (LLM-worded) answer also
+    shows each source's verbatim quote (``max_quotes`` of them, default 5) so it can be checked.
+    """
+    if max_quotes is None:
+        max_quotes = 5 if answer.generated else 0
     title = _clean(answer.question, MAX_TITLE - 2)
     text = _clean(answer.text, ANSWER_CHARS)
     if answer.abstained:

@@ -13,7 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ChipBot
+from bot.client import ChipBot, defer
 from bot.refresh import RefreshResult
 from bot.render import NO_MENTIONS, clip, escape
 from bot.sources import coverage, describe_coverage
@@ -68,7 +68,7 @@ class Admin(commands.Cog):
     @app_commands.describe(url="An article page or an RSS/Atom feed to add to the index")
     async def ingest(self, interaction: discord.Interaction, url: str) -> None:
         """Add one article (or feed) by URL and make it searchable right away."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         if not url.startswith(("http://", "https://")):
             await interaction.followup.send("Please give an http(s) URL.", ephemeral=True)
             return
@@ -80,7 +80,7 @@ class Admin(commands.Cog):
     @app_commands.default_permissions(administrator=True)
     async def refresh(self, interaction: discord.Interaction) -> None:
         """Poll the news feeds now and swap in the updated index."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         if await self._need_refresher(interaction):
             result = await self.services.refresher.refresh_now()
             await interaction.followup.send(describe_refresh(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
@@ -89,7 +89,7 @@ class Admin(commands.Cog):
     @app_commands.default_permissions(administrator=True)
     async def stats(self, interaction: discord.Interaction) -> None:
         """Index size, feedback counts, worker load and the last refresh."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         services = self.services
         cov = await services.workers.run(lambda: coverage(services.search.articles()))
         feedback = await services.workers.run(services.feedback.summary, 5)

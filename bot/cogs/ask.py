@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.asking import Asker, BadOption, Question, parse_since
-from bot.client import ChipBot, reply_ephemeral
+from bot.client import ChipBot, defer, mark_answered, reply_ephemeral
 from bot.cogs.feedback import answer_view
 from bot.render import render_answer
 from bot.worker import Busy
@@ -70,7 +70,7 @@ class Ask(commands.Cog):
         if refusal:
             await reply_ephemeral(interaction, refusal)
             return
-        await interaction.response.defer(ephemeral=private, thinking=True)
+        await defer(interaction, ephemeral=private)
         channel_id = interaction.channel_id or interaction.user.id
         sources = [source.strip().lower()] if source and source.strip() else None
         try:
@@ -81,7 +81,7 @@ class Ask(commands.Cog):
         rendered = render_answer(asked.answer)
         view = answer_view(asked.answer_id, abstained=asked.answer.abstained)
         await interaction.followup.send(**rendered.kwargs(), view=view, ephemeral=private)
-        interaction.extras["answered"] = True
+        mark_answered(interaction)
 
 
 async def setup(bot: ChipBot) -> None:

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.asking import BadOption, parse_since
-from bot.client import ChipBot, reply_ephemeral
+from bot.client import ChipBot, defer, mark_answered, reply_ephemeral
 from bot.cogs.ask import BUSY_TEXT
 from bot.render import Rendered, render_articles, render_search_page
 from bot.sources import coverage, render_sources
@@ -84,7 +84,7 @@ class Browse(commands.Cog):
         except BadOption as exc:
             await reply_ephemeral(interaction, str(exc))
             return
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         sources = [source.strip().lower()] if source and source.strip() else None
         try:
             result = await self.services.workers.run(
@@ -95,28 +95,28 @@ class Browse(commands.Cog):
             return
         pager = SearchPager(interaction.user.id, query, list(result.hits), limits.search_page_size)
         await interaction.followup.send(**pager.render().kwargs(), view=pager)
-        interaction.extras["answered"] = True
+        mark_answered(interaction)
 
     @app_commands.command(name="latest")
     @app_commands.describe(topic="Only stories about this, e.g. 'Huawei' or 'export licences'")
     async def latest(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         """The newest stories in the index, with their dates and links."""
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         topic = topic.strip() if topic and topic.strip() else None
         articles = await self.services.workers.run(self.services.search.latest, self.services.limits.latest_count, topic)
         title = f"Latest on {topic}" if topic else "Latest stories"
         await interaction.followup.send(**render_articles(title, list(articles)).kwargs())
-        interaction.extras["answered"] = True
+        mark_answered(interaction)
 
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction) -> None:
         """The outlets and feeds in the index: article counts, newest dates, the last refresh."""
-        await interaction.response.defer(thinking=True)
+        await defer(interaction)
         cov = await self.services.workers.run(lambda: coverage(self.services.search.articles()))
         refresher = self.services.refresher
         status = refresher.status() if refresher else None
         await interaction.followup.send(**render_sources(cov, status).kwargs())
-        interaction.extras["answered"] = True
+        mark_answered(interaction)
 
 
 async def setup(bot: ChipBot) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
-from bot.client import report_failure
+from bot.client import defer, report_failure
 from bot.render import NO_MENTIONS, render_hits
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:v
         return cls(int(match["id"]), 1 if match["vote"] == "up" else -1)
 
     async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         try:
             services = interaction.client.services
             known = await services.workers.run(services.feedback.vote, self.answer_id, interaction.user.id, self.vote)
@@ -80,7 +80,7 @@ class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ch
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         try:
             services = interaction.client.services
             stored = await services.workers.run(services.feedback.get, self.answer_id)

@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ChipBot
+from bot.client import ChipBot, defer
 from bot.render import NO_MENTIONS
 
 ABOUT = (
@@ -39,14 +39,14 @@ class Help(commands.Cog):
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use chipbot: the commands and their options."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         embed = discord.Embed(title="chipbot help", description=self.help_text()[:4096], colour=discord.Colour.teal())
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """What chipbot is and where its answers come from."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True)
         embed = discord.Embed(title="About chipbot", description=ABOUT, colour=discord.Colour.teal())
         await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 

@@ -113,7 +113,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 @SETTINGS
 @given(answers())
 def test_answer_embed_fits_discord_limits(answer: Answer) -> None:
-    rendered = render_answer(answer)
+    rendered = render_answer(answer, max_quotes=25)
     assert 1 <= len(rendered.embeds) <= 10
     assert rendered.content is None or len(rendered.content) <= 2000
     for embed in rendered.embeds:
@@ -124,7 +124,7 @@ def test_answer_embed_fits_discord_limits(answer: Answer) -> None:
 @SETTINGS
 @given(answers())
 def test_article_text_never_pings_or_formats(answer: Answer) -> None:
-    embed = render_answer(answer).embeds[0]
+    embed = render_answer(answer, max_quotes=25).embeds[0]
     text = all_text(embed)
     assert not re.search(r"@(everyone|here)", text)
     assert "<" not in unescaped(text)  # no live user, role, channel or timestamp mention
@@ -143,7 +143,7 @@ def test_article_text_never_pings_or_formats(answer: Answer) -> None:
 def test_quotes_survive_escaping_verbatim(article: Article) -> None:
     citation = Citation(1, article, article.text, 0, len(article.text))
     answer = Answer(question="q", text="See [1].", citations=[citation], abstained=False)
-    value = render_answer(answer).embeds[0].fields[0].value
+    value = render_answer(answer, max_quotes=1).embeds[0].fields[0].value
     shown = unescape(value.split("\n")[0].removeprefix("“").removesuffix("”"))
     flat = " ".join(article.text.split())
     if shown.endswith("…"):

@@ -1,0 +1,57 @@
+"""Wiring: settings + an open index -> the bot's collaborators. The only place they are constructed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from bot.conversation import Conversations
+from bot.cooldown import Cooldown
+from bot.feedback import FeedbackStore
+from bot.refresh import IndexUpdater, Refresher, load_feeds
+from bot.services import Services
+from bot.worker import WorkerPool
+
+if TYPE_CHECKING:
+    from index.search import Index
+
+log = logging.getLogger(__name__)
+
+
+def feeds_file(settings: Settings) -> Path:
+    import corpus
+
+    return settings.feeds_file or Path(corpus.__file__).with_name("feeds.toml")
+
+
+def make_services(settings: Settings, index: Index, *, background: bool = True) -> Services:
+    """Everything ChipBot needs; ``background=False`` (for ``chipbot sync``) leaves out the refresher."""
+    from bot.answer import Answerer
+    from bot.llm import make_llm_writer
+
+    answerer = Answerer(index, llm=make_llm_writer(settings))
+    refresher = None
+    if background:
+        path = feeds_file(settings)
+        feeds = load_feeds(path) if path.is_file() else []
+        if not feeds:
+            log.warning("no feeds in %s: background refresh is off", path)
+        refresher = Refresher(
+            IndexUpdater(settings.data_dir, index.embedder),
+            index,
+            feeds=feeds,
+            interval_s=settings.refresh_minutes * 60,
+            on_swap=answerer.refresh,
+        )
+    return Services(
+        answerer=answerer,
+        search=index,
+        feedback=FeedbackStore.open(settings.data_dir),
+        conversations=Conversations(),
+        cooldown=Cooldown(),
+        workers=WorkerPool(),
+        admin_ids=settings.admin_user_ids,
+        refresher=refresher,
+    )
