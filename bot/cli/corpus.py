@@ -62,7 +62,11 @@ def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> No
 
     embedder = make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
     built = update_index(settings.data_dir, store, embedder, progress=progress)
-    print(f"index: {built}")
+    if built.changed:
+        print(f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
+              f"({built.embedded} embedded, {built.removed} removed) in {built.seconds:.1f} s")
+    else:
+        print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
 
 
 def _default_feeds_file():  # type: ignore[no-untyped-def]

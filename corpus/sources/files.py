@@ -63,7 +63,7 @@ def read_file(path: Path) -> Iterator[Document | Skip]:
     label = str(path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:  # refused before reading anything
-        yield Skip(label, f"file too large ({size / 1e6:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB cap)")
+        yield Skip(label, f"file too large ({size / 2**20:.1f} MiB > {MAX_FILE_BYTES / 2**20:.0f} MiB cap)")
         return
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:

@@ -79,12 +79,12 @@ class Fetcher:
     def _read(self, url: str, final_url: str, status: int, headers: Message, stream) -> Response:  # type: ignore[no-untyped-def]
         declared = headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"response too large ({int(declared) / 1e6:.1f} MB > {self.max_bytes / 1e6:.0f} MB cap)")
+            raise FetchError(f"response too large ({int(declared) / 2**20:.1f} MiB > {self.max_bytes / 2**20:g} MiB cap)")
         parts, total = [], 0
         while chunk := stream.read(_READ_SIZE):
             total += len(chunk)
             if total > self.max_bytes:
-                raise FetchError(f"response larger than the {self.max_bytes / 1e6:.0f} MB cap; stopped reading")
+                raise FetchError(f"response larger than the {self.max_bytes / 2**20:g} MiB cap; stopped reading")
             parts.append(chunk)
         return Response(final_url, status, b"".join(parts), headers.get("Content-Type", ""),
                         headers.get("ETag"), headers.get("Last-Modified"))
