@@ -17,8 +17,8 @@ from .evidence import Passage
 
 @dataclass(frozen=True)
 class AbstainPolicy:
-    min_coverage: float = 0.34
-    min_article_coverage: float = 0.5
+    min_coverage: float = 0.25
+    min_article_coverage: float = 0.45
     max_missing_entities: int = 0
 
     def reason(self, lead: Passage | None) -> str | None:

@@ -81,23 +81,30 @@ class Passage:
         return self.article.text[self.start : self.end]
 
 
-def _windows(spans: list[Span]) -> list[tuple[int, int, int]]:
-    """(start, end, sentence count) for runs of up to ``MAX_PASSAGE_SENTENCES`` sentences."""
+def _windows(text: str, spans: list[Span]) -> list[tuple[int, int, int]]:
+    """(start, end, sentence count) for runs of up to ``MAX_PASSAGE_SENTENCES`` sentences of a paragraph."""
     windows: list[tuple[int, int, int]] = []
     for i, first in enumerate(spans):
         for size in range(1, MAX_PASSAGE_SENTENCES + 1):
             if i + size > len(spans):
                 break
             end = spans[i + size - 1].end
-            if size > 1 and end - first.start > MAX_PASSAGE_CHARS:
+            if size > 1 and (end - first.start > MAX_PASSAGE_CHARS or "\n" in text[first.start : end]):
                 break
             windows.append((first.start, end, size))
     return windows
 
 
+# Words of a name that any company may carry: "Imagination Technologies" is named by "imagination".
+_GENERIC_NAME_PARTS = frozenset(tokens(
+    "technologies group corp corporation company co inc ltd holdings electronics international semiconductor "
+    "semiconductors industries systems the of and"
+))
+
+
 def _entity_present(entity: str, found: set[str]) -> bool:
-    words = [t for t in tokens(entity) if len(t) > 1 or t.isdigit()]
-    return not words or sum(w in found for w in words) * 2 >= len(words)
+    words = [t for t in tokens(entity) if (len(t) > 1 or t.isdigit()) and t not in _GENERIC_NAME_PARTS]
+    return all(w in found for w in words)
 
 
 def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
@@ -125,7 +132,7 @@ def best_passage(article: Article, query: Query, retrieved: list[Chunk] = ()) ->
     missing = tuple(e for e in query.entities if not _entity_present(e, article_terms))
     article_coverage = query.coverage(article_terms)
     best: Passage | None = None
-    for start, end, size in _windows(sentence_spans(text)):
+    for start, end, size in _windows(text, sentence_spans(text)):
         piece = text[start:end]
         found = set(tokens(piece))
         coverage = query.coverage(found)

@@ -17,7 +17,8 @@ STOPWORDS = frozenset(
     some such than that the their theirs them themselves then there these they this those through to too
     under until up very was we were what when where which while who whom why will with would you your
     yours according reported report reportedly said say says did does much many what whats which
-    approximately around roughly nearly least up under last per cent new
+    approximately around roughly nearly least up under last per cent new got get gets getting go goes going
+    went gone give gave given
     """.split()
 )
 
