@@ -1,8 +1,9 @@
 """FAISS vector store keyed by int64 ids, with the index type chosen by size.
 
-Exact inner-product search (vectors are normalised, so this is cosine) while the corpus is small;
-HNSW over 8-bit scalar-quantised vectors when it is large. HNSW cannot delete in place, so deletions
-there are tombstones filtered at search time until the next rebuild.
+Exact inner-product search (vectors are normalised, so this is cosine) while the corpus is small:
+``IndexIDMap2`` over a flat index, where deletion is real. HNSW over 8-bit scalar-quantised vectors
+when it is large: HNSW cannot delete, so the store numbers vectors itself (position -> id), and a
+deleted or replaced vector becomes a tombstone, skipped at search time until the next rebuild.
 """
 
 from __future__ import annotations
@@ -23,95 +24,113 @@ def choose_kind(count: int) -> str:
     return FLAT if count <= EXACT_LIMIT else HNSW_SQ8
 
 
+def _as_ids(ids) -> np.ndarray:
+    return np.ascontiguousarray(ids, dtype=np.int64).reshape(-1)
+
+
 class VectorStore:
     def __init__(self, dim: int, kind: str = FLAT) -> None:
         import faiss
 
         self.dim, self.kind = dim, kind
         if kind == FLAT:
-            base = faiss.IndexFlatIP(dim)
+            self._index = faiss.IndexIDMap2(faiss.IndexFlatIP(dim))
         elif kind == HNSW_SQ8:
-            base = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-            base.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-            base.hnsw.efSearch = HNSW_EF_SEARCH
+            self._index = faiss.IndexHNSWSQ(dim, faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
+            self._index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+            self._index.hnsw.efSearch = HNSW_EF_SEARCH
         else:
             raise ValueError(f"unknown vector index kind {kind!r}")
-        self._index = faiss.IndexIDMap2(base)
-        self._tombstones: set[int] = set()
+        self._labels = np.zeros(0, dtype=np.int64)  # HNSW: position -> id
+        self._live: dict[int, int] = {}  # HNSW: id -> position
+        self._dead: set[int] = set()  # HNSW: positions of deleted or replaced vectors
 
     def __len__(self) -> int:
-        return int(self._index.ntotal) - len(self._tombstones)
+        return int(self._index.ntotal) if self.kind == FLAT else len(self._live)
 
     @property
     def tombstones(self) -> int:
-        return len(self._tombstones)
+        return len(self._dead)
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        ids = np.ascontiguousarray(ids, dtype=np.int64)
+    def add(self, ids, vectors: np.ndarray) -> None:
+        """Add vectors under ``ids``; an id already present is replaced."""
+        ids = _as_ids(ids)
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dim or len(ids) != len(vectors):
             raise ValueError(f"expected {len(ids)} vectors of dim {self.dim}, got shape {vectors.shape}")
         if not len(ids):
             return
-        if self.kind == HNSW_SQ8 and not self._index.is_trained:
+        self.remove(ids)
+        if self.kind == FLAT:
+            self._index.add_with_ids(vectors, ids)
+            return
+        if not self._index.is_trained:
             self._index.train(vectors)
-        self._index.add_with_ids(vectors, ids)
-        self._tombstones.difference_update(int(i) for i in ids)
+        first = int(self._index.ntotal)
+        self._index.add(vectors)
+        self._labels = np.concatenate([self._labels, ids])
+        self._live.update(zip(ids.tolist(), range(first, first + len(ids))))
 
-    def remove(self, ids: np.ndarray) -> None:
+    def remove(self, ids) -> None:
         import faiss
 
-        ids = np.ascontiguousarray(ids, dtype=np.int64)
+        ids = _as_ids(ids)
         if not len(ids):
             return
         if self.kind == FLAT:
             self._index.remove_ids(faiss.IDSelectorBatch(ids))
-        else:
-            self._tombstones.update(int(i) for i in ids)
+            return
+        for i in ids.tolist():
+            position = self._live.pop(i, None)
+            if position is not None:
+                self._dead.add(position)
 
-    def search(self, queries: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, ids) per query row; ids are -1 where fewer than k match.
-        ``allowed`` restricts the search to those ids (source/date filters)."""
+    def search(self, queries: np.ndarray, k: int, allowed=None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query row, ids -1 past the matches; ``allowed`` restricts to those ids."""
         import faiss
 
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         if len(queries) == 1:
             faiss.omp_set_num_threads(1)  # per calling thread: a single query is faster without OpenMP
-        selectors = []
-        if allowed is not None:
-            selectors.append(faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64)))
-        if self._tombstones:
-            dead = faiss.IDSelectorBatch(np.fromiter(self._tombstones, dtype=np.int64))
-            selectors += [dead, faiss.IDSelectorNot(dead)]
         k = max(1, min(k, int(self._index.ntotal) or 1))
-        if not selectors:
-            return self._index.search(queries, k)
-        if allowed is not None and self._tombstones:
-            selector = faiss.IDSelectorAnd(selectors[0], selectors[2])
-        else:
-            selector = selectors[-1]
-        params = faiss.SearchParametersHNSW(sel=selector, efSearch=max(HNSW_EF_SEARCH, k)) if (
-            self.kind == HNSW_SQ8) else faiss.SearchParameters(sel=selector)
-        scores, ids = self._index.search(queries, k, params=params)
-        del selectors  # the selectors had to outlive the search call
+        if self.kind == FLAT:
+            if allowed is None:
+                return self._index.search(queries, k)
+            keep = faiss.IDSelectorBatch(_as_ids(allowed))
+            return self._index.search(queries, k, params=faiss.SearchParameters(sel=keep))
+        keep = None
+        if allowed is not None:
+            positions = [self._live[i] for i in _as_ids(allowed).tolist() if i in self._live]
+            keep = faiss.IDSelectorBatch(np.asarray(positions, dtype=np.int64))
+        elif self._dead:
+            dead = faiss.IDSelectorBatch(np.fromiter(self._dead, dtype=np.int64))
+            keep = faiss.IDSelectorNot(dead)
+        params = faiss.SearchParametersHNSW(efSearch=max(HNSW_EF_SEARCH, k))
+        if keep is not None:
+            params.sel = keep
+        scores, positions = self._index.search(queries, k, params=params)
+        ids = np.where(positions >= 0, self._labels[np.clip(positions, 0, None)], -1)
         return scores, ids
 
     def save(self, path: Path) -> None:
         import faiss
 
         faiss.write_index(self._index, str(path))
-        if self._tombstones:
-            np.save(path.with_suffix(".tombstones.npy"), np.fromiter(self._tombstones, dtype=np.int64))
+        if self.kind != FLAT:
+            np.save(path.with_suffix(".labels.npy"), self._labels)
+            np.save(path.with_suffix(".dead.npy"), np.fromiter(self._dead, dtype=np.int64))
 
     @classmethod
     def load(cls, path: Path, kind: str) -> VectorStore:
         import faiss
 
-        index = faiss.read_index(str(path))
         store = cls.__new__(cls)
-        store.dim, store.kind, store._index = index.d, kind, index
-        if kind == HNSW_SQ8:
-            faiss.downcast_index(index.index).hnsw.efSearch = HNSW_EF_SEARCH
-        dead = path.with_suffix(".tombstones.npy")
-        store._tombstones = set(np.load(dead).tolist()) if dead.is_file() else set()
+        store.kind, store._index = kind, faiss.read_index(str(path))
+        store.dim = store._index.d
+        store._labels, store._live, store._dead = np.zeros(0, dtype=np.int64), {}, set()
+        if kind != FLAT:
+            store._index.hnsw.efSearch = HNSW_EF_SEARCH
+            store._labels = np.load(path.with_suffix(".labels.npy"))
+            store._dead = set(np.load(path.with_suffix(".dead.npy")).tolist())
+            store._live = {int(i): p for p, i in enumerate(store._labels.tolist()) if p not in store._dead}
         return store

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from corpus.types import Alternate
+from index.builder import update_index
+from index.embedders.hashing import HashEmbedder
+from index.errors import IndexNotFound, ModelMismatch
+from index.generation import DOCS, Generations, Manifest
+from index.search import Index
+
+from .fakes import ARTICLES, CountingEmbedder, MemoryStore, make_article
+
+TODAY = date(2026, 1, 21)
+
+
+@pytest.fixture
+def store() -> MemoryStore:
+    return MemoryStore(ARTICLES)
+
+
+@pytest.fixture
+def index(data_dir: Path, store: MemoryStore) -> Index:
+    update_index(data_dir, store, HashEmbedder())
+    return Index.open(data_dir, HashEmbedder())
+
+
+def _vector_and_chunk_counts(data_dir: Path) -> tuple[int, int]:
+    folder = Generations(data_dir).current()
+    conn = sqlite3.connect(folder / DOCS)
+    chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+    fts = conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
+    assert chunks == fts
+    from index.vectors import VectorStore
+
+    manifest = Manifest.read(folder)
+    return len(VectorStore.load(folder / "vectors.faiss", manifest.index_type)), chunks
+
+
+def test_search_ranks_the_article_that_shares_the_rare_words_first(index: Index) -> None:
+    result = index.search("Which lithography machine needs approval from The Hague?", k=3, today=TODAY)
+    assert result.hits[0].article.id == "a2"
+    hit = result.hits[0]
+    assert hit.article.text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
+    assert "The Hague" in hit.chunk.text
+    assert hit.keyword_rank == 1 and hit.dense_score is not None
+    assert len({h.article.id for h in result.hits}) == len(result.hits)  # grouped by article
+    assert set(result.timings_ms) >= {"embed", "dense", "keyword", "total"}
+
+
+def test_source_and_date_filters(index: Index) -> None:
+    by_source = index.search("chips subsidies Japan", k=5, sources=["asia.example"], today=TODAY)
+    assert {h.article.id for h in by_source.hits} == {"a3", "a5"}
+    window = index.search("chips", k=5, since=date(2024, 1, 1), until=date(2024, 12, 31), today=TODAY)
+    assert [h.article.id for h in window.hits] == ["a3"]
+    nothing = index.search("chips", since=date(2030, 1, 1), today=TODAY)
+    assert nothing.hits == []
+
+
+def test_recent_phrases_filter_and_undated_articles_are_never_new(index: Index) -> None:
+    result = index.search("Huawei Ascend news in the past 3 weeks", k=5, today=date(2025, 7, 30))
+    assert result.since == date(2025, 7, 9) and result.recency
+    assert [h.article.id for h in result.hits] == ["a5"]  # a4 (undated) matches the words but is not new
+    latest = index.latest(2)
+    assert [a.id for a in latest] == ["a5", "a1"]
+    assert all(a.published for a in index.latest(10, topic="Huawei Ascend chips"))
+
+
+def test_latest_boosts_newer_articles(index: Index) -> None:
+    plain = index.search("Japan subsidies chip fab", k=2, today=TODAY)
+    recent = index.search("latest Japan subsidies chip fab", k=2, today=TODAY)
+    assert recent.recency == "latest"
+    assert recent.hits[0].article.published >= plain.hits[0].article.published
+
+
+def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_dir: Path, store: MemoryStore) -> None:
+    embedder = CountingEmbedder()
+    first = update_index(data_dir, store, embedder)
+    assert first.embedded == first.chunks == len(embedder.embedded)
+
+    embedder.embedded.clear()
+    assert not update_index(data_dir, store, embedder).changed  # nothing to do
+    edited = replace(ARTICLES[0], text=ARTICLES[0].text + "\nThe rule took effect at once.")
+    store.put(edited)
+    store.delete("a2")
+    store.put(make_article("a6", "Micron chips were barred from critical infrastructure in China.",
+                           title="China bars Micron", published=date(2023, 5, 21)))
+    report = update_index(data_dir, store, embedder)
+    assert report.changed and report.generation == "gen-000002"
+    assert sorted(embedder.embedded) == sorted([
+        "US curbs Nvidia H20 sales to China\nThe rule took effect at once.",
+        "China bars Micron\nMicron chips were barred from critical infrastructure in China.",
+    ])
+    assert report.removed == 2  # a2's two chunks; a1's unchanged chunks stay
+    vectors, chunks = _vector_and_chunk_counts(data_dir)
+    assert vectors == chunks == report.chunks
+    index = Index.open(data_dir, embedder)
+    assert index.article("a2") is None
+    assert index.search("Micron infrastructure", k=1).hits[0].article.id == "a6"
+
+    embedder.embedded.clear()  # a rebuild takes every vector from the cache
+    assert update_index(data_dir, store, embedder, rebuild=True).embedded == 0
+    assert embedder.embedded == []
+
+
+def test_reader_sees_new_generation_only_after_reload(data_dir: Path, store: MemoryStore, index: Index) -> None:
+    assert not index.reload_if_changed()
+    store.put(make_article("a7", "Samsung will invest in a Texas packaging plant.", title="Samsung Texas plant"))
+    update_index(data_dir, store, HashEmbedder())
+    assert index.article("a7") is None
+    assert index.reload_if_changed()
+    assert index.article("a7") is not None
+    assert index.stats()["articles"] == len(ARTICLES) + 1
+
+
+def test_copies_are_folded_and_alternate_ids_resolve(data_dir: Path) -> None:
+    original = make_article("s1", "Officials confirmed the new gallium export licences on Monday.",
+                            title="China tightens gallium and germanium export licences", source="one.example",
+                            alternates=[Alternate(url="https://x.example/g", source="x.example", article_id="s9")])
+    copy = make_article("s2", "Officials confirmed the new gallium export licences on Monday.",
+                        title="China tightens gallium and germanium export licences", source="two.example")
+    other = make_article("s3", "Gallium prices rose after the licences.", title="Gallium prices rise")
+    update_index(data_dir, MemoryStore([original, copy, other]), HashEmbedder())
+    index = Index.open(data_dir, HashEmbedder())
+    hits = index.search("gallium export licences", k=3).hits
+    assert [h.article.id for h in hits][:2] in (["s1", "s3"], ["s2", "s3"])
+    assert hits[0].copies in (["s2"], ["s1"])
+    assert index.article("s9").id == "s1"
+
+
+def test_index_built_with_another_model_is_refused(data_dir: Path, store: MemoryStore) -> None:
+    update_index(data_dir, store, HashEmbedder(dim=64))
+    with pytest.raises(ModelMismatch, match="chipbot reindex"):
+        Index.open(data_dir, HashEmbedder(dim=384))
+    with pytest.raises(ModelMismatch):
+        update_index(data_dir, store, HashEmbedder(dim=384))
+    assert update_index(data_dir, store, HashEmbedder(dim=384), rebuild=True).changed
+
+
+def test_missing_index_says_how_to_build_it(data_dir: Path) -> None:
+    with pytest.raises(IndexNotFound, match="chipbot"):
+        Index.open(data_dir, HashEmbedder())
+
+
+def test_concurrent_searches_from_threads(index: Index) -> None:
+    errors: list[BaseException] = []
+    expected = index.search("Rapidus 2nm prototype", k=2).hits[0].article.id
+
+    def worker() -> None:
+        try:
+            for _ in range(20):
+                assert index.search("Rapidus 2nm prototype", k=2).hits[0].article.id == expected
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
