@@ -12,6 +12,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 _LINE_RE = re.compile(r"[^\n]+")
+_POSSIBLE_BOUNDARY = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*\s+\S")  # no match: the line is one sentence
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class SentenceSplitter:
 
     def _line_spans(self, text: str, start: int, end: int) -> list[Span]:
         line = text[start:end]
+        if not _POSSIBLE_BOUNDARY.search(line):  # pysbd is slow; skip it when it cannot split
+            return [span] if (span := _trim(text, start, end)) else []
         starts: list[int] = []
         cursor = 0
         for piece in self._segmenter.segment(line):

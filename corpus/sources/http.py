@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -11,11 +12,12 @@ from email.message import Message
 
 log = logging.getLogger(__name__)
 
-USER_AGENT = "chipbot/0.1 (chip-trade news research bot; honours robots conventions; python-urllib)"
+USER_AGENT = "chipbot/0.1 (chip-trade news bot; fetches articles and feeds for cited Q&A)"
 DEFAULT_TIMEOUT_S = 15.0
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 MAX_REDIRECTS = 5
 _READ_SIZE = 64 * 1024
+_TOTAL_TIME_FACTOR = 4  # the whole body may take this many timeouts
 
 
 class FetchError(Exception):
@@ -81,7 +83,10 @@ class Fetcher:
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             raise FetchError(f"response too large ({int(declared) / 2**20:.1f} MiB > {self.max_bytes / 2**20:g} MiB cap)")
         parts, total = [], 0
+        deadline = time.monotonic() + self.timeout_s * _TOTAL_TIME_FACTOR  # a slow drip must end too
         while chunk := stream.read(_READ_SIZE):
+            if time.monotonic() > deadline:
+                raise FetchError(f"download took longer than {self.timeout_s * _TOTAL_TIME_FACTOR:g} s")
             total += len(chunk)
             if total > self.max_bytes:
                 raise FetchError(f"response larger than the {self.max_bytes / 2**20:g} MiB cap; stopped reading")

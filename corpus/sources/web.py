@@ -64,7 +64,8 @@ def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> 
         return
     site = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
-        yield _entry(url, number, entry, site, fetcher, store)
+        if (item := _entry(url, number, entry, site, fetcher, store)) is not None:
+            yield item
     if store:
         store.remember_validators(url, response.etag, response.last_modified)
 
@@ -95,19 +96,20 @@ def parse_feed(body: bytes, label: str):  # type: ignore[no-untyped-def]
 
 
 def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher,  # type: ignore[no-untyped-def]
-           store: ArticleStore | None) -> Document | Skip:
+           store: ArticleStore | None) -> Document | Skip | None:
+    """The entry's page; None when the page is unchanged since the last ingest; else the feed summary."""
     label = f"{feed_url}#{number}"
     link = entry.get("link")
-    published = _entry_date(entry)
     if link:
         page = fetch_page(link, fetcher, label=link, store=store)
+        if page is None:
+            return None
         if isinstance(page, Document):
-            page.published = page.published or published
+            page.published = page.published or _entry_date(entry)
             page.title = page.title or entry.get("title")
             page.site_name = page.site_name or site
             return page
-        reason = page.reason if isinstance(page, Skip) else "not modified"
-        log.info("feed entry %s: page unavailable (%s); using the feed summary", link, reason)
+        log.info("feed entry %s: page unavailable (%s); using the feed summary", link, page.reason)
     return _summary_document(label, entry, site)
 
 

@@ -25,6 +25,7 @@ FILES = {"/article.html": ("article.html", "text/html"), "/feed.xml": ("feed.xml
 class FixtureServer(ThreadingHTTPServer):
     daemon_threads = True
     requests: list[tuple[str, dict[str, str]]]
+    version: int  # bump it to make every fixture look changed to a conditional GET
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -42,7 +43,7 @@ class Handler(BaseHTTPRequestHandler):
             name, kind = FILES[path]
             base = f"http://127.0.0.1:{self.server.server_address[1]}"
             body = (FIXTURES / name).read_text(encoding="utf-8").replace("{base}", base).encode()
-            etag = f'"{name}-v1"'
+            etag = f'"{name}-v{1 if name == "article.html" else self.server.version}"'
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
                 self.end_headers()
@@ -83,6 +84,7 @@ class Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[FixtureServer]:
     srv = FixtureServer(("127.0.0.1", 0), Handler)
     srv.requests = []
+    srv.version = 1
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
     yield srv
@@ -129,6 +131,15 @@ def test_feeds_are_fetched_conditionally_the_second_time(store, server, base) ->
     (path, headers), *_ = server.requests
     assert path == "/feed.xml" and headers.get("If-None-Match") == '"feed.xml-v1"'
     assert store.count() == 2
+
+
+def test_an_unchanged_page_is_not_replaced_by_the_summary_when_the_feed_changes(store, server, base) -> None:
+    ingest([], store, feeds=[f"{base}/feed.xml"], fetcher=fetcher())
+    server.version = 2  # the feed changes; the article page answers 304
+    report = ingest([], store, feeds=[f"{base}/feed.xml"], fetcher=fetcher())
+    assert not (report.added or report.updated or report.skipped)
+    assert sorted(a.origin for a in store.articles()) == ["feed-summary", "url"]
+    assert ("/article.html", "\"article.html-v1\"") in [(p, h.get("If-None-Match")) for p, h in server.requests]
 
 
 def test_an_atom_entry_whose_page_is_gone_keeps_its_summary(store, base) -> None:
