@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -95,7 +96,8 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
         sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
         args = tuple(sample[name] for name in _INPUTS)
         axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
-        with torch.no_grad():
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # tracer notes on shapes; the export is checked by tests
             torch.onnx.export(
                 _LastHiddenState.wrap(model), args, str(tmp), input_names=list(_INPUTS), output_names=["last_hidden_state"],
                 dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},

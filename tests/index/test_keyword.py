@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import sqlite3
+
+from corpus.types import Chunk
+from index import docstore
+from index.keyword import keyword_search, match_expression, query_terms
+
+
+def test_query_terms_keep_names_models_and_numbers() -> None:
+    terms = query_terms("How many Nvidia A100 GPUs were exported to China in 2024, according to the DOJ?")
+    assert terms == ["nvidia", "a100", "gpus", "exported", "china", "2024", "doj"]
+    assert query_terms("What is the?") == []
+
+
+def test_match_expression_is_an_or_of_quoted_terms() -> None:
+    assert match_expression(["nxt", "2050i"]) == '"nxt" OR "2050i"'
+    assert match_expression([]) is None
+
+
+def _conn(rows: list[tuple[str, str]]) -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(docstore.SCHEMA)
+    docstore.insert_chunks(conn, [
+        (i + 1, Chunk(f"c{i}", f"a{i}", 0, 0, len(text), text), title, f"k{i}")
+        for i, (title, text) in enumerate(rows)
+    ])
+    return conn
+
+
+def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
+    conn = _conn([
+        ("Chip news", "China and the US argued about chips again."),
+        ("Entity List", "BIS added Inspur subsidiaries to the Entity List."),
+        ("Inspur", "A note on servers."),
+    ])
+    ranked = keyword_search(conn, "Which Inspur subsidiaries were added?", 3, title_weight=1.0)
+    assert ranked[0][0] == 2 and ranked[0][1] > ranked[-1][1]
+    by_title = keyword_search(conn, "Inspur", 3, title_weight=10.0)
+    assert by_title[0][0] == 3
+    assert keyword_search(conn, "the of and", 3, title_weight=1.0) == []
+
+
+def test_deleted_chunks_leave_the_keyword_index() -> None:
+    conn = _conn([("T", "gallium germanium controls")])
+    docstore.delete_chunks(conn, [1])
+    assert keyword_search(conn, "gallium", 5, title_weight=1.0) == []

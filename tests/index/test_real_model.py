@@ -1,0 +1,81 @@
+"""The real MiniLM model: the ONNX path agrees with sentence-transformers, never needs torch at
+query time, and hybrid retrieval meets its targets on the shared dev questions."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embed import make_embedder
+
+pytestmark = pytest.mark.slow
+MODEL = "all-MiniLM-L6-v2"
+
+
+@pytest.fixture(scope="module")
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+def _sentences(shared: Path | None) -> list[str]:
+    own = ["Export controls on advanced chips", "ASML NXT:2050i", "", "a " * 400, "Huawei Ascend 910C yield"]
+    if shared is None:
+        return own
+    texts = [json.loads(line)["text"] for line in (shared / "chip_trade_news.jsonl").open()]
+    return own + [t[i:i + 300] for t in texts[:40] for i in (0, 900)]
+
+
+def test_onnx_matches_sentence_transformers(model_cache: Path, request: pytest.FixtureRequest) -> None:
+    try:
+        shared = request.getfixturevalue("shared_corpus")
+    except pytest.skip.Exception:
+        shared = None
+    onnx = make_embedder(MODEL, "onnx", cache_dir=model_cache)
+    torch = make_embedder(MODEL, "torch")
+    assert onnx.backend == "onnx" and torch.backend == "torch" and onnx.name == torch.name
+    texts = _sentences(shared)
+    a, b = onnx.embed(texts), torch.embed(texts)
+    assert a.shape == b.shape == (len(texts), 384)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    assert float((a * b).sum(axis=1).min()) > 0.9999
+
+
+def test_query_process_with_exported_model_never_imports_torch(model_cache: Path) -> None:
+    make_embedder(MODEL, "auto", cache_dir=model_cache)  # exports once if the test above did not
+    code = (
+        "import sys; from pathlib import Path; from index.embed import make_embedder;"
+        f"e = make_embedder({MODEL!r}, 'auto', cache_dir=Path({str(model_cache)!r}));"
+        "v = e.embed(['H20 export licence']); print(e.backend, v.shape, 'torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    assert out == ["onnx", "(1,", "384)", "False"]
+
+
+def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, data_dir: Path,
+                                                         model_cache: Path) -> None:
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+    from index.builder import update_index
+    from index.evaluate import Outcome, load_questions, summarise
+    from index.search import Index
+
+    embedder = make_embedder(MODEL, "auto", cache_dir=model_cache)
+    with open_store(data_dir) as store:
+        ingest([str(shared_corpus / "chip_trade_news.jsonl")], store)
+        update_index(data_dir, store, embedder)
+    index = Index.open(data_dir, embedder)
+    outcomes = []
+    for q in load_questions(shared_corpus / "dev_questions.jsonl"):
+        hits = index.search(q.question, k=5).hits
+        ranked = [[h.article.id, *h.copies, *(x.article_id for x in h.article.alternates if x.article_id)]
+                  for h in hits]
+        outcomes.append(Outcome(q, ranked, 0.0))
+    report = summarise(outcomes)
+    assert report.recall[1] >= 0.90, report.misses
+    assert report.recall[5] >= 0.98, report.misses
