@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,9 @@ def run_bot(settings: Settings, index: Index) -> None:
 
 async def _serve(settings: Settings, index: Index, token: str) -> None:
     services = make_services(settings, index)
+    started = time.perf_counter()
+    await services.workers.run(services.answerer.answer, "export controls on chips")  # load term weights once
+    log.info("answerer warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
     bot = ChipBot(services)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
