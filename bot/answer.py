@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 SEARCH_K = 8
 RETRIEVAL_WEIGHT = 0.12  # how much the retriever's rank counts next to the passage's own score
+PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
 ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
 MISSING_ENTITY_PENALTY = 0.2  # per name in the question that the article never mentions
 
@@ -94,7 +95,13 @@ class Answerer:
             passage = best_passage(hit.article, query, [hit.chunk, *hit.chunks])
             prior = RETRIEVAL_WEIGHT / (rank + 1)
             penalty = MISSING_ENTITY_PENALTY * len(passage.missing_entities)
-            score = passage.score + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage + prior - penalty
+            score = (
+                PASSAGE_WEIGHT * passage.score
+                + (1 - PASSAGE_WEIGHT) * passage.best_coverage
+                + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage
+                + prior
+                - penalty
+            )
             ranked.append(Candidate(hit, passage, score))
         ranked.sort(key=lambda c: -c.rank_score)
         return ranked

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from corpus.types import Article, Chunk
 
@@ -12,22 +12,51 @@ from .terms import TermWeights, content_terms, entities, tokens
 
 MAX_PASSAGE_CHARS = 600
 MAX_PASSAGE_SENTENCES = 3
-EXTRA_SENTENCE_COST = 0.05  # a longer quote must cover that much more of the question
-ANSWER_TYPE_BONUS = 0.12  # the passage holds the kind of thing asked for, not already in the question
+EXTRA_SENTENCE_COST = 0.1  # a longer quote must cover that much more of the question
+ANSWER_TYPE_BONUS = 0.2  # the passage holds the kind of thing asked for, not already in the question
 RETRIEVED_BONUS = 0.04  # the retriever picked the chunk this passage sits in
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b"
 )
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _NUMERIC_QUESTION = re.compile(
-    r"\b(?:how (?:many|much|long|large)|what (?:share|percentage|percent|price|rate|level|value|number)|by how)\b",
+    r"\b(?:how (?:many|much|long|large|big)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|percent|"
+    r"price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density))\b",
     re.I,
 )
 _DATE_QUESTION = re.compile(r"\b(?:when|what date|which date|until what|through what|by what date)\b", re.I)
-_NAME_QUESTION = re.compile(r"^\s*(?:who|which \w+ (?:\w+ )?(?:secretary|analyst|spokesperson|official|minister|"
-                            r"director|outlet|firm|company|ceo|chair))\b", re.I)
+_NAME_QUESTION = re.compile(r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|analyst|spokesperson|official|minister|"
+                            r"director|outlet|firm|company|ceo|chair|executive|president))\b", re.I)
+# The head noun of the wh-phrase ("yield" in "What was the reported yield of ...", "spokesperson" in
+# "Which Ministry of Commerce spokesperson said ...") names what the answer is about.
+_FOCUS = re.compile(
+    r"^\s*(?:(?:at least|up to|by|on|in|for|under|at|to)\s+)?(?:what|which|how much|how many|who)\s+"
+    r"(?:(?:was|is|were|are|did|does|do)\s+)?(?P<phrase>(?:[\w’'.-]+\s+){0,8}?)"
+    r"(?:was|is|were|are|did|does|do|has|have|had|will|would|can|could|said|in|for|to|from|under|on|at)\b",
+    re.I,
+)
+FOCUS_BONUS = 0.3
 _MONTHS = "January February March April May June July August September October November December".split()
+
+
+def _focus(question: str) -> tuple[str, ...]:
+    """The head noun of the question's wh-phrase, as a term (empty when there is none)."""
+    match = _FOCUS.match(question)
+    if not match:
+        return ()
+    words = match.group("phrase").split()
+    if "of" in words:
+        head = words[: words.index("of")]
+        if head and head[-1][:1].islower():
+            words = head
+    for word in reversed(words):
+        terms = content_terms(word)
+        if terms and word[:1].islower():
+            return (terms[-1],)
+    return ()
 
 
 @dataclass(frozen=True)
@@ -41,6 +70,7 @@ class Query:
     wants_date: bool
     wants_number: bool
     wants_name: bool
+    focus: tuple[str, ...] = ()  # content terms of the wh-phrase
 
     @classmethod
     def parse(cls, question: str, term_weights: TermWeights) -> Query:
@@ -53,6 +83,7 @@ class Query:
             wants_date=bool(_DATE_QUESTION.search(question)),
             wants_number=bool(_NUMERIC_QUESTION.search(question)),
             wants_name=bool(_NAME_QUESTION.search(question)),
+            focus=_focus(question),
         )
 
     @property
@@ -74,6 +105,7 @@ class Passage:
     score: float  # coverage plus small bonuses for answer type and retrieval agreement
     coverage: float  # IDF-weighted share of question terms in the passage
     article_coverage: float  # the same over the article's title and whole text
+    best_coverage: float  # the highest coverage of any passage of the article (this one or another)
     missing_entities: tuple[str, ...]  # question entities found nowhere in the article
 
     @property
@@ -102,9 +134,10 @@ _GENERIC_NAME_PARTS = frozenset(tokens(
 ))
 
 
-def _entity_present(entity: str, found: set[str]) -> bool:
+def _entity_present(entity: str, found: set[str], weights: dict[str, float]) -> bool:
+    """Whether the name's most distinctive word is in ``found`` ("South Korea" is named by "korea")."""
     words = [t for t in tokens(entity) if (len(t) > 1 or t.isdigit()) and t not in _GENERIC_NAME_PARTS]
-    return all(w in found for w in words)
+    return not words or max(words, key=lambda w: weights.get(w, 0.0)) in found
 
 
 def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
@@ -112,7 +145,8 @@ def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
     asked = set(tokens(query.text))
     if query.wants_date and any(set(tokens(m.group())) - asked for m in _DATE.finditer(piece)):
         return ANSWER_TYPE_BONUS
-    if query.wants_number and any(t[:1].isdigit() and t not in asked for t in found):
+    numbers = set(tokens(_ISO_DATE.sub(" ", piece))) if query.wants_number else set()
+    if any(t[:1].isdigit() and t not in asked and not _YEAR.fullmatch(t) for t in numbers):
         return ANSWER_TYPE_BONUS
     if query.wants_name and any(set(tokens(m.group())) - asked for m in _NAME.finditer(piece)):
         return ANSWER_TYPE_BONUS
@@ -129,18 +163,22 @@ def best_passage(article: Article, query: Query, retrieved: list[Chunk] = ()) ->
     """The run of one to three sentences of ``article`` that answers the question best."""
     text = article.text
     article_terms = _article_terms(article)
-    missing = tuple(e for e in query.entities if not _entity_present(e, article_terms))
+    missing = tuple(e for e in query.entities if not _entity_present(e, article_terms, query.weights))
     article_coverage = query.coverage(article_terms)
     best: Passage | None = None
+    best_coverage = 0.0
     for start, end, size in _windows(text, sentence_spans(text)):
         piece = text[start:end]
         found = set(tokens(piece))
         coverage = query.coverage(found)
+        best_coverage = max(best_coverage, coverage)
         score = coverage + _answer_type_bonus(piece, found, query) - EXTRA_SENTENCE_COST * (size - 1)
+        if query.focus:
+            score += FOCUS_BONUS * sum(t in found for t in query.focus) / len(query.focus)
         if any(c.start <= start and end <= c.end for c in retrieved):
             score += RETRIEVED_BONUS
         if best is None or score > best.score + 1e-9:
-            best = Passage(article, start, end, score, coverage, article_coverage, missing)
+            best = Passage(article, start, end, score, coverage, article_coverage, 0.0, missing)
     if best is None:  # an empty article: quote nothing, score nothing
-        return Passage(article, 0, 0, 0.0, 0.0, article_coverage, missing)
-    return best
+        return Passage(article, 0, 0, 0.0, 0.0, article_coverage, 0.0, missing)
+    return replace(best, best_coverage=best_coverage)
