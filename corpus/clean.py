@@ -20,7 +20,9 @@ _NAV_LINE = re.compile(
     r"all rights reserved\.?|©.*|copyright .*|\[?email(?:\u00a0| )protected\]?)$",
     re.IGNORECASE,
 )
-_COOKIE = re.compile(r"\b(?:we use cookies|this (?:web)?site uses cookies|by continuing to (?:use|browse))\b", re.I)
+_COOKIE = re.compile(
+    r"\b(?:we use cookies|this (?:web)?site uses cookies|by continuing to (?:use|browse))\b", re.IGNORECASE
+)
 _CREDIT_LINE = re.compile(
     r"^(?:\(?(?:photo|image|picture|video|file photo|illustration|graphic)s?(?: credit)?\s*(?::|by\b)"
     r"|credit\s*:|source\s*:\s*(?:reuters|ap|afp|getty|bloomberg)\b|.*\b(?:getty images|shutterstock|"
@@ -35,7 +37,8 @@ _LIST_HEADER = re.compile(
 )
 _AGENCY_CREDIT = re.compile(
     r"^\W{0,3}\s*(?:[-\u2013\u2014\u2022]\s*)?(?:\(?reporting by\b|\(?additional reporting\b|\(?editing by\b|"
-    r"\(?writing by\b|(?:reuters|ap|afp|bloomberg|xinhua|kyodo|yonhap|dpa)\b(?:\s*,\s*with\b.*|\s*$|\s+contributed\b.*))",
+    r"\(?writing by\b|(?:reuters|ap|afp|bloomberg|xinhua|kyodo|yonhap|dpa)\b"
+    r"(?:\s*,\s*with\b.*|\s*$|\s+contributed\b.*))",
     re.IGNORECASE,
 )
 _BIO_START = re.compile(

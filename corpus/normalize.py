@@ -35,7 +35,9 @@ _ISO_RE = re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)")
 _URL_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?=[/-]|$)")
 _URL_COMPACT_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=/)")
 _MDY_RE = re.compile(_MONTH_RE + r"\s+(?P<d>[0-3]?\d)(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
-_DMY_RE = re.compile(r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+_DMY_RE = re.compile(
+    r"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)?\s+" + _MONTH_RE + r",?\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE
+)
 _DATE_LINE_RE = re.compile(r"^\s*date\s+(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)\s*$", re.MULTILINE)
 _DATELINE_WINDOW = 400  # a dateline sits at the top of the text
 
@@ -122,9 +124,8 @@ def date_from_url(url: str) -> date | None:
     """A date spelled in the URL path (``/2025/08/10/`` or ``/20250810/``), else None."""
     path = urlsplit(url).path
     for pattern in (_URL_DATE_RE, _URL_COMPACT_RE):
-        if match := pattern.search(path):
-            if found := _match_date(match):
-                return found
+        if (match := pattern.search(path)) and (found := _match_date(match)):
+            return found
     return None
 
 
@@ -134,9 +135,8 @@ def date_from_text(text: str) -> date | None:
     if match := _DATE_LINE_RE.search(head):
         return _match_date(match)
     for pattern in (_MDY_RE, _DMY_RE, _ISO_RE):
-        if match := pattern.search(head):
-            if found := _match_date(match):
-                return found
+        if (match := pattern.search(head)) and (found := _match_date(match)):
+            return found
     return None
 
 

@@ -10,10 +10,16 @@ from typing import TextIO
 from corpus.chunk import Chunker, default_chunker
 from corpus.dedupe import NearDuplicateIndex
 from corpus.normalize import (
-    article_id_for, canonical_url, clean_text, content_hash, date_from_text, date_from_url, parse_date,
+    article_id_for,
+    canonical_url,
+    clean_text,
+    content_hash,
+    date_from_text,
+    date_from_url,
+    parse_date,
     source_domain,
 )
-from corpus.records import Document, Duplicate, IngestReport, Skip
+from corpus.records import Document, Duplicate, IngestReport, NotModified, ReadItem, Skip
 from corpus.sources import Fetcher, read_feed, read_source
 from corpus.store import ArticleStore
 from corpus.types import Alternate, Article
@@ -110,7 +116,7 @@ class Ingester:
 
 
 def iter_documents(sources: Iterable[str], feeds: Iterable[str], *, store: ArticleStore | None = None,
-                   fetcher: Fetcher | None = None, stdin: TextIO | None = None) -> Iterator[Document | Skip]:
+                   fetcher: Fetcher | None = None, stdin: TextIO | None = None) -> Iterator[ReadItem]:
     for source in sources:
         yield from read_source(source, fetcher=fetcher, stdin=stdin, store=store)
     for feed in feeds:
@@ -134,6 +140,9 @@ def ingest(sources: Sequence[str], store: ArticleStore, *, feeds: Sequence[str] 
             if isinstance(item, Skip):
                 log.info("skipped %s: %s", item.source, item.reason)
                 report.skipped.append(item)
+                continue
+            if isinstance(item, NotModified):
+                report.not_modified.append(item.source)
                 continue
             try:
                 ingester.ingest(item, report)

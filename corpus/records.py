@@ -31,6 +31,16 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class NotModified:
+    """A page or feed that the server says has not changed since the last ingest (HTTP 304)."""
+
+    source: str
+
+
+ReadItem = Document | Skip | NotModified  # what readers yield
+
+
+@dataclass(frozen=True)
 class Duplicate:
     """An input folded into an already stored article as an alternate source."""
 
@@ -48,12 +58,14 @@ class IngestReport:
     unchanged: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    not_modified: list[str] = field(default_factory=list)  # URLs answered with HTTP 304
     chunks_written: int = 0
 
     @property
     def read(self) -> int:
         """How many documents were read successfully (whatever then happened to them)."""
-        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
+        return (len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
+                + len(self.not_modified))
 
     @property
     def changed(self) -> bool:
@@ -63,6 +75,7 @@ class IngestReport:
         lines = [
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"duplicates {len(self.duplicates)}, skipped {len(self.skipped)}"
+            + (f", not modified since last time {len(self.not_modified)}" if self.not_modified else "")
         ]
         lines += [
             f"  duplicate ({d.kind}, {d.similarity:.2f}): {d.source} -> {d.duplicate_of}" for d in self.duplicates

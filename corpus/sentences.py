@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -64,7 +65,7 @@ class SentenceSplitter:
         bounds = [*starts, len(line)]
         return [
             span
-            for a, b in zip(bounds, bounds[1:], strict=False)
+            for a, b in pairwise(bounds)
             if (span := _trim(text, start + a, start + b)) is not None
         ]
 

@@ -1,4 +1,7 @@
-"""The article store: SQLite at ``<data_dir>/corpus.db``; every article is written with its chunks in one transaction."""
+"""The article store: SQLite at ``<data_dir>/corpus.db``.
+
+Every article is written with its chunks in one transaction: an interrupted ingest leaves it whole or absent.
+"""
 
 from __future__ import annotations
 
@@ -200,7 +203,8 @@ class ArticleStore:
     def __enter__(self) -> ArticleStore:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
         self.close()
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
+from corpus.errors import CorpusError
 from corpus.extract import Extracted, extract_html, extract_text_dump
 from corpus.records import Document, Skip
 from corpus.sources.jsonl import read_jsonl_lines
@@ -23,7 +24,7 @@ _META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
 
 
-class UnreadableInput(Exception):
+class UnreadableInput(CorpusError):
     """Bytes that are not usable text; the message is the reason shown in the summary."""
 
 

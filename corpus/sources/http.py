@@ -10,6 +10,8 @@ import urllib.request
 from dataclasses import dataclass
 from email.message import Message
 
+from corpus.errors import CorpusError
+
 log = logging.getLogger(__name__)
 
 USER_AGENT = "chipbot/0.1 (chip-trade news bot; fetches articles and feeds for cited Q&A)"
@@ -20,7 +22,7 @@ _READ_SIZE = 64 * 1024
 _TOTAL_TIME_FACTOR = 4  # the whole body may take this many timeouts
 
 
-class FetchError(Exception):
+class FetchError(CorpusError):
     """A URL could not be fetched; the message is the reason shown in the summary."""
 
 
@@ -73,7 +75,7 @@ class Fetcher:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
                 raise FetchError(f"timed out after {self.timeout_s:g} s") from exc
             raise FetchError(f"cannot connect: {exc.reason}") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise FetchError(f"timed out after {self.timeout_s:g} s") from exc
         except ValueError as exc:
             raise FetchError(f"not a fetchable URL: {exc}") from exc
@@ -81,7 +83,8 @@ class Fetcher:
     def _read(self, url: str, final_url: str, status: int, headers: Message, stream) -> Response:  # type: ignore[no-untyped-def]
         declared = headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"response too large ({int(declared) / 2**20:.1f} MiB > {self.max_bytes / 2**20:g} MiB cap)")
+            size = int(declared) / 2**20
+            raise FetchError(f"response too large ({size:.1f} MiB > {self.max_bytes / 2**20:g} MiB cap)")
         parts, total = [], 0
         deadline = time.monotonic() + self.timeout_s * _TOTAL_TIME_FACTOR  # a slow drip must end too
         while chunk := stream.read(_READ_SIZE):

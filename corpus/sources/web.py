@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from corpus.extract import extract_html
-from corpus.records import Document, Skip
+from corpus.records import Document, NotModified, Skip
 from corpus.sources.files import UnreadableInput, decode_text
 from corpus.sources.http import Fetcher, FetchError
 
@@ -22,14 +22,14 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
-               store: ArticleStore | None = None) -> Document | Skip | None:
-    """The article at a URL, a Skip with the reason, or None when the server says it has not changed."""
+               store: ArticleStore | None = None) -> Document | Skip | NotModified:
+    """The article at a URL, a Skip with the reason, or NotModified when the server says it has not changed."""
     label = label or url
     etag, modified = store.validators(url) if store else (None, None)
     try:
         response = fetcher.get(url, etag=etag, last_modified=modified)
         if response.not_modified:
-            return None
+            return NotModified(label)
         text = decode_text(response.body, html=True)
     except (FetchError, UnreadableInput) as exc:
         return Skip(label, str(exc))
@@ -42,12 +42,13 @@ def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
                     author=found.author, site_name=found.site_name, origin="url")
 
 
-def read_url(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[Document | Skip]:
-    if (item := fetch_page(url, fetcher, store=store)) is not None:
-        yield item
+def read_url(url: str, fetcher: Fetcher,
+             store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
+    yield fetch_page(url, fetcher, store=store)
 
 
-def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[Document | Skip]:
+def read_feed(url: str, fetcher: Fetcher,
+              store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
     """Every entry of an RSS/Atom feed: its page, or else the feed's own summary (origin ``feed-summary``)."""
     etag, modified = store.validators(url) if store else (None, None)
     try:
@@ -57,6 +58,7 @@ def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> 
         return
     if response.not_modified:
         log.info("feed %s not modified since the last ingest", url)
+        yield NotModified(url)
         return
     parsed = parse_feed(response.body, url)
     if isinstance(parsed, Skip):
@@ -64,8 +66,7 @@ def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> 
         return
     site = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
-        if (item := _entry(url, number, entry, site, fetcher, store)) is not None:
-            yield item
+        yield _entry(url, number, entry, site, fetcher, store)
     if store:
         store.remember_validators(url, response.etag, response.last_modified)
 
@@ -96,14 +97,14 @@ def parse_feed(body: bytes, label: str):  # type: ignore[no-untyped-def]
 
 
 def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher,  # type: ignore[no-untyped-def]
-           store: ArticleStore | None) -> Document | Skip | None:
-    """The entry's page; None when the page is unchanged since the last ingest; else the feed summary."""
+           store: ArticleStore | None) -> Document | Skip | NotModified:
+    """The entry's page (NotModified when unchanged since the last ingest), else the feed summary."""
     label = f"{feed_url}#{number}"
     link = entry.get("link")
     if link:
         page = fetch_page(link, fetcher, label=link, store=store)
-        if page is None:
-            return None
+        if isinstance(page, NotModified):
+            return page
         if isinstance(page, Document):
             page.published = page.published or _entry_date(entry)
             page.title = page.title or entry.get("title")

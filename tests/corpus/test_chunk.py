@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -74,7 +75,7 @@ def test_consecutive_chunks_overlap_by_one_sentence() -> None:
     chunker = Chunker(SentenceSplitter(), count_words, max_sentences=3, overlap=1)
     chunks = chunker.chunk(make_article(text), max_tokens=100)
     assert [c.text.count("Sentence") for c in chunks] == [3, 3, 3, 3, 3, 2]  # stride of two sentences
-    for prev, nxt in zip(chunks, chunks[1:]):
+    for prev, nxt in pairwise(chunks):
         assert nxt.start < prev.end
         assert text[nxt.start : prev.end] == prev.text.split(". ")[-1]
 

@@ -72,6 +72,6 @@ def test_front_matter_yaml_and_toml() -> None:
 
 
 def test_markdown_heading_becomes_the_title() -> None:
-    found = extract_text_dump("# Chip Tariff Delayed\n\nThe tariff decision was pushed back by a month, officials said.")
+    found = extract_text_dump("# Chip Tariff Delayed\n\nThe tariff decision was pushed back a month, officials said.")
     assert found.title == "Chip Tariff Delayed"
-    assert found.text == "The tariff decision was pushed back by a month, officials said."
+    assert found.text == "The tariff decision was pushed back a month, officials said."

@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 
 from corpus.normalize import (
-    canonical_url, clean_text, content_hash, date_from_text, date_from_url, parse_date, source_domain,
+    canonical_url,
+    clean_text,
+    content_hash,
+    date_from_text,
+    date_from_url,
+    parse_date,
+    source_domain,
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterator
@@ -31,12 +32,10 @@ class FixtureServer(ThreadingHTTPServer):
 class Handler(BaseHTTPRequestHandler):
     server: FixtureServer
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+    def do_GET(self) -> None:
         self.server.requests.append((self.path, dict(self.headers)))
-        try:
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeout, cap)
             self._route(urlsplit(self.path).path)
-        except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeouts, size caps)
-            pass
 
     def _route(self, path: str) -> None:
         if path in FILES:
@@ -128,6 +127,7 @@ def test_feeds_are_fetched_conditionally_the_second_time(store, server, base) ->
     server.requests.clear()
     report = ingest([], store, feeds=[f"{base}/feed.xml"], fetcher=fetcher())
     assert not (report.added or report.updated or report.skipped)
+    assert report.not_modified == [f"{base}/feed.xml"] and report.read == 1
     (path, headers), *_ = server.requests
     assert path == "/feed.xml" and headers.get("If-None-Match") == '"feed.xml-v1"'
     assert store.count() == 2
@@ -138,8 +138,15 @@ def test_an_unchanged_page_is_not_replaced_by_the_summary_when_the_feed_changes(
     server.version = 2  # the feed changes; the article page answers 304
     report = ingest([], store, feeds=[f"{base}/feed.xml"], fetcher=fetcher())
     assert not (report.added or report.updated or report.skipped)
+    assert report.not_modified == [f"{base}/article.html"] and len(report.unchanged) == 1
     assert sorted(a.origin for a in store.articles()) == ["feed-summary", "url"]
     assert ("/article.html", "\"article.html-v1\"") in [(p, h.get("If-None-Match")) for p, h in server.requests]
+
+
+def test_an_unchanged_page_by_url_is_a_success(store, base) -> None:
+    ingest([f"{base}/article.html"], store, fetcher=fetcher())
+    again = ingest([f"{base}/article.html"], store, fetcher=fetcher())
+    assert again.not_modified == [f"{base}/article.html"] and again.read == 1 and store.count() == 1
 
 
 def test_an_atom_entry_whose_page_is_gone_keeps_its_summary(store, base) -> None:
