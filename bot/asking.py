@@ -33,7 +33,9 @@ def parse_since(text: str | None, today: date) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadOption(f"I couldn't read since={text!r}: use a date like 2025-03-01 or a span like 30d, 2w, 6m.") from None
+        raise BadOption(
+            f"I couldn't read since={text!r}: use a date like 2025-03-01 or a span like 30d, 2w, 6m."
+        ) from None
 
 
 @dataclass(frozen=True)

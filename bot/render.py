@@ -95,7 +95,7 @@ class Rendered:
         return out
 
 
-def _join_lines(lines: Iterable[str], limit: int) -> str:
+def join_lines(lines: Iterable[str], limit: int) -> str:
     """Join whole lines while they fit in ``limit`` characters."""
     out: list[str] = []
     used = 0
@@ -150,17 +150,17 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         if answer.related_topics:
             lines += ["", "**Closest topics I do cover:**"]
             lines += [f"• {_clean(topic, 100)}" for topic in answer.related_topics[:8]]
-        embed = _embed(title, _join_lines(lines, MAX_DESCRIPTION), ABSTAIN_COLOUR)
+        embed = _embed(title, join_lines(lines, MAX_DESCRIPTION), ABSTAIN_COLOUR)
     else:
         sources = [f"**[{c.n}]** {source_link(c.article)} · {outlet_line(c.article)}" for c in answer.citations]
         description = text + "\n\n**Sources**\n"
-        description += _join_lines(sources, MAX_DESCRIPTION - len(description))
+        description += join_lines(sources, MAX_DESCRIPTION - len(description))
         embed = _embed(title, description, COLOUR)
         for citation in answer.citations[:max_quotes]:
             _citation_field(embed, citation)
     if answer.newer:
         newer = [f"{source_link(a, 90)} · {outlet_line(a)}" for a in answer.newer[:5]]
-        _add_field(embed, "Newer coverage", _join_lines(newer, MAX_FIELD_VALUE))
+        _add_field(embed, "Newer coverage", join_lines(newer, MAX_FIELD_VALUE))
     note = "Quotes are verbatim from the linked articles."
     if answer.generated:
         note = "Worded by a language model from the quoted articles; check the sources."
@@ -192,7 +192,7 @@ def render_search_page(query: str, hits: Sequence[Hit], page: int, per_page: int
 def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
     """Newest stories: one line each with link, outlet and date."""
     lines = [f"• {source_link(a, 100)} · {outlet_line(a)}" for a in articles]
-    body = _join_lines(lines, MAX_DESCRIPTION) or "No articles indexed yet."
+    body = join_lines(lines, MAX_DESCRIPTION) or "No articles indexed yet."
     return Rendered(embeds=[fit(_embed(_clean(title, MAX_TITLE), body, COLOUR))])
 
 

@@ -6,11 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from bot.refresh import RefreshStatus
-from bot.render import MAX_DESCRIPTION, MAX_FIELD_VALUE, Rendered, _join_lines, clip, escape, fit
-from corpus.types import Article
-
 import discord
+
+from bot.refresh import RefreshStatus
+from bot.render import MAX_DESCRIPTION, MAX_FIELD_VALUE, Rendered, clip, escape, fit, join_lines
+from corpus.types import Article
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,10 @@ def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
         for o in cov.outlets
     ]
     head = describe_coverage(cov)
-    body = head + "\n\n" + _join_lines(lines, MAX_DESCRIPTION - len(head) - 2)
+    body = head + "\n\n" + join_lines(lines, MAX_DESCRIPTION - len(head) - 2)
     embed = discord.Embed(title="Sources in the index", description=body, colour=discord.Colour.teal())
     if status is not None:
-        feeds = _join_lines((f"• {escape(url)}" for url in status.feeds), MAX_FIELD_VALUE) or "none configured"
+        feeds = join_lines((f"• {escape(url)}" for url in status.feeds), MAX_FIELD_VALUE) or "none configured"
         embed.add_field(name=f"Feeds (polled every {status.interval_s / 60:.0f} min)", value=feeds, inline=False)
         last = status.last
         if last is None:
@@ -70,6 +70,6 @@ def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
                 when += f" (failed: {escape(last.error)})"
         embed.add_field(name="Last refresh", value=clip(when, MAX_FIELD_VALUE), inline=False)
         if last is not None and last.outcome.failed:
-            failing = _join_lines((f"• {escape(f)}" for f in last.outcome.failed), MAX_FIELD_VALUE)
+            failing = join_lines((f"• {escape(f)}" for f in last.outcome.failed), MAX_FIELD_VALUE)
             embed.add_field(name="Failing feeds", value=failing, inline=False)
     return Rendered(embeds=[fit(embed)])

@@ -108,3 +108,26 @@ async def test_refresh_swaps_the_index_while_questions_are_answered(data_dir: Pa
         sources = await w.bob.slash(w.channel, "sources")
         text = embed_text(sources.response) + "".join(f.name for f in sources.response.embeds[0].fields)
         assert "5 articles from 5 outlets" in text and "fresh.example" in text and "+1 articles" in text
+
+
+async def test_ingest_url_adds_the_page_and_reports(data_dir: Path, index, tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+    real = IndexUpdater(data_dir, index.embedder)
+    new_file = write_jsonl(tmp_path / "page.jsonl", [NEW_ARTICLE])
+
+    def update(sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
+        seen.append(list(sources))  # the URL would be fetched; offline, its article comes from a file
+        return real([str(new_file)], [])
+
+    services = make_services(data_dir, index)
+    services.refresher = Refresher(update, index, on_swap=services.answerer.refresh)
+    async with running(services) as w:
+        services.admin_ids = frozenset({w.alice.id})
+        w.guild.set_command_permissions(await command_id(w.bot, "ingest"), {w.alice: True})
+        bad = await w.alice.slash(w.channel, "ingest", url="ftp://nope")
+        assert "http(s) URL" in bad.response.content and seen == []
+
+        done = await w.alice.slash(w.channel, "ingest", url="https://fresh.example/tsmc-arizona")
+        assert done.ephemeral and "Added 1" in done.response.content and "new index is live" in done.response.content
+        assert seen == [["https://fresh.example/tsmc-arizona"]]
+        assert "tsmc-arizona" in embed_text((await w.bob.slash(w.channel, "ask", question=TSMC)).response)
