@@ -52,6 +52,10 @@ class Refresh(Protocol):
 
     def status(self) -> Any: ...
 
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
 
 @dataclass
 class Limits:

@@ -44,6 +44,9 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidToken:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
+    except OSError as exc:  # aiohttp's connection errors are OSErrors too
+        print(f"Could not reach Discord ({type(exc).__name__}); check the network and try again.", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -59,6 +62,9 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     except InvalidToken:
         print(TOKEN_HELP, file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"Could not reach Discord ({type(exc).__name__}); check the network and try again.", file=sys.stderr)
+        return 1
     where = f"server {args.guild}" if args.guild else "all servers (global commands can take up to an hour to appear)"
     print(f"synced {len(names)} commands to {where}: {', '.join(names)}")
     return 0
