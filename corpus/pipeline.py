@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TextIO
 
+import numpy as np
+
 from corpus.chunk import Chunker, default_chunker
 from corpus.dedupe import NearDuplicateIndex
 from corpus.normalize import (
@@ -74,38 +76,38 @@ class Ingester:
         known = self._store.find_url(article.canonical_url)
         if known is None and doc.article_id and self._store.get(doc.article_id) is not None:
             known = (doc.article_id, False)
-        if known is not None:
-            stored_id, is_alternate = known
-            if is_alternate or not self._differs(stored_id, article, digest):
-                report.unchanged.append(stored_id)
-                return
-            self._write(replace(article, id=stored_id), digest)
-            report.updated.append(stored_id)
-            report.chunks_written += self._store.chunk_count(stored_id)
+        if known is None:
+            self._add(doc, article, digest, report)
             return
+        stored_id, is_alternate = known
+        if is_alternate or not self._differs(stored_id, article, digest):
+            report.unchanged.append(stored_id)
+        else:
+            article = replace(article, id=stored_id)
+            report.chunks_written += self._write(article, digest, self._near.signature(article.text))
+            report.updated.append(stored_id)
+
+    def _add(self, doc: Document, article: Article, digest: str, report: IngestReport) -> None:
+        """Store a new article, or fold it into the article it duplicates (exactly, or nearly)."""
         signature = self._near.signature(article.text)
-        duplicate_of = self._store.find_hash(digest)
-        kind, similarity = "exact", 1.0
+        duplicate_of, kind, similarity = self._store.find_hash(digest), "exact", 1.0
         if duplicate_of is None and signature is not None and (match := self._near.query(signature)):
             duplicate_of, kind, similarity = match.article_id, "near", match.similarity
-        if duplicate_of is not None:
-            alternate = Alternate(url=article.url, source=article.source, title=article.title,
-                                  article_id=doc.article_id)
-            self._store.add_alternate(duplicate_of, alternate, article.canonical_url)
-            report.duplicates.append(Duplicate(doc.source, article.url, duplicate_of, kind, similarity))
+        if duplicate_of is None:
+            report.chunks_written += self._write(article, digest, signature)
+            report.added.append(article.id)
             return
-        self._write(article, digest)
-        report.added.append(article.id)
-        report.chunks_written += self._store.chunk_count(article.id)
+        alternate = Alternate(url=article.url, source=article.source, title=article.title, article_id=doc.article_id)
+        self._store.add_alternate(duplicate_of, alternate, article.canonical_url)
+        report.duplicates.append(Duplicate(doc.source, article.url, duplicate_of, kind, similarity))
 
     def _differs(self, stored_id: str, article: Article, digest: str) -> bool:
         stored = self._store.get(stored_id)
-        assert stored is not None
-        return (self._store.content_hash(stored_id) != digest or stored.title != article.title
-                or stored.published != article.published or stored.url != article.url)
+        return (stored is None or self._store.content_hash(stored_id) != digest or stored.title != article.title
+                or stored.published != article.published)
 
-    def _write(self, article: Article, digest: str) -> None:
-        signature = self._near.signature(article.text)
+    def _write(self, article: Article, digest: str, signature: np.ndarray | None) -> int:
+        """Store the article with fresh chunks; returns how many chunks were written."""
         chunks = self._chunker.chunk(article, self._max_tokens)
         blob = NearDuplicateIndex.to_bytes(signature) if signature is not None else None
         self._store.put(article, chunks, content_hash=digest, signature=blob)
@@ -113,6 +115,7 @@ class Ingester:
             self._near.add(article.id, signature)
         else:
             self._near.remove(article.id)
+        return len(chunks)
 
 
 def iter_documents(sources: Iterable[str], feeds: Iterable[str], *, store: ArticleStore | None = None,

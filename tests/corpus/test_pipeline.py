@@ -37,6 +37,9 @@ def test_jsonl_ids_are_kept_and_reingest_changes_nothing(store: ArticleStore, tm
     again = ingest([str(path)], store)
     assert again.unchanged == ["dev-1", "dev-2"] and not (again.added or again.updated or again.duplicates)
     assert [c.id for c in store.all_chunks()] == chunk_ids
+    same_page = write_jsonl(tmp_path / "b.jsonl", [
+        record("dev-1", "http://news.example/2025/07/21/malaysia/?utm_medium=email#top", WIRE_STORY)])
+    assert ingest([str(same_page)], store).unchanged == ["dev-1"]
 
 
 def test_changed_text_at_the_same_url_updates_the_article(store: ArticleStore, tmp_path: Path) -> None:
