@@ -48,6 +48,13 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class DropVoiceWarnings(logging.Filter):
+    """chipbot never joins voice; discord.py's "PyNaCl is not installed" warnings are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
 def install_redaction(secrets: Iterable[str], root: logging.Logger | None = None) -> RedactSecrets:
     """Attach the filter to every handler of the root and discord loggers (filters on handlers see
     records from every logger that propagates to them, including discord.py's debug logging)."""
@@ -65,6 +72,7 @@ def run_bot(settings: Settings, index: Index) -> None:
     """Run until SIGINT/SIGTERM; raises :class:`InvalidToken` when Discord refuses the token."""
     assert settings.discord_token
     install_redaction([settings.discord_token, settings.llm_api_key or ""])
+    logging.getLogger("discord.client").addFilter(DropVoiceWarnings())
     asyncio.run(_serve(settings, index, settings.discord_token))
 
 

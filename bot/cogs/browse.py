@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.asking import BadOption, parse_since
-from bot.client import ChipBot, defer, mark_answered, reply_ephemeral
+from bot.client import ChipBot, defer, mark_answered, reply_ephemeral, report_failure
 from bot.cogs.ask import BUSY_TEXT
 from bot.render import Rendered, render_articles, render_search_page
 from bot.sources import coverage, render_sources
@@ -45,6 +45,9 @@ class SearchPager(discord.ui.View):
             await reply_ephemeral(interaction, "Only the person who searched can turn these pages; try /search yourself.")
             return False
         return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await report_failure(interaction, error, "search pager")
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = min(max(self.page + step, 0), self.pages - 1)

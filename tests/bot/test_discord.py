@@ -173,3 +173,14 @@ async def test_context_menu_answers_about_a_message(data_dir: Path, index) -> No
         said = await w.bob.send(w.channel, "What did the SMIC teardown show?")
         result = await w.alice.context_menu(w.channel, "Ask chipbot", said)
         assert result.ephemeral and "smic-7nm" in embed_text(result.response)
+
+
+async def test_since_and_source_options_filter_and_bad_values_are_explained(data_dir: Path, index) -> None:
+    async with running(make_services(data_dir, index)) as w:
+        bad = await w.alice.slash(w.channel, "ask", question=DUV, since="last-ish")
+        assert bad.ephemeral and "2025-03-01" in bad.response.content
+
+        elsewhere = await w.alice.slash(w.channel, "ask", question=DUV, source="wire.example")
+        assert "asml-licences" not in embed_text(elsewhere.response)
+        later = await w.alice.slash(w.channel, "ask", question=DUV, since="2024-02-01")
+        assert "asml-licences" not in embed_text(later.response)  # published 2024-01-02
