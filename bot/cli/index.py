@@ -6,12 +6,14 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from bot.evaluate import AnswerFigures
     from index.search import Index
     from index.types import SearchResult
 
@@ -100,6 +102,7 @@ def print_result(result: SearchResult) -> None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.errors import IndexStageError
+    from bot.evaluate import format_figures
     from index.evaluate import Outcome, load_questions, summarise
 
     try:
@@ -116,8 +119,9 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except (IndexStageError, OSError, ValueError) as exc:
         return _fail(exc)
     report = summarise(outcomes)
+    answers = _answer_figures(index, args.questions)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
+        print(json.dumps({**report.to_dict(), "answers": asdict(answers)}, indent=2))
         return 0
     print(f"questions {report.questions} (answerable {report.answerable}), backend {index.embedder.backend}")
     print("| recall@1 | recall@3 | recall@5 | MRR | p50 ms | p95 ms |")
@@ -126,7 +130,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     print(f"| {r[1]:.3f} | {r[3]:.3f} | {r[5]:.3f} | {report.mrr:.3f} | {lat['p50']:.1f} | {lat['p95']:.1f} |")
     for miss in report.misses:
         print(f"miss {miss['id']}: expected {miss['expected']} at rank {miss['rank']}, got {miss['got']}")
+    print()
+    print(format_figures(answers))
     return 0
+
+
+def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
+    """The answer stage's figures (bot.evaluate) on the same questions."""
+    from bot.answer import Answerer
+    from bot.evaluate import answer_figures, load_questions
+
+    return answer_figures(Answerer(index), load_questions(questions))
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
