@@ -71,7 +71,8 @@ class NearDuplicateIndex:
     def query(self, signature: np.ndarray, *, exclude: str | None = None) -> Match | None:
         """The most similar indexed article at or above the threshold, if any."""
         candidates = {aid for key in self._band_keys(signature) for aid in self._buckets.get(key, ())}
-        candidates.discard(exclude)  # type: ignore[arg-type]
+        if exclude is not None:
+            candidates.discard(exclude)
         best: Match | None = None
         for aid in sorted(candidates):
             similarity = float(np.mean(self._signatures[aid] == signature))

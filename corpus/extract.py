@@ -35,7 +35,7 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
         html, url=url, with_metadata=True, include_comments=False, include_tables=False,
         favor_precision=True, as_dict=True,
     )
-    if not result or not (result.get("text") or "").strip():
+    if not isinstance(result, dict) or not (result.get("text") or "").strip():
         return Extracted(text="")
     cleaned = clean_page_text(result["text"])
     return Extracted(

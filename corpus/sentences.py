@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pysbd import Segmenter
+    from tokenizers import Tokenizer
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,7 @@ class SentenceSplitter:
     """
 
     @cached_property
-    def _segmenter(self):  # type: ignore[no-untyped-def]
+    def _segmenter(self) -> Segmenter:
         import pysbd
 
         return pysbd.Segmenter(language="en", clean=False)
@@ -85,7 +90,7 @@ class WordPieceCounter:
         self._path = tokenizer_path
 
     @cached_property
-    def _tokenizer(self):  # type: ignore[no-untyped-def]
+    def _tokenizer(self) -> Tokenizer:
         from tokenizers import Tokenizer
 
         path = self._path

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -69,9 +70,7 @@ def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> No
         print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
 
 
-def _default_feeds_file():  # type: ignore[no-untyped-def]
-    from pathlib import Path
-
+def _default_feeds_file() -> Path:
     import corpus
 
     return Path(corpus.__file__).with_name("feeds.toml")

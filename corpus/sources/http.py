@@ -9,6 +9,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from email.message import Message
+from typing import BinaryIO
 
 from corpus.errors import CorpusError
 
@@ -64,7 +65,7 @@ class Fetcher:
         request = urllib.request.Request(url, headers=headers)
         try:
             with self._opener.open(request, timeout=self.timeout_s) as response:
-                return self._read(url, response.geturl(), response.status, response.headers, response)
+                return self._read(response.geturl(), response.status, response.headers, response)
         except urllib.error.HTTPError as exc:
             if exc.code == 304:
                 return Response(url, 304, b"", "", etag, last_modified)
@@ -80,7 +81,7 @@ class Fetcher:
         except ValueError as exc:
             raise FetchError(f"not a fetchable URL: {exc}") from exc
 
-    def _read(self, url: str, final_url: str, status: int, headers: Message, stream) -> Response:  # type: ignore[no-untyped-def]
+    def _read(self, final_url: str, status: int, headers: Message, stream: BinaryIO) -> Response:
         declared = headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > self.max_bytes:
             size = int(declared) / 2**20

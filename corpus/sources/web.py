@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from corpus.extract import extract_html
 from corpus.records import Document, NotModified, Skip
@@ -14,7 +15,11 @@ from corpus.sources.files import UnreadableInput, decode_text
 from corpus.sources.http import Fetcher, FetchError
 
 if TYPE_CHECKING:
+    from feedparser import FeedParserDict
+
     from corpus.store import ArticleStore
+
+Entry = Mapping[str, Any]  # a feedparser entry
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +87,7 @@ def read_feed_file(body: bytes, label: str) -> Iterator[Document | Skip]:
         yield _summary_document(f"{label}#{number}", entry, site)
 
 
-def parse_feed(body: bytes, label: str):  # type: ignore[no-untyped-def]
+def parse_feed(body: bytes, label: str) -> FeedParserDict | Skip:
     """The feedparser result, or a Skip when the bytes are not a feed or the feed is empty."""
     import feedparser
 
@@ -96,7 +101,7 @@ def parse_feed(body: bytes, label: str):  # type: ignore[no-untyped-def]
     return parsed
 
 
-def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher,  # type: ignore[no-untyped-def]
+def _entry(feed_url: str, number: int, entry: Entry, site: str | None, fetcher: Fetcher,
            store: ArticleStore | None) -> Document | Skip | NotModified:
     """The entry's page (NotModified when unchanged since the last ingest), else the feed summary."""
     label = f"{feed_url}#{number}"
@@ -106,15 +111,13 @@ def _entry(feed_url: str, number: int, entry, site: str | None, fetcher: Fetcher
         if isinstance(page, NotModified):
             return page
         if isinstance(page, Document):
-            page.published = page.published or _entry_date(entry)
-            page.title = page.title or entry.get("title")
-            page.site_name = page.site_name or site
-            return page
+            return replace(page, published=page.published or _entry_date(entry),
+                           title=page.title or entry.get("title"), site_name=page.site_name or site)
         log.info("feed entry %s: page unavailable (%s); using the feed summary", link, page.reason)
     return _summary_document(label, entry, site)
 
 
-def _summary_document(label: str, entry, site: str | None) -> Document | Skip:  # type: ignore[no-untyped-def]
+def _summary_document(label: str, entry: Entry, site: str | None) -> Document | Skip:
     link = entry.get("link")
     content = entry.get("content") or []
     summary = _plain((content[0].get("value") if content else None) or entry.get("summary") or "")
@@ -127,7 +130,7 @@ def _summary_document(label: str, entry, site: str | None) -> Document | Skip:  
                     origin="feed-summary")
 
 
-def _entry_date(entry) -> str | None:  # type: ignore[no-untyped-def]
+def _entry_date(entry: Entry) -> str | None:
     for key in ("published_parsed", "updated_parsed"):
         if (value := entry.get(key)) is not None:
             return f"{value.tm_year:04d}-{value.tm_mon:02d}-{value.tm_mday:02d}"
