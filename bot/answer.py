@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SEARCH_K = 8
-RETRIEVAL_WEIGHT = 0.12  # how much the retriever's rank counts next to the passage's own score
+RETRIEVAL_WEIGHT = 0.2  # how much the retriever's rank counts next to the passage's own score
 PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
 ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
 MISSING_ENTITY_PENALTY = 0.2  # per name in the question that the article never mentions

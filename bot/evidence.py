@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from corpus.types import Article, Chunk
 
-from .sentences import Span, sentence_spans
+from .sentences import LINE_BREAK, Span, sentence_spans
 from .terms import TermWeights, content_terms, entities, tokens
 
 MAX_PASSAGE_CHARS = 600
@@ -27,7 +27,9 @@ _NUMERIC_QUESTION = re.compile(
     r"price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density))\b",
     re.I,
 )
-_DATE_QUESTION = re.compile(r"\b(?:when|what date|which date|until what|through what|by what date)\b", re.I)
+_DATE_QUESTION = re.compile(
+    r"^\s*when\b|\b(?:what date|which date|what day|until what|through what|by what date)\b", re.I
+)
 _NAME_QUESTION = re.compile(r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|analyst|spokesperson|official|minister|"
                             r"director|outlet|firm|company|ceo|chair|executive|president))\b", re.I)
 # The head noun of the wh-phrase ("yield" in "What was the reported yield of ...", "spokesperson" in
@@ -121,7 +123,7 @@ def _windows(text: str, spans: list[Span]) -> list[tuple[int, int, int]]:
             if i + size > len(spans):
                 break
             end = spans[i + size - 1].end
-            if size > 1 and (end - first.start > MAX_PASSAGE_CHARS or "\n" in text[first.start : end]):
+            if size > 1 and (end - first.start > MAX_PASSAGE_CHARS or LINE_BREAK.search(text, first.start, end)):
                 break
             windows.append((first.start, end, size))
     return windows

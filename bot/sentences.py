@@ -20,7 +20,8 @@ ABBREVIATIONS = frozenset(
 
 # A candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
-_PARAGRAPH = re.compile(r"\n\s*")
+# A line break ends a sentence unless the next line carries on in lower case (hard-wrapped wire copy).
+LINE_BREAK = re.compile(r"\n(?![ \t]*[a-z])")
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def _strip(text: str, start: int, end: int) -> Span | None:
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
-    """Split ``text[start:end]`` into sentences; line breaks always end a sentence."""
+    """Split ``text[start:end]`` into sentences; a line break ends one unless lower case follows."""
     end = len(text) if end is None else end
     spans: list[Span] = []
     cursor = start
@@ -67,7 +68,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
             continue
         if _next_starts_sentence(text, match.end()):
             breaks.append(match.end())
-    for match in _PARAGRAPH.finditer(text, start, end):
+    for match in LINE_BREAK.finditer(text, start, end):
         breaks.append(match.start())
     for cut in sorted(set(breaks)):
         span = _strip(text, cursor, cut)

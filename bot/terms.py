@@ -34,7 +34,7 @@ GENERIC_NAMES = frozenset(
 # Words that say what kind of answer is wanted; they never need to appear in the evidence.
 QUESTION_WORDS = frozenset("who whom whose what when where which why how date many much".split())
 
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
+_TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 _ENTITY = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&\-]+|[A-Z]{2,}[0-9A-Za-z\-]*)(?:\s+(?:[A-Z][a-zA-Z0-9&\-]+))*")
 
 
@@ -56,6 +56,8 @@ def _words(text: str) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for match in _TOKEN.finditer(text):
         word = match.group().lower().replace("’", "'")
+        if word.endswith(".") and "." in word[:-1]:  # "U.S." is "us", "E.U." is "eu"
+            word = word.replace(".", "")
         if word.endswith("'s"):
             word = word[:-2]
         word = word.strip("'-")
