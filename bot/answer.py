@@ -30,7 +30,7 @@ SEARCH_K = 8
 RETRIEVAL_WEIGHT = 0.2  # how much the retriever's rank counts next to the passage's own score
 PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
 ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
-MISSING_ENTITY_PENALTY = 0.2  # per name in the question that the article never mentions
+MISSING_ENTITY_PENALTY = 0.1  # per name in the question that the article never mentions
 
 
 class SearchIndex(Protocol):

@@ -14,6 +14,7 @@ from .types import Answer, Citation
 
 MAX_SUPPORTING = 2
 MAX_RELATED_TOPICS = 3
+LEAD_POOL = 2  # the lead is the better of the top two candidates that the abstention policy accepts
 
 
 @dataclass(frozen=True)
@@ -105,10 +106,12 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
 def compose(
     question: str, candidates: list[Candidate], *, article_count: int, policy: AbstainPolicy
 ) -> Answer:
-    """Build the answer from candidates ranked best first, or abstain when the lead is too weak."""
-    if not candidates or policy.abstains(candidates[0].passage):
+    """Build the answer from candidates ranked best first, or abstain when no lead is strong enough."""
+    accepted = [c for c in candidates[:LEAD_POOL] if not policy.abstains(c.passage)]
+    if not accepted:
         return abstention(question, candidates, article_count)
-    lead, rest = candidates[0], candidates[1:]
+    lead = accepted[0]
+    rest = [c for c in candidates if c is not lead]
     citations = [_citation(1, lead.passage)]
     for candidate in _pick_supporting(lead, rest, policy):
         citations.append(_citation(len(citations) + 1, candidate.passage))
