@@ -138,7 +138,8 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
             added = [v for v in wanted if v not in old_vids]
             docstore.delete_chunks(conn, removed)
             docstore.insert_chunks(conn, ((v, *wanted[v]) for v in added))
-        conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+        with conn:
+            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")  # merge FTS segments
         conn.close()
 
         kind = choose_kind(len(wanted))

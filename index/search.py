@@ -26,7 +26,7 @@ from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
 from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import keyword_search
+from .keyword import TermStats, keyword_search
 from .timeparse import parse_time
 from .types import Hit, SearchResult
 from .vectors import VectorStore
@@ -57,6 +57,12 @@ class _Loaded:
         if conn is None:
             conn = self._local.conn = docstore.connect_readonly(self.folder / DOCS)
         return conn
+
+    def term_stats(self) -> TermStats:
+        stats = getattr(self._local, "term_stats", None)
+        if stats is None:
+            stats = self._local.term_stats = TermStats(self.conn())
+        return stats
 
 
 def _filters(since: date | None, until: date | None, sources: list[str] | None) -> tuple[str, tuple]:
@@ -137,8 +143,8 @@ class Index:
         dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
         timings["dense"] = _ms(mark)
         mark = time.perf_counter()
-        keyword = dict(keyword_search(conn, query, n, title_weight=self.tuning.title_weight,
-                                      where=where, params=params))
+        keyword = dict(keyword_search(conn, query, n, title_weight=self.tuning.title_weight, where=where,
+                                      params=params, stats=loaded.term_stats(), total=loaded.manifest.chunks))
         timings["keyword"] = _ms(mark)
 
         mark = time.perf_counter()

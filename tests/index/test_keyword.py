@@ -4,7 +4,7 @@ import sqlite3
 
 from corpus.types import Chunk
 from index import docstore
-from index.keyword import keyword_search, match_expression, query_terms
+from index.keyword import TermStats, keyword_search, match_expression, prune_common, query_terms
 
 
 def test_query_terms_keep_names_models_and_numbers() -> None:
@@ -45,3 +45,15 @@ def test_deleted_chunks_leave_the_keyword_index() -> None:
     conn = _conn([("T", "gallium germanium controls")])
     docstore.delete_chunks(conn, [1])
     assert keyword_search(conn, "gallium", 5, title_weight=1.0) == []
+
+
+def test_pruning_keeps_the_rarest_terms_within_the_postings_budget() -> None:
+    frequencies = {"china": 9000, "chips": 7000, "huaxin": 40, "dingxin": 30, "fund": 2500}
+    terms = ["china", "chips", "huaxin", "dingxin", "fund"]
+    assert prune_common(terms, frequencies, budget=3000) == ["huaxin", "dingxin", "fund"]
+    assert prune_common(terms, frequencies, budget=10) == ["huaxin", "dingxin"]  # never fewer than two
+
+
+def test_term_stats_count_stemmed_document_frequencies() -> None:
+    conn = _conn([("", "exports of chips"), ("", "export rules"), ("", "unrelated text")])
+    assert TermStats(conn).frequencies(["exported", "rules", "zebra"]) == {"exported": 2, "rules": 1, "zebra": 0}

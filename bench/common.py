@@ -1,0 +1,42 @@
+"""Shared helpers for the benchmarks: locating the shared corpus, building its index, printing tables."""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("CHIPBOT_SHARED_CORPUS", REPO.parent / "shared" / "corpus"))
+sys.path.insert(0, str(REPO))  # the benchmarks run as scripts from a checkout
+OUT = REPO / "bench" / "out"  # git-ignored: model export cache, benchmark data directories
+MODEL = os.environ.get("CHIPBOT_MODEL", "all-MiniLM-L6-v2")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    cells = [[f"{c:.2f}" if isinstance(c, float) else str(c) for c in row] for row in rows]
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in cells]
+    return "\n".join(lines)
+
+
+def rss_mib() -> float:
+    """Current resident memory of this process (Linux), in MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def build_shared_index(data_dir: Path, backend: str = "auto"):
+    """Ingest the shared corpus into ``data_dir`` and index it; returns the embedder."""
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+    from index.builder import update_index
+    from index.embed import make_embedder
+
+    embedder = make_embedder(MODEL, backend, cache_dir=data_dir / "models")
+    with open_store(data_dir) as store:
+        ingest([str(SHARED / "chip_trade_news.jsonl")], store)
+        update_index(data_dir, store, embedder)
+    return embedder

@@ -1,0 +1,59 @@
+"""Query latency in-process on the dev questions (hybrid search, real model), and the cold start
+of ``chipbot search`` (process start until the passages are printed)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import OUT, SHARED, build_shared_index, table
+
+from index.evaluate import load_questions, percentile
+from index.search import Index
+
+
+def dev_latency(data_dir: Path) -> tuple[str, Index]:
+    embedder = build_shared_index(data_dir)
+    index = Index.open(data_dir, embedder)
+    questions = load_questions(SHARED / "dev_questions.jsonl")
+    index.search("warm up")
+    parts: dict[str, list[float]] = {}
+    for _ in range(3):
+        for q in questions:
+            for name, ms in index.search(q.question, k=5).timings_ms.items():
+                parts.setdefault(name, []).append(ms)
+    rows = [(name, percentile(v, 50), percentile(v, 95)) for name, v in parts.items()]
+    header = f"dev questions x3 ({index.stats()['chunks']} chunks, {embedder.backend}, {index.manifest.index_type})"
+    return header + "\n" + table(["stage", "p50 ms", "p95 ms"], rows), index
+
+
+def cold_start(data_dir: Path, runs: int = 5) -> str:
+    chipbot = Path(sys.executable).with_name("chipbot")
+    cmd = [str(chipbot), "--data-dir", str(data_dir), "search", "H20 export licence", "-k", "3"]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    subprocess.run(cmd, check=True, capture_output=True, env=env)  # page cache warm
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - started)
+    return table(["command", "median s", "max s"],
+                 [("chipbot search (cold process, ONNX)", sorted(times)[runs // 2], max(times))])
+
+
+def run() -> str:
+    data_dir = OUT / "dev-index"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    data_dir.mkdir(parents=True)
+    if (OUT / "models").is_dir():  # reuse the ONNX export
+        shutil.copytree(OUT / "models", data_dir / "models")
+    latency, _ = dev_latency(data_dir)
+    return latency + "\n\n" + cold_start(data_dir)
+
+
+if __name__ == "__main__":
+    print(run())

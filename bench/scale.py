@@ -1,0 +1,139 @@
+"""Query latency, HNSW recall and memory at 100k and 1M chunks (synthetic texts and vectors).
+
+Texts are 60 words drawn with Zipf frequencies from the shared corpus's own vocabulary; vectors are
+mixtures of the real chunk embeddings plus noise, so they cluster like real ones. Queries are the
+dev questions, embedded by the real model and searched end to end (embedding, dense, BM25, fusion).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sqlite3
+import time
+from collections import Counter
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from common import OUT, SHARED, build_shared_index, rss_mib, table
+
+from index import docstore
+from index.evaluate import load_questions, percentile
+from index.generation import DOCS, VECTORS, Generations, Manifest
+from index.search import Index
+from index.vectors import VectorStore, choose_kind
+
+CHUNKS_PER_ARTICLE, WORDS_PER_CHUNK = 10, 60
+
+
+def _vocabulary() -> tuple[list[str], np.ndarray]:
+    counts = Counter(re.findall(r"[a-z0-9]+", (SHARED / "chip_trade_news.jsonl").read_text().lower()))
+    words = [w for w, _ in counts.most_common()]
+    weights = 1.0 / np.arange(1, len(words) + 1)
+    return words, weights / weights.sum()
+
+
+def _base_vectors(dev_dir: Path) -> np.ndarray:
+    folder = Generations(dev_dir).current()
+    store = VectorStore.load(folder / VECTORS, Manifest.read(folder).index_type)
+    import faiss
+
+    flat = faiss.downcast_index(store._index.index)
+    return flat.reconstruct_n(0, flat.ntotal)
+
+
+def synthetic_vectors(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    out = np.empty((n, base.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        a, b = base[rng.integers(len(base), size=m)], base[rng.integers(len(base), size=m)]
+        x = a + rng.uniform(0, 0.6, (m, 1)).astype(np.float32) * b
+        x += rng.standard_normal(x.shape, dtype=np.float32) * 0.03
+        out[start:start + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return out
+
+
+def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng: np.random.Generator) -> float:
+    words, p = _vocabulary()
+    started = time.perf_counter()
+    generations = Generations(data_dir)
+    with generations.building() as tmp:
+        conn = docstore.connect_writable(tmp / DOCS)
+        conn.execute("PRAGMA journal_mode=OFF")
+        conn.execute("PRAGMA synchronous=OFF")
+        vids = np.arange(1, n + 1, dtype=np.int64)
+        with conn:
+            for a in range(n // CHUNKS_PER_ARTICLE):
+                day = date(2018, 1, 1) + timedelta(days=int(rng.integers(0, 3000)))
+                conn.execute(f"INSERT INTO articles ({docstore.ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                             (f"s{a}", f"https://s{a % 500}.example/{a}", f"https://s{a % 500}.example/{a}",
+                              f"synthetic {a}", f"s{a % 500}.example", day.isoformat(), "", None, None, "jsonl", "[]"))
+            sampled = rng.choice(len(words), size=(n, WORDS_PER_CHUNK), p=p)
+            rows = []
+            for i in range(n):
+                text = " ".join(words[w] for w in sampled[i])
+                rows.append((int(vids[i]), f"c{i}", f"s{i // CHUNKS_PER_ARTICLE}", i % CHUNKS_PER_ARTICLE, 0,
+                             len(text), "", text, f"k{i}"))
+                if len(rows) == 50_000 or i == n - 1:
+                    conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", rows)
+                    rows = []
+            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+        with conn:
+            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+        conn.close()
+        kind = choose_kind(n)
+        store = VectorStore(embedder.dim, kind)
+        for start in range(0, n, 100_000):
+            store.add(vids[start:start + 100_000], vectors[start:start + 100_000])
+        store.save(tmp / VECTORS)
+        Manifest(model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=kind,
+                 articles=n // CHUNKS_PER_ARTICLE, chunks=n, generation=tmp.name.split(".tmp-")[0]).write(tmp)
+        generations.publish(tmp)
+    return time.perf_counter() - started
+
+
+def measure(n: int, embedder, base: np.ndarray) -> tuple:
+    rng = np.random.default_rng(n)
+    data_dir = OUT / f"scale-{n}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    vectors = synthetic_vectors(base, n, rng)
+    build_s = write_generation(data_dir, n, vectors, embedder, rng)
+    before = rss_mib()
+    index = Index.open(data_dir, embedder)
+    questions = [q.question for q in load_questions(SHARED / "dev_questions.jsonl")]
+    index.search(questions[0])
+    ram_per_chunk = (rss_mib() - before) * 2**20 / n
+    folder = Generations(data_dir).current()
+    disk_per_chunk = sum(f.stat().st_size for f in folder.iterdir()) / n
+    totals, denses, keywords = [], [], []
+    for q in questions * 2:
+        t = index.search(q, k=5).timings_ms
+        totals.append(t["total"]), denses.append(t["dense"]), keywords.append(t["keyword"])
+    qv = embedder.embed(questions)
+    exact = np.argsort(-(vectors @ qv.T), axis=0)[:10].T + 1  # vids are row + 1
+    _, got = index._loaded.vectors.search(qv, 10)
+    recall = np.mean([len(set(g) & set(e)) / 10 for g, e in zip(got.tolist(), exact.tolist())])
+    del vectors
+    return (f"{n:,}", index.manifest.index_type, build_s, percentile(totals, 50), percentile(totals, 95),
+            percentile(denses, 95), percentile(keywords, 95), float(recall), ram_per_chunk, disk_per_chunk)
+
+
+def run(sizes: list[int]) -> str:
+    dev_dir = OUT / "scale-dev"
+    shutil.rmtree(dev_dir, ignore_errors=True)
+    dev_dir.mkdir(parents=True)
+    if (OUT / "models").is_dir():
+        shutil.copytree(OUT / "models", dev_dir / "models", dirs_exist_ok=True)
+    embedder = build_shared_index(dev_dir)
+    base = _base_vectors(dev_dir)
+    rows = [measure(n, embedder, base) for n in sizes]
+    return table(["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
+                  "HNSW recall@10", "RAM B/chunk", "disk B/chunk"], rows)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated chunk counts")
+    print(run([int(s) for s in parser.parse_args().sizes.split(",")]))
