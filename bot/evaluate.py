@@ -10,7 +10,7 @@ import json
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -108,10 +108,6 @@ def answer_figures(
         latency_p95_ms=_percentile(latencies, 0.95),
         failures=failures,
     )
-
-
-def figures_dict(figures: AnswerFigures) -> dict:
-    return asdict(figures)
 
 
 def format_figures(figures: AnswerFigures) -> str:
