@@ -44,7 +44,7 @@ def match_expression(terms: list[str]) -> str | None:
 
 POSTINGS_BUDGET = 6_000  # chunks FTS5 may score per query (about 10 ms on 2 cores)...
 PRUNE_FROM = 20_000  # ...once the index is this large (below it, every term is cheap)
-MIN_TERMS = 2  # the rarest terms are always kept
+MIN_TERMS = 1  # the rarest term is always kept
 
 
 class TermStats:

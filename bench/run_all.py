@@ -1,0 +1,36 @@
+"""Run the index benchmarks and print their tables (``make bench``).
+
+    .venv/bin/python bench/run_all.py [--sizes 100000,1000000]
+
+Embedding throughput per backend, end-to-end ingest and in-process query latency on the shared
+corpus, cold start of ``chipbot search``, and latency / HNSW recall / memory at scale.
+The corpus-only ingest benchmark is ``bench/ingest_throughput.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import embed_throughput  # noqa: E402
+import query_latency  # noqa: E402
+import scale  # noqa: E402
+from common import OUT  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100000,1000000", help="chunk counts for the scale table")
+    args = parser.parse_args()
+    print("## Embedding throughput\n")
+    print(embed_throughput.run(OUT / "models"), flush=True)
+    print("\n## Shared corpus: ingest, query latency, cold start\n")
+    print(query_latency.run(), flush=True)
+    print("\n## Scale (synthetic chunks, dev questions as queries)\n")
+    print(scale.run([int(s) for s in args.sizes.split(",")]), flush=True)
+
+
+if __name__ == "__main__":
+    main()
