@@ -20,6 +20,7 @@ import numpy as np
 from common import OUT, SHARED, build_shared_index, table
 
 from index import docstore
+from index.keyword import refresh_term_frequencies
 from index.evaluate import load_questions, percentile
 from index.generation import DOCS, VECTORS, Generations, Manifest
 from index.search import Index
@@ -80,6 +81,7 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
                     conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", rows)
                     rows = []
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+            refresh_term_frequencies(conn, n)
         with conn:
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
         conn.close()

@@ -22,6 +22,7 @@ from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
 from .errors import ModelMismatch
 from .generation import DOCS, VECTORS, Generations, Manifest
+from .keyword import refresh_term_frequencies
 from .vectors import FLAT, VectorStore, choose_kind
 
 log = logging.getLogger(__name__)
@@ -138,6 +139,8 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
             added = [v for v in wanted if v not in old_vids]
             docstore.delete_chunks(conn, removed)
             docstore.insert_chunks(conn, ((v, *wanted[v]) for v in added))
+            if added or removed:
+                refresh_term_frequencies(conn, len(wanted))
         with conn:
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")  # merge FTS segments
         conn.close()

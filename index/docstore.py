@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     embed_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
+CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
 CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
     title, text, content='chunks', content_rowid='vid', tokenize='porter unicode61 remove_diacritics 2'
 );

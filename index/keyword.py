@@ -42,20 +42,27 @@ def match_expression(terms: list[str]) -> str | None:
     return " OR ".join(f'"{term}"' for term in terms)
 
 
-POSTINGS_BUDGET = 6_000  # chunks FTS5 may score per query (about 10 ms on 2 cores)...
+POSTINGS_BUDGET = 4_000  # chunks FTS5 may score per query (a few ms on 2 cores)...
 PRUNE_FROM = 20_000  # ...once the index is this large (below it, every term is cheap)
 MIN_TERMS = 1  # the rarest term is always kept
 
 
-class TermStats:
-    """Document frequencies of query terms, stemmed the way the index stems them.
+def refresh_term_frequencies(conn: sqlite3.Connection, total: int) -> None:
+    """Store each stemmed term's document frequency (FTS5 only keeps doclists, and counting them
+    at query time costs as much as the search). Only large indexes need it; call in a transaction."""
+    conn.execute("DELETE FROM term_df")
+    if total >= PRUNE_FROM:
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)")
+        conn.execute("INSERT INTO term_df (term, docs) SELECT term, doc FROM temp.chunks_vocab")
 
-    Uses a per-connection in-memory FTS5 table (same tokenizer) to stem, and ``fts5vocab`` over
-    the index for counts; both are TEMP objects, so this works on a read-only connection."""
+
+class TermStats:
+    """Document frequencies of query terms, stemmed the way the index stems them: a per-connection
+    in-memory FTS5 table with the same tokenizer does the stemming (TEMP objects, so this works
+    on a read-only connection), ``term_df`` holds the counts."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
-        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.chunks_vocab USING fts5vocab(main, chunks_fts, row)")
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_probe USING fts5("
                      "t, tokenize='porter unicode61 remove_diacritics 2')")
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.stem_vocab USING fts5vocab(temp, stem_probe, instance)")
@@ -67,7 +74,7 @@ class TermStats:
         stems = {doc: term for term, doc in conn.execute("SELECT term, doc FROM temp.stem_vocab")}
         unique = sorted(set(stems.values()))
         counts = dict(conn.execute(
-            f"SELECT term, doc FROM temp.chunks_vocab WHERE term IN ({','.join('?' * len(unique))})", unique))
+            f"SELECT term, docs FROM term_df WHERE term IN ({','.join('?' * len(unique))})", unique))
         return {term: counts.get(stems.get(i, ""), 0) for i, term in enumerate(terms)}
 
 

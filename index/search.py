@@ -164,14 +164,15 @@ class Index:
         fused = [c for c in fused if c.vid in chunks]
         groups = group(fused, {vid: chunk.article_id for vid, chunk in chunks.items()}, weights)
         meta = _article_meta(conn, [g.article_id for g in groups])
+        groups = apply_date_preferences(groups, {a: m[1] for a, m in meta.items()}, weights,
+                                        prefer_recent=prefer_recent, around=around)
+        groups = groups[: max(4 * k, 20)]  # copies only need folding where they could crowd the top k
         fingerprints = {
             g.article_id: [normalise_title(meta[g.article_id][0]),
                            " ".join(re.findall(r"\w+", chunks[g.chunks[0].vid].text.lower()))[:300]]
             for g in groups
         }
-        groups = fold_copies(groups, fingerprints)
-        groups = apply_date_preferences(groups, {a: m[1] for a, m in meta.items()}, weights,
-                                        prefer_recent=prefer_recent, around=around)[:k]
+        groups = fold_copies(groups, fingerprints)[:k]
         articles = {a.id: a for a in _articles(conn, [g.article_id for g in groups])}
         hits = []
         for g in groups:

@@ -4,7 +4,8 @@ import sqlite3
 
 from corpus.types import Chunk
 from index import docstore
-from index.keyword import TermStats, keyword_search, match_expression, prune_common, query_terms
+from index.keyword import (PRUNE_FROM, TermStats, keyword_search, match_expression, prune_common, query_terms,
+                           refresh_term_frequencies)
 
 
 def test_query_terms_keep_names_models_and_numbers() -> None:
@@ -56,4 +57,5 @@ def test_pruning_keeps_the_rarest_terms_within_the_postings_budget() -> None:
 
 def test_term_stats_count_stemmed_document_frequencies() -> None:
     conn = _conn([("", "exports of chips"), ("", "export rules"), ("", "unrelated text")])
+    refresh_term_frequencies(conn, total=PRUNE_FROM)  # the index counts as large
     assert TermStats(conn).frequencies(["exported", "rules", "zebra"]) == {"exported": 2, "rules": 1, "zebra": 0}
