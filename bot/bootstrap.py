@@ -22,19 +22,25 @@ def make_settings_embedder(settings: Settings) -> Embedder:
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
-    """Open the current index generation (raises ``IndexNotFound`` with a hint when there is none)."""
+    """Open the current index generation (raises ``IndexNotFound`` with a hint when there is none).
+
+    The check comes first so that a missing index is reported before any model is loaded.
+    """
+    from index.errors import IndexNotFound
+    from index.generation import Generations
     from index.search import Index
 
+    if Generations(settings.data_dir).current() is None:
+        raise IndexNotFound(settings.data_dir)
     return Index.open(settings.data_dir, embedder or make_settings_embedder(settings))
 
 
 def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
     """Open the index, first building it from the bundled sample corpus when the data dir has none."""
-    from index.search import IndexNotFound
+    from index.errors import IndexNotFound
 
-    embedder = make_settings_embedder(settings)
     try:
-        return open_index(settings, embedder)
+        return open_index(settings)
     except IndexNotFound:
         pass
     from corpus.pipeline import ingest
@@ -43,6 +49,7 @@ def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
     from index.builder import update_index
 
     log.warning("no index in %s yet: building it from the bundled sample corpus", settings.data_dir)
+    embedder = make_settings_embedder(settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = open_store(settings.data_dir)
     try:
