@@ -17,7 +17,8 @@ from index.types import SearchResult
 
 from .abstain import AbstainPolicy
 from .compose import Candidate, compose
-from .evidence import Query, best_passage
+from .evidence import Passage, Query, best_passage
+from .semantic import SemanticReranker, TextEmbedder
 from .terms import TermWeights
 from .types import Answer
 
@@ -64,6 +65,7 @@ class Answerer:
         llm: AnswerWriter | None = None,
         today: date | None = None,
         policy: AbstainPolicy | None = None,
+        embedder: TextEmbedder | None = None,
         k: int = SEARCH_K,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -74,6 +76,9 @@ class Answerer:
         self._k = k
         self._clock = clock
         self._weights: TermWeights | None = None
+        # The index's own embedder by default: the question is compared with quotes in its space.
+        embedder = embedder if embedder is not None else getattr(index, "embedder", None)
+        self._reranker = SemanticReranker(embedder) if embedder is not None else None
 
     @property
     def weights(self) -> TermWeights:
@@ -87,24 +92,31 @@ class Answerer:
         """Forget cached term weights (call after the index was reloaded with new articles)."""
         self._weights = None
 
+    def _rank_score(self, passage: Passage, rank: int) -> float:
+        return (
+            PASSAGE_WEIGHT * passage.score
+            + (1 - PASSAGE_WEIGHT) * passage.best_coverage
+            + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage
+            + RETRIEVAL_WEIGHT / (rank + 1)
+            - MISSING_ENTITY_PENALTY * len(passage.missing_entities)
+        )
+
     def candidates(self, question: str, result: SearchResult) -> list[Candidate]:
-        """Each hit's best passage, re-ranked by passage score with the retriever's rank as a prior."""
+        """Each hit's best passage, re-ranked by passage score with the retriever's rank as a prior;
+        the top few are then re-scored with dense similarity when an embedder is available."""
         query = Query.parse(question, self.weights)
-        ranked: list[Candidate] = []
-        for rank, hit in enumerate(result.hits):
-            passage = best_passage(hit.article, query, [hit.chunk, *hit.chunks])
-            prior = RETRIEVAL_WEIGHT / (rank + 1)
-            penalty = MISSING_ENTITY_PENALTY * len(passage.missing_entities)
-            score = (
-                PASSAGE_WEIGHT * passage.score
-                + (1 - PASSAGE_WEIGHT) * passage.best_coverage
-                + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage
-                + prior
-                - penalty
-            )
-            ranked.append(Candidate(hit, passage, score))
+        keep = self._reranker.tuning.windows if self._reranker else 1
+        passages = [best_passage(hit.article, query, [hit.chunk, *hit.chunks], keep=keep) for hit in result.hits]
+        ranked = [Candidate(hit, p, self._rank_score(p, rank)) for rank, (hit, p) in enumerate(zip(result.hits, passages))]
         ranked.sort(key=lambda c: -c.rank_score)
-        return ranked
+        if self._reranker is None or not ranked:
+            return ranked
+        ranks = {id(hit): rank for rank, hit in enumerate(result.hits)}
+        head = ranked[: self._reranker.tuning.articles]
+        rescored = self._reranker.rescore(question, [c.passage for c in head])
+        head = [Candidate(c.hit, p, self._rank_score(p, ranks[id(c.hit)])) for c, p in zip(head, rescored)]
+        head.sort(key=lambda c: -c.rank_score)
+        return head + ranked[len(head):]
 
     def answer(
         self,

@@ -8,13 +8,14 @@ from dataclasses import dataclass, replace
 from corpus.types import Article, Chunk
 
 from .sentences import LINE_BREAK, Span, sentence_spans
-from .terms import TermWeights, content_terms, entities, tokens
+from .terms import TermWeights, acronym_pattern, content_terms, entities, tokens
 
 MAX_PASSAGE_CHARS = 600
 MAX_PASSAGE_SENTENCES = 3
 EXTRA_SENTENCE_COST = 0.1  # a longer quote must cover that much more of the question
 ANSWER_TYPE_BONUS = 0.2  # the passage holds the kind of thing asked for, not already in the question
 RETRIEVED_BONUS = 0.04  # the retriever picked the chunk this passage sits in
+HEADLINE_PENALTY = 0.3  # the headline repeated in the text restates the topic; it never answers
 _DATE = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+"
     r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b"
@@ -23,8 +24,9 @@ _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _NUMERIC_QUESTION = re.compile(
-    r"\b(?:how (?:many|much|long|large|big)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|percent|"
-    r"price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density))\b",
+    r"\b(?:how (?:many|much|long|large|big|soon|far)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|percent|"
+    r"price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|fee|fine|"
+    r"penalty|subsidy|investment|guidance|sales|budget|units|deadline))\b",
     re.I,
 )
 _DATE_QUESTION = re.compile(
@@ -109,6 +111,7 @@ class Passage:
     article_coverage: float  # the same over the article's title and whole text
     best_coverage: float  # the highest coverage of any passage of the article (this one or another)
     missing_entities: tuple[str, ...]  # question entities found nowhere in the article
+    runners_up: tuple[Passage, ...] = ()  # the next best passages of the article, best first
 
     @property
     def quote(self) -> str:
@@ -136,10 +139,19 @@ _GENERIC_NAME_PARTS = frozenset(tokens(
 ))
 
 
-def _entity_present(entity: str, found: set[str], weights: dict[str, float]) -> bool:
-    """Whether the name's most distinctive word is in ``found`` ("South Korea" is named by "korea")."""
+def _entity_present(entity: str, found: set[str], weights: dict[str, float], text: str = "") -> bool:
+    """Whether the name's most distinctive word is in ``found`` ("South Korea" is named by "korea"),
+    or, for an acronym, whether ``text`` spells it out ("CSIS", "Center for Strategic and ...")."""
     words = [t for t in tokens(entity) if (len(t) > 1 or t.isdigit()) and t not in _GENERIC_NAME_PARTS]
-    return not words or max(words, key=lambda w: weights.get(w, 0.0)) in found
+    if not words or max(words, key=lambda w: weights.get(w, 0.0)) in found:
+        return True
+    pattern = acronym_pattern(entity)
+    return bool(pattern and pattern.search(text))
+
+
+def _is_headline(piece: str, article: Article) -> bool:
+    """Whether the passage is the article's title repeated in its text."""
+    return bool(article.title) and tokens(piece) == tokens(article.title or "")
 
 
 def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
@@ -161,13 +173,16 @@ def _article_terms(article: Article) -> set[str]:
     return set(tokens(f"{article.title or ''}\n{article.text}\n{dated}"))
 
 
-def best_passage(article: Article, query: Query, retrieved: list[Chunk] = ()) -> Passage:
-    """The run of one to three sentences of ``article`` that answers the question best."""
+def best_passage(article: Article, query: Query, retrieved: list[Chunk] = (), *, keep: int = 1) -> Passage:
+    """The run of one to three sentences of ``article`` that answers the question best, with up to
+    ``keep - 1`` runners-up (windows that do not overlap a better one) for a re-ranker to weigh."""
     text = article.text
     article_terms = _article_terms(article)
-    missing = tuple(e for e in query.entities if not _entity_present(e, article_terms, query.weights))
+    missing = tuple(
+        e for e in query.entities if not _entity_present(e, article_terms, query.weights, f"{article.title}\n{text}")
+    )
     article_coverage = query.coverage(article_terms)
-    best: Passage | None = None
+    scored: list[Passage] = []
     best_coverage = 0.0
     for start, end, size in _windows(text, sentence_spans(text)):
         piece = text[start:end]
@@ -179,8 +194,17 @@ def best_passage(article: Article, query: Query, retrieved: list[Chunk] = ()) ->
             score += FOCUS_BONUS * sum(t in found for t in query.focus) / len(query.focus)
         if any(c.start <= start and end <= c.end for c in retrieved):
             score += RETRIEVED_BONUS
-        if best is None or score > best.score + 1e-9:
-            best = Passage(article, start, end, score, coverage, article_coverage, 0.0, missing)
-    if best is None:  # an empty article: quote nothing, score nothing
+        if size == 1 and _is_headline(piece, article):
+            score -= HEADLINE_PENALTY
+        scored.append(Passage(article, start, end, score, coverage, article_coverage, 0.0, missing))
+    if not scored:  # an empty article: quote nothing, score nothing
         return Passage(article, 0, 0, 0.0, 0.0, article_coverage, 0.0, missing)
-    return replace(best, best_coverage=best_coverage)
+    # Stable: of equal scores the earlier (and shorter) window wins, as a reader would quote it.
+    ranked = sorted(scored, key=lambda p: -round(p.score, 9))
+    picked: list[Passage] = []
+    for passage in ranked:
+        if all(passage.end <= q.start or passage.start >= q.end for q in picked):
+            picked.append(replace(passage, best_coverage=best_coverage))
+        if len(picked) == keep:
+            break
+    return replace(picked[0], runners_up=tuple(picked[1:]))

@@ -7,6 +7,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
 
 STOPWORDS = frozenset(
     """
@@ -34,21 +37,30 @@ GENERIC_NAMES = frozenset(
 # Words that say what kind of answer is wanted; they never need to appear in the evidence.
 QUESTION_WORDS = frozenset("who whom whose what when where which why how date many much".split())
 
+_STEMMER = snowballstemmer.stemmer("english")
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 _ENTITY = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&\-]+|[A-Z]{2,}[0-9A-Za-z\-]*)(?:\s+(?:[A-Z][a-zA-Z0-9&\-]+))*")
 
 
+# Word forms the Snowball stemmer keeps apart but a reader would not: irregular verbs, British
+# spellings, and nouns made from verbs ("revocation" answers "revoked", "licence" is "license").
+_SAME_STEM = {
+    "fell": "fall", "fallen": "fall", "sold": "sell", "bought": "buy", "paid": "pay", "rose": "rise",
+    "risen": "rise", "grew": "grow", "grown": "grow", "cut": "cut", "won": "win", "held": "hold",
+    "licenc": "licens", "revoc": "revok", "suspens": "suspend", "approval": "approv", "restriction": "restrict",
+    "spent": "spend", "led": "lead", "began": "begin", "begun": "begin", "took": "take", "taken": "take",
+}
+
+
+@cache
 def _stem(word: str) -> str:
-    """A light suffix stripper: "approved", "approves", "approving" and "approve" all become "approv"."""
-    if len(word) <= 3 or not word.isalpha():
+    """English Snowball stem, with irregular forms folded: "approved" and "approval" are both "approv"."""
+    if not word.isalpha():
         return word
-    for suffix in ("ies", "ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
-            word = word[:-3] + "y" if suffix == "ies" else word[: -len(suffix)]
-            if word[-1] == word[-2] and word[-1] not in "aeious":  # "shipped" -> "ship"
-                word = word[:-1]
-            break
-    return word[:-1] if len(word) > 3 and word.endswith("e") else word
+    if word in _SAME_STEM:
+        return _SAME_STEM[word]
+    stem = _STEMMER.stemWord(word)
+    return _SAME_STEM.get(stem, stem)
 
 
 def _words(text: str) -> list[tuple[str, str]]:
@@ -90,16 +102,51 @@ def content_terms(text: str) -> list[str]:
     return list(seen)
 
 
+def _looks_like_name(words: list[str], at_start: bool) -> bool:
+    """A lone capitalised word opening the question ("Apart from China ...") is just capitalised;
+    acronyms, words with digits and multi-word names are names wherever they stand."""
+    if len(words) > 1 or not at_start:
+        return True
+    word = words[0]
+    return word.isupper() or any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
+
+
 def entities(question: str) -> list[str]:
     """Capitalised names and acronyms in a question ("Tata Electronics", "ASML"), minus question words."""
     found: list[str] = []
     for match in _ENTITY.finditer(question):
         words = match.group().split()
+        dropped = 0
         while words and words[0].lower() in STOPWORDS | QUESTION_WORDS:
             words.pop(0)
-        if words and not all(w.lower().rstrip(".") in GENERIC_NAMES for w in words):
+            dropped += 1
+        at_start = not question[: match.start()].strip() and dropped == 0
+        if (
+            words
+            and not all(w.lower().rstrip(".") in GENERIC_NAMES for w in words)
+            and _looks_like_name(words, at_start)
+        ):
             found.append(" ".join(words))
     return found
+
+
+_ACRONYM = re.compile(r"[A-Z][A-Z&]*[A-Z]")
+_LINKING = r"(?:\s+(?:and|of|for|the|on|&)\b)*\s+"
+
+
+@cache
+def acronym_pattern(acronym: str) -> re.Pattern[str] | None:
+    """A pattern for the spelled-out form of an acronym: "CSIS" finds "Center for Strategic and
+    International Studies", "R&D" "research and development", "USTR" "U.S. Trade Representative"
+    (None for non-acronyms)."""
+    if not _ACRONYM.fullmatch(acronym):
+        return None
+    letters = [c for c in acronym if c.isalpha()]
+    if len(letters) < 2:
+        return None
+    pieces = [rf"{c}(?:[a-z]+{_LINKING}|\.\s*)" for c in letters[:-1]]
+    body = "".join(pieces) + rf"{letters[-1]}(?:[a-z]+|\.)"
+    return re.compile(rf"\b{body}\b", re.I)
 
 
 @dataclass(frozen=True)

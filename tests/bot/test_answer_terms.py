@@ -1,0 +1,58 @@
+"""Word forms, acronyms and names in questions; dense re-scoring of candidate quotes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.evidence import Passage
+from bot.semantic import SemanticReranker, SemanticTuning
+from bot.terms import acronym_pattern, entities, tokens
+from corpus.types import Article
+
+
+def test_word_forms_of_one_word_share_a_term() -> None:
+    assert tokens("approved approval approves") == ["approv"] * 3
+    assert tokens("restrict restrictions restricted") == ["restrict"] * 3
+    assert tokens("licence licenses") == ["licens"] * 2
+    assert tokens("fell sold") == tokens("fall sell")
+    assert tokens("U.S. 15% 1,500") == ["us", "15", "1500"]
+
+
+def test_acronyms_match_their_spelled_out_form_only() -> None:
+    assert acronym_pattern("CSIS").search("the Center for Strategic and International Studies said")
+    assert acronym_pattern("R&D").search("tax credits for research and development")
+    assert acronym_pattern("USTR").search("the U.S. Trade Representative")
+    assert not acronym_pattern("CSIS").search("Cases in sis")
+    assert acronym_pattern("Nvidia") is None
+
+
+def test_a_capitalised_first_word_is_not_a_name_but_acronyms_and_phrases_are() -> None:
+    assert entities("Apart from China, which countries were listed?") == ["China"]
+    assert entities("ASML sales guidance?") == ["ASML"]
+    assert entities("Tata Electronics subsidy?") == ["Tata Electronics"]
+
+
+class _Embedder:
+    """Texts mentioning 'shares' point one way, everything else the other."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(texts)
+        return np.array([[1.0, 0.0] if "share" in t.lower() else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+
+def test_reranker_prefers_the_runner_up_that_means_the_same_and_caches_vectors() -> None:
+    text = "Nvidia and AMD agreed to the levy. Shares fell 2% on Monday."
+    article = Article("a", "u", "u", "t", "s.example", None, text)
+    lexical_best = Passage(article, 0, 34, 0.5, 0.5, 0.5, 0.5, ())
+    runner_up = Passage(article, 35, len(text), 0.4, 0.2, 0.5, 0.5, ())
+    passage = Passage(article, 0, 34, 0.5, 0.5, 0.5, 0.5, (), runners_up=(runner_up,))
+    embedder = _Embedder()
+    reranker = SemanticReranker(embedder, SemanticTuning(weight=0.25, windows=2))
+    [best] = reranker.rescore("How far did the shares drop?", [passage])
+    assert (best.start, best.end) == (35, len(text)) and best.quote == "Shares fell 2% on Monday."
+    assert best.score == lexical_best.score - 0.1 + 0.25
+    reranker.rescore("How far did the shares drop?", [passage])
+    assert embedder.calls[1] == ["How far did the shares drop?"]  # window vectors came from the cache
