@@ -58,11 +58,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
+    from bot.bootstrap import make_settings_embedder
     from index.builder import update_index
-    from index.embed import make_embedder
 
-    embedder = make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
-    built = update_index(settings.data_dir, store, embedder, progress=progress)
+    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
     if built.changed:
         print(f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
               f"({built.embedded} embedded, {built.removed} removed) in {built.seconds:.1f} s")
