@@ -3,7 +3,9 @@
 Weighted reciprocal rank fusion scores each chunk; an article scores by its best chunk plus a
 little for its other matching chunks; syndicated copies (same normalised title or same best
 passage) are folded into the better-ranked article so they do not crowd out other articles.
-Date preferences then nudge the scores: they reorder close calls, never bury a strong match.
+Date preferences then reorder the articles: a question about an event period nudges articles
+published in it (close calls only), and a question asking for the latest news puts the newest
+*dated* relevant coverage first (see ``order_by_recency``).
 """
 
 from __future__ import annotations
@@ -23,8 +25,11 @@ class FusionWeights:
     keyword: float = 1.5
     rrf_k: float = 10.0
     extra_chunk: float = 0.0  # share of the second-best chunk's score added to the article's
-    # Date preferences are about one keyword rank step at the top (1.5/11 - 1.5/12 ~ 0.011):
-    recency: float = 0.01  # max boost, for the newest article, when the question asks for recent news
+    # An article is relevant to a "latest ..." question when it scores at least what an article
+    # ranked this deep by *both* retrievers would (about rank 8 by keywords alone): the first page
+    # or two of either ranking, as a reader scanning for the newest coverage would consider.
+    recent_depth: int = 15
+    # The period boost is about one keyword rank step at the top (1.5/11 - 1.5/12 ~ 0.011):
     period: float = 0.01  # boost for articles published in the period the question names
 
 
@@ -92,6 +97,28 @@ def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Seque
     return kept
 
 
+def relevance_cutoff(weights: FusionWeights) -> float:
+    """The fused score of an article ranked ``recent_depth``-th by both retrievers."""
+    return (weights.dense + weights.keyword) / (weights.rrf_k + weights.recent_depth)
+
+
+def order_by_recency(groups: Sequence[ArticleGroup], published: Mapping[str, date | None],
+                     cutoff: float) -> list[ArticleGroup]:
+    """Newest relevant coverage first, for questions that ask for the latest news.
+
+    ``groups`` come best first. The relevant ones score at least ``cutoff``: among them, dated
+    articles come first, newest first (ties by score), then the undated ones by score, since an
+    undated article is never treated as new. Less relevant articles follow in score order, so
+    recency never lifts a weak match above a strong one. The cutoff is absolute (a rank depth,
+    see ``relevance_cutoff``), so the same match counts as relevant whatever else the corpus holds.
+    """
+    relevant = [g for g in groups if g.score >= cutoff]
+    dated = [g for g in relevant if published.get(g.article_id) is not None]
+    dated.sort(key=lambda g: (-published[g.article_id].toordinal(), -g.score, g.article_id))
+    undated = [g for g in relevant if published.get(g.article_id) is None]
+    return dated + undated + [g for g in groups if g.score < cutoff]
+
+
 def apply_date_preferences(
     groups: list[ArticleGroup],
     published: Mapping[str, date | None],
@@ -100,18 +127,15 @@ def apply_date_preferences(
     prefer_recent: bool,
     around: tuple[date, date] | None,
 ) -> list[ArticleGroup]:
-    """Boost newer (dated) articles and articles published in ``around``; re-sort."""
-    dated = [d for d in (published.get(g.article_id) for g in groups) if d]
-    if not dated or not (prefer_recent or around):
-        return list(groups)
-    oldest, newest = min(dated), max(dated)
-    span = max((newest - oldest).days, 1)
-    for g in groups:
-        day = published.get(g.article_id)
-        if day is None:
-            continue  # undated is never new
-        if prefer_recent:
-            g.score += weights.recency * (1.0 - (newest - day).days / span)
-        if around and around[0] <= day <= around[1]:
-            g.score += weights.period
-    return sorted(groups, key=lambda g: (-g.score, g.article_id))
+    """Boost articles published in ``around``, then, when the question asks for recent news,
+    order the relevant ones by recency (``order_by_recency``)."""
+    ranked = list(groups)
+    if around:
+        for g in ranked:
+            day = published.get(g.article_id)
+            if day is not None and around[0] <= day <= around[1]:
+                g.score += weights.period
+        ranked.sort(key=lambda g: (-g.score, g.article_id))
+    if prefer_recent:
+        ranked = order_by_recency(ranked, published, relevance_cutoff(weights))
+    return ranked

@@ -27,7 +27,7 @@ from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
 from .generation import DOCS, VECTORS, Generations, Manifest
 from .keyword import TermStats, keyword_search
-from .timeparse import parse_time
+from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
 
@@ -126,9 +126,10 @@ class Index:
         where, params = _filters(since, until, sources)
         conn = loaded.conn()
         n = max(self.tuning.candidates, 10 * k)
+        topic = topic_of(query, intent)
 
         mark = time.perf_counter()
-        qvec = self.embedder.embed([query])
+        qvec = self.embedder.embed([topic])
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         allowed = None
@@ -143,7 +144,7 @@ class Index:
         dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
         timings["dense"] = _ms(mark)
         mark = time.perf_counter()
-        keyword = dict(keyword_search(conn, query, n, title_weight=self.tuning.title_weight, where=where,
+        keyword = dict(keyword_search(conn, topic, n, title_weight=self.tuning.title_weight, where=where,
                                       params=params, stats=loaded.term_stats(), total=loaded.manifest.chunks))
         timings["keyword"] = _ms(mark)
 

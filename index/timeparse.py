@@ -27,6 +27,10 @@ _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
             "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "couple": 2, "few": 3}
 
 
+_RECENT = re.compile(r"\b(latest|most recent|recent(?:ly)?|newest|lately)\b")
+# Words that only say "news, and new": once understood as a recency intent they are not the topic.
+_NEWS_WORDS = re.compile(r"\b(?:latest|most recent|recent(?:ly)?|newest|lately|news|updates?|headlines?)\b", re.I)
+
 PUBLISHED_AFTER_EVENT = 45  # news about a period is mostly published during it or in the weeks after
 _MAX_HARD_DAYS = 92  # relative windows up to a quarter filter; longer ones only prefer
 
@@ -111,10 +115,24 @@ def parse_time(question: str, today: date) -> TimeIntent:
         return TimeIntent(around=(since, until), phrase=phrase)  # "last year": often the event's year
     if m := re.search(rf"\bsince\s+{_MONTH}\s+{_YEAR}\b", text):  # "since 2021" only prefers (below)
         return TimeIntent(since=_period(m[1], m[2])[0], phrase=m[0])
-    recent = re.search(r"\b(latest|most recent|recent(?:ly)?|newest)\b", text)
+    recent = _RECENT.search(text)
     mentions = _event_periods(text, today)
     around = (min(m[0] for m in mentions), max(m[1] for m in mentions)) if mentions else None
     phrases = ([recent[0]] if recent else []) + [m[2] for m in mentions]
     if not recent and around is None:
         return TimeIntent()
     return TimeIntent(prefer_recent=bool(recent), around=around, phrase=", ".join(phrases))
+
+
+def topic_of(question: str, intent: TimeIntent) -> str:
+    """The question without the words that only express its time intent, for retrieval: "latest
+    news on Huawei Ascend" searches for "on Huawei Ascend" (so pages that merely say "latest" or
+    "news" do not rank), and a hard window's phrase ("in the past 3 weeks") is dropped. Named
+    event periods stay, since their years and months appear in the articles."""
+    topic = question
+    if intent.since is not None and intent.phrase:
+        topic = re.sub(re.escape(intent.phrase), " ", topic, flags=re.IGNORECASE)
+    if intent.prefer_recent or intent.since is not None:
+        topic = _NEWS_WORDS.sub(" ", topic)
+    topic = " ".join(topic.split())
+    return topic if re.search(r"\w", topic) else question

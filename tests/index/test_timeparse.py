@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from index.timeparse import parse_time
+from index.timeparse import parse_time, topic_of
 
 TODAY = date(2026, 1, 21)  # a Wednesday
 
@@ -58,3 +58,15 @@ def test_bare_years_and_long_windows_do_not_filter() -> None:
 
 def test_questions_without_time_words_have_no_intent() -> None:
     assert parse_time("Who chairs Rapidus?", TODAY).empty
+
+
+def test_topic_drops_only_the_words_that_express_time() -> None:
+    latest = "What's the latest news on Huawei Ascend?"
+    assert topic_of(latest, parse_time(latest, TODAY)) == "What's the on Huawei Ascend?"
+    window = "Huawei Ascend updates in the past 3 weeks"
+    assert topic_of(window, parse_time(window, TODAY)) == "Huawei Ascend"
+    event = "What did BIS announce in March 2025 about Inspur?"
+    assert topic_of(event, parse_time(event, TODAY)) == event  # the period names the event
+    plain = "Which news agency reported the H20 ban?"
+    assert topic_of(plain, parse_time(plain, TODAY)) == plain  # no time intent: "news" is content
+    assert topic_of("latest news", parse_time("latest news", TODAY)) == "latest news"  # nothing else left
