@@ -39,11 +39,13 @@ _NAME_QUESTION = re.compile(r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|ana
 _FOCUS = re.compile(
     r"^\s*(?:(?:at least|up to|by|on|in|for|under|at|to)\s+)?(?:what|which|how much|how many|who)\s+"
     r"(?:(?:was|is|were|are|did|does|do)\s+)?(?P<phrase>(?:[\w’'.-]+\s+){0,8}?)"
-    r"(?:was|is|were|are|did|does|do|has|have|had|will|would|can|could|said|in|for|to|from|under|on|at)\b",
+    r"(?:(?:was|is|were|are|did|does|do|has|have|had|will|would|can|could|said|in|for|to|from|under|on|at)\b"
+    r"|(?<!\bthe )(?<!\ba )(?<!\ban )[a-z]+ed\b)",
     re.I,
 )
 FOCUS_BONUS = 0.3
 _MONTHS = "January February March April May June July August September October November December".split()
+_MONTH_NAME = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
 def _focus(question: str) -> tuple[str, ...]:
@@ -154,10 +156,21 @@ def _is_headline(piece: str, article: Article) -> bool:
     return bool(article.title) and tokens(piece) == tokens(article.title or "")
 
 
+def _months(text: str) -> set[str]:
+    """The months a text names, as "Jan" .. "Dec" (capitalised only: "may" is a verb)."""
+    return {m.group(1) for m in _MONTH_NAME.finditer(text)}
+
+
+def _new_date(found: str, query: Query) -> bool:
+    """Whether a date in a passage is news to the question: not one it states, nor a day of a month
+    it names ("the January 2026 proclamation" is the subject, "January 14, 2026" is not the answer)."""
+    return bool(set(tokens(found)) - set(tokens(query.text))) and not _months(found) & _months(query.text)
+
+
 def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
     """Reward a passage that holds a number, date or name the question asks for but does not state."""
     asked = set(tokens(query.text))
-    if query.wants_date and any(set(tokens(m.group())) - asked for m in _DATE.finditer(piece)):
+    if query.wants_date and any(_new_date(m.group(), query) for m in _DATE.finditer(piece)):
         return ANSWER_TYPE_BONUS
     numbers = set(tokens(_ISO_DATE.sub(" ", piece))) if query.wants_number else set()
     if any(t[:1].isdigit() and t not in asked and not _YEAR.fullmatch(t) for t in numbers):
