@@ -32,6 +32,9 @@ RETRIEVAL_WEIGHT = 0.2  # how much the retriever's rank counts next to the passa
 PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
 ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
 MISSING_ENTITY_PENALTY = 0.1  # per name in the question that the article never mentions
+EMPTY_QUESTION = (
+    "Please ask a question about chip-trade news, e.g. \"Which Chinese companies got approval to buy H200 chips?\""
+)
 
 
 class SearchIndex(Protocol):
@@ -129,6 +132,8 @@ class Answerer:
     ) -> Answer:
         started = self._clock()
         asked = question.strip()
+        if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
+            return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         resolved = conversation.resolve(asked) if conversation else asked
         result = self._index.search(
             resolved, k=self._k, since=since, until=until, sources=sources, today=self._today

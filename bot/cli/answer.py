@@ -77,6 +77,7 @@ def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, answerer: Ans
 
     Without an index in the data dir, one is first built from the bundled sample corpus.
     """
+    from bot.answer import EMPTY_QUESTION
     from bot.conversation import Conversations
     from bot.plain import render_plain
 
@@ -96,6 +97,8 @@ def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, answerer: Ans
             break
         question = line.strip()
         if not question:
+            if interactive:
+                print(EMPTY_QUESTION, file=stdout, flush=True)
             continue
         if question.lower() in EXIT_WORDS:
             break

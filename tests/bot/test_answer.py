@@ -104,3 +104,10 @@ def test_writer_rewrites_answers_but_never_abstentions() -> None:
     abstained = bot.answer("Which company bought Imagination Technologies in 2017?")
     assert abstained.abstained and not abstained.generated
     assert len(writer.seen) == 1
+
+
+def test_a_blank_question_gets_a_hint_not_a_search() -> None:
+    bot, index = answerer()
+    answer = bot.answer(" \t ")
+    assert answer.text.startswith("Please ask a question") and answer.citations == [] and not answer.related_topics
+    assert index.queries == []

@@ -114,6 +114,24 @@ def test_interactive_chat_prompts_and_stops_on_exit(data_dir: Path) -> None:
     assert out.count("> ") == 2 and "590 billion yen" in out and "never read" not in out
 
 
+def test_interactive_chat_says_how_to_ask_on_a_blank_line(data_dir: Path) -> None:
+    index = FakeIndex(small_corpus())
+    stdout = io.StringIO()
+    run_chat(Settings.from_env(data_dir=data_dir), Terminal("   \n"), stdout, answerer=Answerer(index))
+    out = stdout.getvalue()
+    assert "Please ask a question" in out and "None of the" not in out
+    assert index.queries == []
+
+
+def test_ask_with_a_blank_question_says_how_to_ask(hashed: None, tmp_path: Path, data_dir: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl"))]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "ask", "  "]) == 0
+    out = capsys.readouterr().out
+    assert "Please ask a question" in out and "None of the" not in out
+
+
 def test_chat_builds_the_sample_index_on_first_run(hashed: None, data_dir: Path) -> None:
     stdout = io.StringIO()
     settings = Settings.from_env(data_dir=data_dir)
