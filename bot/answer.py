@@ -32,6 +32,7 @@ RETRIEVAL_WEIGHT = 0.2  # how much the retriever's rank counts next to the passa
 PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
 ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
 MISSING_ENTITY_PENALTY = 0.1  # per name in the question that the article never mentions
+UNDATED_PENALTY = 0.1  # of two sources that answer alike, the dated one lets a reader judge how current it is
 EMPTY_QUESTION = (
     "Please ask a question about chip-trade news, e.g. \"Which Chinese companies got approval to buy H200 chips?\""
 )
@@ -102,6 +103,7 @@ class Answerer:
             + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage
             + RETRIEVAL_WEIGHT / (rank + 1)
             - MISSING_ENTITY_PENALTY * len(passage.missing_entities)
+            - (UNDATED_PENALTY if passage.article.published is None else 0.0)
         )
 
     def candidates(self, question: str, result: SearchResult) -> list[Candidate]:

@@ -7,8 +7,10 @@ from bot.answer import Answerer
 from bot.conversation import Conversations
 from bot.types import Answer
 
+from index.types import Hit, SearchResult
+
 from .corpus_fixture import small_corpus
-from .fakes import FakeIndex
+from .fakes import FakeIndex, make_article, paragraph_chunks
 
 
 def answerer(**kwargs: object) -> tuple[Answerer, FakeIndex]:
@@ -111,3 +113,15 @@ def test_a_blank_question_gets_a_hint_not_a_search() -> None:
     answer = bot.answer(" \t ")
     assert answer.text.startswith("Please ask a question") and answer.citations == [] and not answer.related_topics
     assert index.queries == []
+
+
+def test_of_two_reports_that_answer_alike_the_dated_one_leads() -> None:
+    text = "Japan approved another 590 billion yen for Rapidus, the ministry said on Tuesday."
+    undated = make_article("undated", text, source="blog.example")
+    dated = make_article("dated", text, source="wire.example", published=date(2024, 4, 2))
+    other = make_article("other", "Rapidus plans a second plant in Hokkaido.", source="misc.example")
+    index = FakeIndex([other, undated, dated])
+    question = "How much did Japan approve for Rapidus?"
+    hits = [Hit(a, paragraph_chunks(a)[0], 1.0) for a in (other, undated, dated)]
+    ranked = Answerer(index).candidates(question, SearchResult(query=question, hits=hits))
+    assert [c.passage.article.id for c in ranked[:2]] == ["dated", "undated"]

@@ -68,5 +68,5 @@ def test_dev_goals(dev_answers: tuple, shared_corpus: Path) -> None:
     figures = answer_figures(answerer, questions)
     assert figures.wrongly_abstained <= 0.05
     assert figures.abstention_recall >= 6 / 7
-    # The goal is 90%; this floor catches regressions in lead selection and ranking.
-    assert figures.cited_first_and_evidence >= 0.85, figures.failures
+    # The goal is 90% (measured 91.9%); this floor catches regressions in lead selection and ranking.
+    assert figures.cited_first_and_evidence >= 0.90, figures.failures
