@@ -1,23 +1,22 @@
 """Query latency, HNSW recall and memory at 100k and 1M chunks (synthetic texts and vectors).
 
-Texts are 60 words drawn with Zipf frequencies from the shared corpus's own vocabulary; vectors are
-mixtures of the real chunk embeddings plus noise, so they cluster like real ones. Queries are the
+Texts mix real sentences with a Zipf vocabulary of a large news corpus's size (``synthetic.py``);
+vectors are mixtures of the real chunk embeddings plus noise, so they cluster like real ones. Queries are the
 dev questions, embedded by the real model and searched end to end (embedding, dense, BM25, fusion).
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import shutil
 import sqlite3
 import time
-from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 from common import OUT, SHARED, build_shared_index, table
+from synthetic import DESCRIPTION, TextSampler
 
 from index import docstore
 from index.keyword import refresh_term_frequencies
@@ -26,14 +25,8 @@ from index.generation import DOCS, VECTORS, Generations, Manifest
 from index.search import Index
 from index.vectors import VectorStore, choose_kind
 
-CHUNKS_PER_ARTICLE, WORDS_PER_CHUNK = 10, 60
-
-
-def _vocabulary() -> tuple[list[str], np.ndarray]:
-    counts = Counter(re.findall(r"[a-z0-9]+", (SHARED / "chip_trade_news.jsonl").read_text().lower()))
-    words = [w for w, _ in counts.most_common()]
-    weights = 1.0 / np.arange(1, len(words) + 1)
-    return words, weights / weights.sum()
+CHUNKS_PER_ARTICLE = 10
+BATCH = 50_000
 
 
 def _base_vectors(dev_dir: Path) -> np.ndarray:
@@ -57,7 +50,7 @@ def synthetic_vectors(base: np.ndarray, n: int, rng: np.random.Generator) -> np.
 
 
 def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng: np.random.Generator) -> float:
-    words, p = _vocabulary()
+    sampler = TextSampler(SHARED / "chip_trade_news.jsonl", rng)
     started = time.perf_counter()
     generations = Generations(data_dir)
     with generations.building() as tmp:
@@ -71,15 +64,11 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
                 conn.execute(f"INSERT INTO articles ({docstore.ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                              (f"s{a}", f"https://s{a % 500}.example/{a}", f"https://s{a % 500}.example/{a}",
                               f"synthetic {a}", f"s{a % 500}.example", day.isoformat(), "", None, None, "jsonl", "[]"))
-            sampled = rng.choice(len(words), size=(n, WORDS_PER_CHUNK), p=p)
-            rows = []
-            for i in range(n):
-                text = " ".join(words[w] for w in sampled[i])
-                rows.append((int(vids[i]), f"c{i}", f"s{i // CHUNKS_PER_ARTICLE}", i % CHUNKS_PER_ARTICLE, 0,
-                             len(text), "", text, f"k{i}"))
-                if len(rows) == 50_000 or i == n - 1:
-                    conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", rows)
-                    rows = []
+            for start in range(0, n, BATCH):
+                texts = sampler.texts(min(BATCH, n - start), rng)
+                conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", (
+                    (int(vids[i]), f"c{i}", f"s{i // CHUNKS_PER_ARTICLE}", i % CHUNKS_PER_ARTICLE, 0, len(text), "",
+                     text, f"k{i}") for i, text in enumerate(texts, start=start)))
             conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
             refresh_term_frequencies(conn, n)
         with conn:
@@ -131,7 +120,7 @@ def run(sizes: list[int]) -> str:
     embedder = build_shared_index(dev_dir)
     base = _base_vectors(dev_dir)
     rows = [measure(n, embedder, base) for n in sizes]
-    return table(["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
+    return DESCRIPTION + "\n\n" + table(["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
                   "ANN recall@10", "vector RAM B/chunk", "SQLite disk B/chunk"], rows)
 
 

@@ -161,19 +161,21 @@ class Index:
         fused = fuse(list(dense), list(keyword), weights)
         if not fused:
             return []
-        chunks = _chunks_by_vid(conn, [c.vid for c in fused])
-        fused = [c for c in fused if c.vid in chunks]
-        groups = group(fused, {vid: chunk.article_id for vid, chunk in chunks.items()}, weights)
+        article_of = _article_of(conn, [c.vid for c in fused])  # full rows only for what is shown
+        fused = [c for c in fused if c.vid in article_of]
+        groups = group(fused, article_of, weights)
         meta = _article_meta(conn, [g.article_id for g in groups])
         groups = apply_date_preferences(groups, {a: m[1] for a, m in meta.items()}, weights,
                                         prefer_recent=prefer_recent, around=around)
         groups = groups[: max(4 * k, 20)]  # copies only need folding where they could crowd the top k
+        best_text = _texts(conn, [g.chunks[0].vid for g in groups])
         fingerprints = {
             g.article_id: [normalise_title(meta[g.article_id][0]),
-                           " ".join(re.findall(r"\w+", chunks[g.chunks[0].vid].text.lower()))[:300]]
+                           " ".join(re.findall(r"\w+", best_text[g.chunks[0].vid].lower()))[:300]]
             for g in groups
         }
         groups = fold_copies(groups, fingerprints)[:k]
+        chunks = _chunks_by_vid(conn, [c.vid for g in groups for c in g.chunks])
         articles = {a.id: a for a in _articles(conn, [g.article_id for g in groups])}
         hits = []
         for g in groups:
@@ -235,6 +237,14 @@ class Index:
 
 def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 3)
+
+
+def _article_of(conn, vids: list[int]) -> dict[int, str]:
+    return dict(conn.execute(f"SELECT vid, article_id FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids))
+
+
+def _texts(conn, vids: list[int]) -> dict[int, str]:
+    return dict(conn.execute(f"SELECT vid, text FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids))
 
 
 def _chunks_by_vid(conn, vids: list[int]) -> dict[int, Chunk]:
