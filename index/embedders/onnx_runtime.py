@@ -3,6 +3,11 @@
 It reproduces sentence-transformers exactly (same tokenizer, truncation, mean pooling over the
 attention mask, L2 normalisation) without importing torch, so a query process is ready in
 a fraction of a second. Torch is only imported by ``ensure_onnx_export`` the first time.
+
+The export uses the model's eager attention, so that onnxruntime's transformer optimizer can fuse
+each layer's attention, embedding, skip-LayerNorm and bias-GELU subgraphs into single kernels
+(about 15% faster on 2 cores; the same float32 arithmetic, cosine >= 0.9999998 to the unfused
+graph). Where the optimizer fails, the unfused graph is used.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ def _check_supported(model_dir: Path) -> int:
 
 def _model_key(model_dir: Path) -> str:
     digest = hashlib.sha256()
+    digest.update(b"export v2: eager attention, fused")  # a new export recipe gets a new cache file
     for name in ("config.json", "tokenizer.json", "modules.json"):
         digest.update((model_dir / name).read_bytes())
     for weights in sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin")):
@@ -91,7 +97,7 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
     try:
-        model = AutoModel.from_pretrained(str(model_dir)).eval()
+        model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
         tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
         sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
         args = tuple(sample[name] for name in _INPUTS)
@@ -103,6 +109,7 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
                 dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
                 opset_version=17, dynamo=False,
             )
+        _fuse(tmp, model.config)
         os.replace(tmp, target)
     except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
         raise EmbedderUnavailable(f"ONNX export of {model_dir} failed: {exc}") from exc
@@ -111,10 +118,23 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
     return target
 
 
+def _fuse(onnx_file: Path, config) -> None:
+    """Rewrite ``onnx_file`` in place with onnxruntime's BERT fusions; keep it as is on failure."""
+    try:
+        from onnxruntime.transformers import optimizer
+
+        fused = optimizer.optimize_model(str(onnx_file), model_type="bert", num_heads=config.num_attention_heads,
+                                         hidden_size=config.hidden_size, opt_level=0)
+        fused.save_model_to_file(str(onnx_file))
+        log.info("fused ONNX graph: %s", {k: v for k, v in fused.get_fused_operator_statistics().items() if v})
+    except Exception as exc:  # noqa: BLE001 - the unfused graph computes the same vectors
+        log.warning("onnxruntime transformer fusions unavailable (%s); using the unfused graph", exc)
+
+
 class OnnxEmbedder:
     backend = "onnx"
 
-    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 32) -> None:
+    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 16) -> None:
         self.name = name
         self.onnx_file = onnx_file
         self._model_dir = model_dir

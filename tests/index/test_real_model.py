@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import onnx as onnx_format
 import pytest
 
 from index.embed import make_embedder
@@ -42,7 +43,9 @@ def test_onnx_matches_sentence_transformers(model_cache: Path, request: pytest.F
     a, b = onnx.embed(texts), torch.embed(texts)
     assert a.shape == b.shape == (len(texts), 384)
     assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
-    assert float((a * b).sum(axis=1).min()) > 0.9999
+    assert float((a * b).sum(axis=1).min()) > 0.99999
+    ops = {node.op_type for node in onnx_format.load(str(onnx.onnx_file)).graph.node}
+    assert {"Attention", "SkipLayerNormalization"} <= ops  # the fused graph is the one checked
 
 
 def test_query_process_with_exported_model_never_imports_torch(model_cache: Path) -> None:
