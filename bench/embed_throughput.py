@@ -5,8 +5,9 @@ FLOPs per chunk of MiniLM-L6 (6 layers, hidden 384, FFN 1536, 130 tokens with [C
 per token and layer, Q/K/V/output projections 4*384^2 and the FFN 2*384*1536 multiply-adds, plus
 2*130*384 for attention scores and weighted values: ~1.87M MACs; x 6 layers x 130 tokens x 2
 = ~2.9 GFLOP. A Zen 4 core retires two 256-bit FMA per cycle (AVX-512 is double-pumped): 32 fp32
-FLOP/cycle, ~100 GFLOPS at 3 GHz, ~200 GFLOPS for 2 cores, so float32 peaks near 70 chunks/s
-on 2 cores and 100 chunks/s would need ~290 GFLOPS: beyond the hardware without int8.
+FLOP/cycle: ~83-118 GFLOPS per core between the 2.6 GHz reported here and a 3.7 GHz boost, so
+~170-240 GFLOPS for 2 cores, 55-80 chunks/s at the very best; 100 chunks/s would need ~290 GFLOPS
+of float32, beyond the hardware (int8 would be faster but changes the results).
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ def run(cache_dir: Path, count: int = 512) -> str:
     for backend in ("onnx", "torch"):
         used, rate = measure(backend, chunks, cache_dir)
         rows.append((backend, used, rate, rate * GFLOP_PER_CHUNK, f"{os.getloadavg()[0]:.2f}"))
-    return (f"{GFLOP_PER_CHUNK:.2f} GFLOP per chunk; 2-core Zen 4 fp32 peak ~200 GFLOPS (~70 chunks/s)\n\n"
+    return (f"{GFLOP_PER_CHUNK:.2f} GFLOP per chunk; 2-core Zen 4 fp32 peak ~170-240 GFLOPS (55-80 chunks/s)\n\n"
             + table(["backend asked", "backend used", "chunks/s (128 word pieces)", "GFLOPS", "load avg 1 min"], rows))
 
 
