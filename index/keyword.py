@@ -5,6 +5,10 @@ that shares the rare words of the question (names, chip models, numbers) ranks f
 it misses the common ones. On a large index, FTS5 scores every chunk holding any query word, so
 the query keeps its rarest words up to a budget of postings: common words barely move BM25
 scores, and this bounds keyword latency whatever the corpus size (the dense side still sees all).
+On a large index the two rarest words are first tried together (AND): the passages holding both
+are the ones a BM25 OR query ranks first anyway, and their intersection is scored at a fraction
+of the cost of either word's postings; only when fewer than ``limit`` passages hold both does the
+pruned OR query run.
 """
 
 from __future__ import annotations
@@ -105,15 +109,22 @@ def keyword_search(
     ``c`` (chunks) and ``a`` (articles) with its own ``params``. With ``stats`` and the index's
     ``total`` chunk count, very common terms are pruned from large indexes."""
     terms = query_terms(question)
+    frequencies: dict[str, int] = {}
     if stats is not None and total >= PRUNE_FROM and len(terms) > MIN_TERMS:
-        terms = prune_common(terms, stats.frequencies(terms))
-    expression = match_expression(terms)
-    if expression is None:
-        return []
+        frequencies = stats.frequencies(terms)
     join = "JOIN chunks c ON c.vid = f.rowid JOIN articles a ON a.id = c.article_id" if where else ""
     sql = (
         f"SELECT f.rowid, bm25(chunks_fts, ?, 1.0) AS s FROM chunks_fts f {join} "
         f"WHERE chunks_fts MATCH ? {('AND ' + where) if where else ''} ORDER BY s LIMIT ?"
     )
+    if frequencies:
+        rarest = sorted(terms, key=lambda t: frequencies[t])[:2]
+        rows = conn.execute(sql, (title_weight, " AND ".join(f'"{t}"' for t in rarest), *params, limit)).fetchall()
+        if len(rows) >= limit:
+            return [(int(vid), -float(score)) for vid, score in rows]
+        terms = prune_common(terms, frequencies)
+    expression = match_expression(terms)
+    if expression is None:
+        return []
     rows = conn.execute(sql, (title_weight, expression, *params, limit)).fetchall()
     return [(int(vid), -float(score)) for vid, score in rows]

@@ -59,3 +59,20 @@ def test_term_stats_count_stemmed_document_frequencies() -> None:
     conn = _conn([("", "exports of chips"), ("", "export rules"), ("", "unrelated text")])
     refresh_term_frequencies(conn, total=PRUNE_FROM)  # the index counts as large
     assert TermStats(conn).frequencies(["exported", "rules", "zebra"]) == {"exported": 2, "rules": 1, "zebra": 0}
+
+
+def test_large_index_tries_the_two_rarest_words_together_first() -> None:
+    rows = [("", f"china chips filler{i}") for i in range(6)]
+    rows += [("", "china chips dingxin huaxin fund"), ("", "dingxin huaxin"), ("", "dingxin alone"),
+             ("", "huaxin alone")]
+    conn = _conn(rows)
+    refresh_term_frequencies(conn, total=PRUNE_FROM)
+    stats = TermStats(conn)
+    question = "China chips Dingxin Huaxin?"
+    both = keyword_search(conn, question, 2, title_weight=1.0, stats=stats, total=PRUNE_FROM)
+    assert sorted(vid for vid, _ in both) == [7, 8]  # only the passages with both rare words were scored
+    # Fewer than ``limit`` passages hold both: the (pruned) OR query answers.
+    wider = keyword_search(conn, question, 4, title_weight=1.0, stats=stats, total=PRUNE_FROM)
+    assert sorted(vid for vid, _ in wider) == [7, 8, 9, 10]
+    small = keyword_search(conn, question, 4, title_weight=1.0, stats=stats, total=PRUNE_FROM - 1)
+    assert {7, 8} <= {vid for vid, _ in small} and len(small) == 4  # a small index scores every word
