@@ -6,6 +6,7 @@ It holds no I/O of its own: the index and the optional LLM writer are passed in.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -80,6 +81,7 @@ class Answerer:
         self._k = k
         self._clock = clock
         self._weights: TermWeights | None = None
+        self._weights_lock = threading.Lock()
         # The index's own embedder by default: the question is compared with quotes in its space.
         embedder = embedder if embedder is not None else getattr(index, "embedder", None)
         self._reranker = SemanticReranker(embedder) if embedder is not None else None
@@ -87,14 +89,16 @@ class Answerer:
     @property
     def weights(self) -> TermWeights:
         """Term weights over the indexed articles, computed on first use."""
-        if self._weights is None:
-            self._weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
-            log.debug("term weights over %d articles", self._weights.documents)
-        return self._weights
+        with self._weights_lock:  # answers run in several worker threads: compute once
+            if self._weights is None:
+                self._weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
+                log.debug("term weights over %d articles", self._weights.documents)
+            return self._weights
 
     def refresh(self) -> None:
         """Forget cached term weights (call after the index was reloaded with new articles)."""
-        self._weights = None
+        with self._weights_lock:
+            self._weights = None
 
     def _rank_score(self, passage: Passage, rank: int) -> float:
         return (

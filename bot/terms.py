@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,7 +38,8 @@ GENERIC_NAMES = frozenset(
 # Words that say what kind of answer is wanted; they never need to appear in the evidence.
 QUESTION_WORDS = frozenset("who whom whose what when where which why how date many much".split())
 
-_STEMMER = snowballstemmer.stemmer("english")
+# Snowball stemmers keep per-call state, so each worker thread gets its own.
+_STEMMERS = threading.local()
 _TOKEN = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z0-9&'’\-]*[A-Za-z0-9]|[A-Za-z]|\d+(?:[.,]\d+)*%?")
 _ENTITY = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&\-]+|[A-Z]{2,}[0-9A-Za-z\-]*)(?:\s+(?:[A-Z][a-zA-Z0-9&\-]+))*")
 
@@ -59,7 +61,10 @@ def _stem(word: str) -> str:
         return word
     if word in _SAME_STEM:
         return _SAME_STEM[word]
-    stem = _STEMMER.stemWord(word)
+    stemmer = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        stemmer = _STEMMERS.english = snowballstemmer.stemmer("english")
+    stem = stemmer.stemWord(word)
     return _SAME_STEM.get(stem, stem)
 
 

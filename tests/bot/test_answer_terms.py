@@ -56,3 +56,28 @@ def test_reranker_prefers_the_runner_up_that_means_the_same_and_caches_vectors()
     assert best.score == lexical_best.score - 0.1 + 0.25
     reranker.rescore("How far did the shares drop?", [passage])
     assert embedder.calls[1] == ["How far did the shares drop?"]  # window vectors came from the cache
+
+
+def test_stemming_is_safe_from_many_threads_at_once() -> None:
+    """Answers run in worker threads; a shared Snowball stemmer corrupts its state under contention."""
+    import random
+    import string
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.terms import tokens
+
+    rng = random.Random(7)
+    texts = [
+        " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 14))) + "ational" for _ in range(400))
+        for _ in range(16)
+    ]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(tokens, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == [tokens(text) for text in texts]
+    assert all(len(result) == 400 for result in results)
