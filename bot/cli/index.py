@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.bootstrap import open_index
+
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.evaluate import AnswerFigures
@@ -36,14 +38,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from the stored articles (e.g. new model)")
     reindex.set_defaults(func=cmd_reindex)
-
-
-def open_index(settings: Settings) -> Index:
-    from index.embed import make_embedder
-    from index.search import Index
-
-    embedder = make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
-    return Index.open(settings.data_dir, embedder)
 
 
 def _fail(exc: Exception) -> int:
@@ -144,13 +138,14 @@ def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.bootstrap import make_settings_embedder
     from corpus.store import open_store
     from index.builder import update_index
-    from index.embed import make_embedder
 
-    embedder = make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
     with open_store(settings.data_dir) as store:
-        report = update_index(settings.data_dir, store, embedder, progress=sys.stderr.isatty(), rebuild=True)
+        report = update_index(
+            settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
+        )
     print(f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
           f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s")
     return 0
