@@ -8,7 +8,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -68,7 +68,8 @@ def _stem(word: str) -> str:
     return _SAME_STEM.get(stem, stem)
 
 
-def _words(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=65536)  # the same article sentences are scored again for every question
+def _words(text: str) -> tuple[tuple[str, str], ...]:
     """(lower-cased word, normalised term) pairs: possessives dropped, words stemmed, numbers kept."""
     pairs: list[tuple[str, str]] = []
     for match in _TOKEN.finditer(text):
@@ -82,7 +83,7 @@ def _words(text: str) -> list[tuple[str, str]]:
             continue
         term = word.replace(",", "").rstrip("%") if word[:1].isdigit() else _stem(word)
         pairs.append((word, term))
-    return pairs
+    return tuple(pairs)
 
 
 def normalise(token: str) -> str:
