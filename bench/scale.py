@@ -19,6 +19,7 @@ from common import OUT, SHARED, build_shared_index, table
 from synthetic import DESCRIPTION, TextSampler
 
 from index import docstore
+from index.builder import write_attributes
 from index.keyword import refresh_term_frequencies
 from index.evaluate import load_questions, percentile
 from index.generation import DOCS, VECTORS, Generations, Manifest
@@ -79,6 +80,7 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
         for start in range(0, n, 100_000):
             store.add(vids[start:start + 100_000], vectors[start:start + 100_000])
         store.save(tmp / VECTORS)
+        write_attributes(tmp, store)
         Manifest(model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=kind,
                  articles=n // CHUNKS_PER_ARTICLE, chunks=n, generation=tmp.name.split(".tmp-")[0]).write(tmp)
         generations.publish(tmp)

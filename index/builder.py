@@ -19,6 +19,7 @@ import numpy as np
 from corpus.types import Article, Chunk
 
 from . import docstore
+from .attributes import ChunkAttributes
 from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
 from .errors import ModelMismatch
@@ -169,6 +170,15 @@ def _build_vectors(diff: _Diff, previous: Manifest | None, current: Path | None,
     return store, embedded
 
 
+def write_attributes(folder: Path, vectors: VectorStore) -> None:
+    """Save the per-chunk filter arrays of the generation in ``folder`` (its docstore is written)."""
+    conn = docstore.connect_readonly(folder / DOCS)
+    try:
+        ChunkAttributes.from_docstore(conn, vectors.position_ids()).save(folder)
+    finally:
+        conn.close()
+
+
 def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False,
                  rebuild: bool = False) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
@@ -197,6 +207,7 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
         finally:
             cache.close()
         vectors.save(tmp / VECTORS)
+        write_attributes(tmp, vectors)
         final_name = tmp.name.split(".tmp-")[0]
         Manifest(
             model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=vectors.kind,

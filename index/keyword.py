@@ -13,8 +13,12 @@ pruned OR query run.
 
 from __future__ import annotations
 
+import math
 import re
 import sqlite3
+from collections.abc import Callable
+
+import numpy as np
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 tokenizer keeps
 
@@ -94,37 +98,52 @@ def prune_common(terms: list[str], frequencies: dict[str, int], budget: int = PO
     return [t for t in terms if t in keep]
 
 
+Keep = Callable[[np.ndarray], np.ndarray]  # chunk ids -> which of them pass the filter
+
+
+def _ranked(conn: sqlite3.Connection, expression: str, limit: int, title_weight: float, keep: Keep | None,
+            share: float) -> list[tuple[int, float]]:
+    """The best ``limit`` matches of ``expression`` that ``keep`` lets through. A filter is applied
+    to ranked matches: ``limit / share`` of them are fetched first (``share``: the expected
+    fraction that passes), then all of them when too few passed."""
+    sql = "SELECT rowid, bm25(chunks_fts, ?, 1.0) AS s FROM chunks_fts WHERE chunks_fts MATCH ? ORDER BY s LIMIT ?"
+    fetch = limit if keep is None else math.ceil(2 * limit / max(share, 1e-4))
+    while True:
+        rows = conn.execute(sql, (title_weight, expression, fetch)).fetchall()
+        fetched = len(rows)
+        if keep is not None and rows:
+            passed = keep(np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows)))
+            rows = [r for r, ok in zip(rows, passed.tolist()) if ok]
+        if keep is None or len(rows) >= limit or fetch < 0 or fetched < fetch:
+            return [(int(vid), -float(score)) for vid, score in rows[:limit]]
+        fetch = -1  # SQLite: no limit
+
+
 def keyword_search(
     conn: sqlite3.Connection,
     question: str,
     limit: int,
     *,
     title_weight: float,
-    where: str = "",
-    params: tuple = (),
+    keep: Keep | None = None,
+    share: float = 1.0,
     stats: TermStats | None = None,
     total: int = 0,
 ) -> list[tuple[int, float]]:
-    """(vid, bm25 score, higher is better) of the best ``limit`` chunks; ``where`` filters on
-    ``c`` (chunks) and ``a`` (articles) with its own ``params``. With ``stats`` and the index's
-    ``total`` chunk count, very common terms are pruned from large indexes."""
+    """(vid, bm25 score, higher is better) of the best ``limit`` chunks that ``keep`` lets through
+    (``share``: the fraction of chunks it lets through). With ``stats`` and the index's ``total``
+    chunk count, very common terms are pruned from large indexes."""
     terms = query_terms(question)
     frequencies: dict[str, int] = {}
     if stats is not None and total >= PRUNE_FROM and len(terms) > MIN_TERMS:
         frequencies = stats.frequencies(terms)
-    join = "JOIN chunks c ON c.vid = f.rowid JOIN articles a ON a.id = c.article_id" if where else ""
-    sql = (
-        f"SELECT f.rowid, bm25(chunks_fts, ?, 1.0) AS s FROM chunks_fts f {join} "
-        f"WHERE chunks_fts MATCH ? {('AND ' + where) if where else ''} ORDER BY s LIMIT ?"
-    )
     if frequencies:
         rarest = sorted(terms, key=lambda t: frequencies[t])[:2]
-        rows = conn.execute(sql, (title_weight, " AND ".join(f'"{t}"' for t in rarest), *params, limit)).fetchall()
+        rows = _ranked(conn, " AND ".join(f'"{t}"' for t in rarest), limit, title_weight, keep, share)
         if len(rows) >= limit:
-            return [(int(vid), -float(score)) for vid, score in rows]
+            return rows
         terms = prune_common(terms, frequencies)
     expression = match_expression(terms)
     if expression is None:
         return []
-    rows = conn.execute(sql, (title_weight, expression, *params, limit)).fetchall()
-    return [(int(vid), -float(score)) for vid, score in rows]
+    return _ranked(conn, expression, limit, title_weight, keep, share)

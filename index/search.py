@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import numpy as np
 from corpus.types import Article, Chunk
 
 from . import docstore
+from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
@@ -51,6 +53,15 @@ class _Loaded:
         except (RuntimeError, OSError) as exc:
             raise CorruptGeneration(folder, str(exc)) from exc
         self._local = threading.local()
+        try:
+            attributes = ChunkAttributes.load(folder, self.vectors.position_ids())
+        except (ValueError, OSError) as exc:
+            raise CorruptGeneration(folder, str(exc)) from exc
+        if attributes is None:  # a generation written before the arrays existed
+            log.info("computing filter attributes of %s from its docstore", folder.name)
+            attributes = ChunkAttributes.from_docstore(self.conn(), self.vectors.position_ids())
+        self.attributes = attributes
+        self.live = self.vectors.live_mask()
 
     def conn(self):
         conn = getattr(self._local, "conn", None)
@@ -63,22 +74,6 @@ class _Loaded:
         if stats is None:
             stats = self._local.term_stats = TermStats(self.conn())
         return stats
-
-
-def _filters(since: date | None, until: date | None, sources: list[str] | None) -> tuple[str, tuple]:
-    clauses, params = [], []
-    if since:
-        clauses.append("a.published >= ?")  # NULL (undated) never passes a date filter
-        params.append(since.isoformat())
-    if until:
-        clauses.append("a.published <= ?")
-        params.append(until.isoformat())
-    if sources:
-        clauses.append("(" + " OR ".join("a.source = ? OR a.source LIKE ?" for _ in sources) + ")")
-        for source in sources:
-            source = source.lower().removeprefix("www.")
-            params += [source, f"%.{source}"]
-    return " AND ".join(clauses), tuple(params)
 
 
 class Index:
@@ -123,7 +118,7 @@ class Index:
         since = max(filter(None, (since, intent.since)), default=None)
         until = min(filter(None, (until, intent.until)), default=None)
         result = SearchResult(query, [], since, until, sources, intent.phrase, timings)
-        where, params = _filters(since, until, sources)
+        chunk_filter = ChunkFilter(since, until, tuple(sources or ()))
         conn = loaded.conn()
         n = max(self.tuning.candidates, 10 * k)
         topic = topic_of(query, intent)
@@ -132,20 +127,24 @@ class Index:
         qvec = self.embedder.embed([topic])
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
-        allowed = None
-        if where:
-            allowed = np.fromiter((v for (v,) in conn.execute(
-                f"SELECT c.vid FROM chunks c JOIN articles a ON a.id = c.article_id WHERE {where}", params)),
-                dtype=np.int64)
-            if not len(allowed):
+        mask = keep = None
+        share = 1.0
+        if chunk_filter.active:
+            mask = loaded.attributes.mask(chunk_filter) & loaded.live
+            allowed = int(np.count_nonzero(mask))
+            if not allowed:
                 timings["total"] = _ms(started)
                 return result
-        scores, ids = loaded.vectors.search(qvec, n, allowed)
+            share = allowed / len(mask)
+            keep = partial(loaded.attributes.lookup, mask=mask)
+            timings["filter"] = _ms(mark)
+            mark = time.perf_counter()
+        scores, ids = loaded.vectors.search(qvec, n, mask=mask)
         dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
         timings["dense"] = _ms(mark)
         mark = time.perf_counter()
-        keyword = dict(keyword_search(conn, topic, n, title_weight=self.tuning.title_weight, where=where,
-                                      params=params, stats=loaded.term_stats(), total=loaded.manifest.chunks))
+        keyword = dict(keyword_search(conn, topic, n, title_weight=self.tuning.title_weight, keep=keep,
+                                      share=share, stats=loaded.term_stats(), total=loaded.manifest.chunks))
         timings["keyword"] = _ms(mark)
 
         mark = time.perf_counter()

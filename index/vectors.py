@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 FLAT, HNSW_SQ8 = "flat", "hnsw-sq8"
 EXACT_LIMIT = 50_000  # above this, exact search costs more than the latency budget on 2 cores
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
+EXACT_FILTER_LIMIT = 50_000  # a filter keeping at most this many vectors is searched exactly
 
 
 def choose_kind(count: int) -> str:
@@ -90,32 +91,67 @@ class VectorStore:
             if position is not None:
                 self._dead.add(position)
 
-    def search(self, queries: np.ndarray, k: int, allowed=None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, ids) per query row, ids -1 past the matches; ``allowed`` restricts to those ids."""
+    def position_ids(self) -> np.ndarray:
+        """The id stored at each position of the FAISS index (HNSW: tombstones included)."""
+        import faiss
+
+        if self.kind == FLAT:
+            return faiss.vector_to_array(self._index.id_map).astype(np.int64)
+        return self._labels
+
+    def live_mask(self) -> np.ndarray:
+        """True at the positions that hold a live vector."""
+        live = np.ones(int(self._index.ntotal), dtype=bool)
+        if self._dead:
+            live[np.fromiter(self._dead, dtype=np.int64)] = False
+        return live
+
+    def search(self, queries: np.ndarray, k: int, allowed=None, mask: np.ndarray | None = None,
+               ) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query row, ids -1 past the matches. ``allowed`` restricts to those
+        ids; ``mask`` (booleans over ``position_ids()``, live positions only) to those positions."""
         import faiss
 
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         if len(queries) == 1:
             faiss.omp_set_num_threads(1)  # per calling thread: a single query is faster without OpenMP
         k = max(1, min(k, int(self._index.ntotal) or 1))
+        if mask is None and allowed is not None:
+            mask = np.isin(self.position_ids(), _as_ids(allowed))
+            if self._dead:
+                mask &= self.live_mask()
+        if mask is not None:
+            return self._search_mask(queries, k, np.asarray(mask, dtype=bool))
         if self.kind == FLAT:
-            if allowed is None:
-                return self._index.search(queries, k)
-            keep = faiss.IDSelectorBatch(_as_ids(allowed))
-            return self._index.search(queries, k, params=faiss.SearchParameters(sel=keep))
-        keep = None
-        if allowed is not None:
-            positions = [self._live[i] for i in _as_ids(allowed).tolist() if i in self._live]
-            keep = faiss.IDSelectorBatch(np.asarray(positions, dtype=np.int64))
-        elif self._dead:
-            dead = faiss.IDSelectorBatch(np.fromiter(self._dead, dtype=np.int64))
-            keep = faiss.IDSelectorNot(dead)
+            return self._index.search(queries, k)
         params = faiss.SearchParametersHNSW(efSearch=max(ef_search_for(len(self._live)), k))
-        if keep is not None:
-            params.sel = keep
-        scores, positions = self._index.search(queries, k, params=params)
-        ids = np.where(positions >= 0, self._labels[np.clip(positions, 0, None)], -1)
-        return scores, ids
+        if self._dead:
+            params.sel = faiss.IDSelectorNot(faiss.IDSelectorBatch(np.fromiter(self._dead, dtype=np.int64)))
+        return self._positions_to_ids(*self._index.search(queries, k, params=params))
+
+    def _search_mask(self, queries: np.ndarray, k: int, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Selective masks scan the stored vectors exactly (only the allowed ones are scored); broad
+        ones walk the HNSW graph, skipping what the mask excludes."""
+        import faiss
+
+        allowed = int(np.count_nonzero(mask))
+        if not allowed:
+            return np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
+        bits = np.packbits(mask, bitorder="little")
+        keep = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+        if self.kind == FLAT:
+            scores, positions = faiss.downcast_index(self._index.index).search(
+                queries, k, params=faiss.SearchParameters(sel=keep))
+            ids = faiss.vector_to_array(self._index.id_map)
+            return scores, np.where(positions >= 0, ids[np.clip(positions, 0, None)], -1)
+        if allowed <= EXACT_FILTER_LIMIT:
+            storage = faiss.downcast_index(self._index.storage)
+            return self._positions_to_ids(*storage.search(queries, k, params=faiss.SearchParameters(sel=keep)))
+        params = faiss.SearchParametersHNSW(efSearch=max(ef_search_for(len(self._live)), k), sel=keep)
+        return self._positions_to_ids(*self._index.search(queries, k, params=params))
+
+    def _positions_to_ids(self, scores: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return scores, np.where(positions >= 0, self._labels[np.clip(positions, 0, None)], -1)
 
     def save(self, path: Path) -> None:
         import faiss

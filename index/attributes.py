@@ -1,0 +1,123 @@
+"""Per-chunk filter attributes of a generation, as arrays aligned with the vector store's positions.
+
+A date or source filter becomes a vectorised boolean mask over vector positions (no per-row
+Python work at query time): the dense side hands it to FAISS as a bitmap selector, the keyword
+side looks its hits up in it. The arrays are written beside the vectors when a generation is
+built and memory-mapped when it is opened::
+
+    attrs.days.npy      int32 per position: the article's published date as a proleptic ordinal,
+                        0 when undated or when the position is a tombstone (never passes a date filter)
+    attrs.sources.npy   int32 per position: index into attrs.sources.json, -1 when none
+    attrs.by_vid.npy    int64 positions sorted by chunk id (vid), to look keyword hits up
+    attrs.sources.json  the distinct article sources
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+DAYS, SOURCES, BY_VID, SOURCE_NAMES = "attrs.days.npy", "attrs.sources.npy", "attrs.by_vid.npy", "attrs.sources.json"
+UNDATED = 0  # date ordinals start at 1
+
+
+def source_matches(source: str | None, wanted: str) -> bool:
+    """``wanted`` (a host, "www." optional) names ``source`` or a parent domain of it."""
+    if source is None:
+        return False
+    wanted = wanted.lower().removeprefix("www.")
+    return source == wanted or source.lower().endswith("." + wanted)
+
+
+@dataclass(frozen=True)
+class ChunkFilter:
+    since: date | None = None
+    until: date | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.sources)
+
+
+@dataclass(frozen=True)
+class ChunkAttributes:
+    position_ids: np.ndarray  # int64 vid per vector position (the vector store's own order)
+    days: np.ndarray
+    sources: np.ndarray
+    by_vid: np.ndarray
+    source_names: list[str]
+    sorted_ids: np.ndarray = field(init=False)  # position_ids[by_vid]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sorted_ids", self.position_ids[np.asarray(self.by_vid)])
+
+    @classmethod
+    def from_docstore(cls, conn: sqlite3.Connection, position_ids: np.ndarray) -> ChunkAttributes:
+        """Attributes of the chunks at ``position_ids`` (ids missing from the docstore get none)."""
+        rows = conn.execute("SELECT c.vid, a.published, a.source FROM chunks c "
+                            "JOIN articles a ON a.id = c.article_id ORDER BY c.vid").fetchall()
+        vids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+        ordinals: dict[str | None, int] = {None: UNDATED}
+        names: dict[str | None, int] = {None: -1}
+        day_of = np.fromiter((ordinals.setdefault(r[1], date.fromisoformat(r[1]).toordinal() if r[1] else UNDATED)
+                              for r in rows), dtype=np.int32, count=len(rows))
+        source_of = np.fromiter((names.setdefault(r[2], len(names) - 1) for r in rows), dtype=np.int32,
+                                count=len(rows))
+        position_ids = np.ascontiguousarray(position_ids, dtype=np.int64)
+        row = np.searchsorted(vids, position_ids).clip(0, max(len(vids) - 1, 0))
+        known = vids[row] == position_ids if len(vids) else np.zeros(len(position_ids), dtype=bool)
+        days = np.where(known, day_of[row] if len(vids) else 0, UNDATED).astype(np.int32)
+        sources = np.where(known, source_of[row] if len(vids) else 0, -1).astype(np.int32)
+        return cls(position_ids, days, sources, np.argsort(position_ids, kind="stable"),
+                   [n for n in names if n is not None])
+
+    def save(self, folder: Path) -> None:
+        np.save(folder / DAYS, self.days)
+        np.save(folder / SOURCES, self.sources)
+        np.save(folder / BY_VID, self.by_vid)
+        (folder / SOURCE_NAMES).write_text(json.dumps(self.source_names))
+
+    @classmethod
+    def load(cls, folder: Path, position_ids: np.ndarray) -> ChunkAttributes | None:
+        """The saved arrays (memory-mapped), or None when the generation predates them."""
+        if not (folder / SOURCE_NAMES).is_file():
+            return None
+        attrs = cls(position_ids, np.load(folder / DAYS, mmap_mode="r"), np.load(folder / SOURCES, mmap_mode="r"),
+                    np.load(folder / BY_VID, mmap_mode="r"), json.loads((folder / SOURCE_NAMES).read_text()))
+        if len(attrs.days) != len(position_ids):
+            raise ValueError(f"{folder / DAYS} has {len(attrs.days)} rows for {len(position_ids)} vectors")
+        return attrs
+
+    def mask(self, chunk_filter: ChunkFilter) -> np.ndarray:
+        """Which vector positions pass ``chunk_filter`` (undated chunks never pass a date filter)."""
+        keep = np.ones(len(self.days), dtype=bool)
+        if chunk_filter.since or chunk_filter.until:
+            keep &= self.days != UNDATED
+        if chunk_filter.since:
+            keep &= self.days >= chunk_filter.since.toordinal()
+        if chunk_filter.until:
+            keep &= self.days <= chunk_filter.until.toordinal()
+        if chunk_filter.sources:
+            table = np.array([any(source_matches(name, s) for s in chunk_filter.sources)
+                              for name in self.source_names] + [False])  # the last entry serves -1
+            keep &= table[self.sources]
+        return keep
+
+    def lookup(self, vids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``mask`` at the positions of chunk ids ``vids`` (False for unknown ids)."""
+        vids = np.asarray(vids, dtype=np.int64)
+        if not len(self.by_vid) or not len(vids):
+            return np.zeros(len(vids), dtype=bool)
+        sorted_ids = self.sorted_ids
+        slot = np.searchsorted(sorted_ids, vids).clip(0, len(sorted_ids) - 1)
+        position = self.by_vid[slot]
+        return (sorted_ids[slot] == vids) & mask[position]
