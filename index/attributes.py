@@ -8,7 +8,7 @@ built and memory-mapped when it is opened::
     attrs.days.npy      int32 per position: the article's published date as a proleptic ordinal,
                         0 when undated or when the position is a tombstone (never passes a date filter)
     attrs.sources.npy   int32 per position: index into attrs.sources.json, -1 when none
-    attrs.by_vid.npy    int64 positions sorted by chunk id (vid), to look keyword hits up
+    attrs.by_vid.npy    int64 live positions sorted by chunk id (vid), to look keyword hits up
     attrs.sources.json  the distinct article sources
 """
 
@@ -53,7 +53,7 @@ class ChunkAttributes:
     position_ids: np.ndarray  # int64 vid per vector position (the vector store's own order)
     days: np.ndarray
     sources: np.ndarray
-    by_vid: np.ndarray
+    by_vid: np.ndarray  # live positions, sorted by their id
     source_names: list[str]
     sorted_ids: np.ndarray = field(init=False)  # position_ids[by_vid]
 
@@ -61,8 +61,9 @@ class ChunkAttributes:
         object.__setattr__(self, "sorted_ids", self.position_ids[np.asarray(self.by_vid)])
 
     @classmethod
-    def from_docstore(cls, conn: sqlite3.Connection, position_ids: np.ndarray) -> ChunkAttributes:
-        """Attributes of the chunks at ``position_ids`` (ids missing from the docstore get none)."""
+    def from_docstore(cls, conn: sqlite3.Connection, position_ids: np.ndarray, live: np.ndarray) -> ChunkAttributes:
+        """Attributes of the chunks at ``position_ids`` (ids missing from the docstore and positions
+        not ``live`` get none; a replaced vector's dead position may share its id with the live one)."""
         rows = conn.execute("SELECT c.vid, a.published, a.source FROM chunks c "
                             "JOIN articles a ON a.id = c.article_id ORDER BY c.vid").fetchall()
         vids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
@@ -74,11 +75,12 @@ class ChunkAttributes:
                                 count=len(rows))
         position_ids = np.ascontiguousarray(position_ids, dtype=np.int64)
         row = np.searchsorted(vids, position_ids).clip(0, max(len(vids) - 1, 0))
-        known = vids[row] == position_ids if len(vids) else np.zeros(len(position_ids), dtype=bool)
+        known = (vids[row] == position_ids if len(vids) else np.zeros(len(position_ids), dtype=bool)) & live
         days = np.where(known, day_of[row] if len(vids) else 0, UNDATED).astype(np.int32)
         sources = np.where(known, source_of[row] if len(vids) else 0, -1).astype(np.int32)
-        return cls(position_ids, days, sources, np.argsort(position_ids, kind="stable"),
-                   [n for n in names if n is not None])
+        live_positions = np.flatnonzero(live)
+        by_vid = live_positions[np.argsort(position_ids[live_positions], kind="stable")]
+        return cls(position_ids, days, sources, by_vid, [n for n in names if n is not None])
 
     def save(self, folder: Path) -> None:
         np.save(folder / DAYS, self.days)
@@ -93,7 +95,7 @@ class ChunkAttributes:
             return None
         attrs = cls(position_ids, np.load(folder / DAYS, mmap_mode="r"), np.load(folder / SOURCES, mmap_mode="r"),
                     np.load(folder / BY_VID, mmap_mode="r"), json.loads((folder / SOURCE_NAMES).read_text()))
-        if len(attrs.days) != len(position_ids):
+        if len(attrs.days) != len(position_ids) or len(attrs.by_vid) > len(position_ids):
             raise ValueError(f"{folder / DAYS} has {len(attrs.days)} rows for {len(position_ids)} vectors")
         return attrs
 

@@ -174,7 +174,7 @@ def write_attributes(folder: Path, vectors: VectorStore) -> None:
     """Save the per-chunk filter arrays of the generation in ``folder`` (its docstore is written)."""
     conn = docstore.connect_readonly(folder / DOCS)
     try:
-        ChunkAttributes.from_docstore(conn, vectors.position_ids()).save(folder)
+        ChunkAttributes.from_docstore(conn, vectors.position_ids(), vectors.live_mask()).save(folder)
     finally:
         conn.close()
 

@@ -59,7 +59,8 @@ class _Loaded:
             raise CorruptGeneration(folder, str(exc)) from exc
         if attributes is None:  # a generation written before the arrays existed
             log.info("computing filter attributes of %s from its docstore", folder.name)
-            attributes = ChunkAttributes.from_docstore(self.conn(), self.vectors.position_ids())
+            attributes = ChunkAttributes.from_docstore(self.conn(), self.vectors.position_ids(),
+                                                     self.vectors.live_mask())
         self.attributes = attributes
         self.live = self.vectors.live_mask()
 

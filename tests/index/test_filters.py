@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index import docstore
 from index import vectors as vectors_module
 from index.attributes import ChunkAttributes, ChunkFilter, source_matches
 from index.builder import update_index
@@ -89,7 +90,7 @@ def test_saved_arrays_equal_ones_recomputed_from_the_docstore(built: Path) -> No
     folder = Generations(built).current()
     ids = Index.open(built, HashEmbedder())._loaded.vectors.position_ids()
     saved = ChunkAttributes.load(folder, ids)
-    fresh = ChunkAttributes.from_docstore(sqlite3.connect(folder / DOCS), ids)
+    fresh = ChunkAttributes.from_docstore(sqlite3.connect(folder / DOCS), ids, np.ones(len(ids), bool))
     for f in FILTERS:
         assert np.array_equal(saved.mask(f), fresh.mask(f))
 
@@ -134,3 +135,19 @@ def test_hnsw_mask_search_matches_exact_filtered_search(exact_limit: int, monkey
         expected = (allowed[np.argsort(-(data[allowed] @ q))[:10]] * 11).tolist()
         recalls.append(len(set(got_ids) & set(expected)) / 10)
     assert np.mean(recalls) >= 0.95
+
+
+def test_a_replaced_vector_is_found_at_its_live_position() -> None:
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(docstore.SCHEMA)
+    docstore.upsert_articles(conn, [make_article("x", "text", source="reuters.com", published=date(2025, 1, 2))])
+    conn.executemany("INSERT INTO chunks VALUES (?, ?, 'x', 0, 0, 4, '', 'text', 'k')", [(5, "c5"), (9, "c9")])
+    store = VectorStore(8, HNSW_SQ8)
+    data = np.eye(8, dtype=np.float32)[:3]
+    store.add([5, 9], data[:2])
+    store.add([5], data[2:])  # replaced: position 0 is a tombstone that still carries id 5
+    live = store.live_mask()
+    attributes = ChunkAttributes.from_docstore(conn, store.position_ids(), live)
+    mask = attributes.mask(ChunkFilter(sources=("reuters.com",))) & live
+    assert mask.tolist() == [False, True, True]
+    assert attributes.lookup(np.array([5, 9, 7]), mask).tolist() == [True, True, False]
