@@ -8,6 +8,7 @@ dev questions, embedded by the real model and searched end to end (embedding, de
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sqlite3
 import time
@@ -22,12 +23,14 @@ from index import docstore
 from index.builder import write_attributes
 from index.keyword import refresh_term_frequencies
 from index.evaluate import load_questions, percentile
+from index.attributes import ChunkFilter
 from index.generation import DOCS, VECTORS, Generations, Manifest
 from index.search import Index
 from index.vectors import VectorStore, choose_kind
 
 CHUNKS_PER_ARTICLE = 10
 BATCH = 50_000
+FIRST_DAY, DAYS = date(2018, 1, 1), 3000  # synthetic articles are published uniformly over these days
 
 
 def _base_vectors(dev_dir: Path) -> np.ndarray:
@@ -61,7 +64,7 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
         vids = np.arange(1, n + 1, dtype=np.int64)
         with conn:
             for a in range(n // CHUNKS_PER_ARTICLE):
-                day = date(2018, 1, 1) + timedelta(days=int(rng.integers(0, 3000)))
+                day = FIRST_DAY + timedelta(days=int(rng.integers(0, DAYS)))
                 conn.execute(f"INSERT INTO articles ({docstore.ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                              (f"s{a}", f"https://s{a % 500}.example/{a}", f"https://s{a % 500}.example/{a}",
                               f"synthetic {a}", f"s{a % 500}.example", day.isoformat(), "", None, None, "jsonl", "[]"))
@@ -87,12 +90,35 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
     return time.perf_counter() - started
 
 
-def measure(n: int, embedder, base: np.ndarray) -> tuple:
+FILTERS = {  # name -> Index.search keyword arguments
+    "since, keeps ~50%": {"since": FIRST_DAY + timedelta(days=DAYS // 2)},
+    "since, keeps ~1%": {"since": FIRST_DAY + timedelta(days=DAYS * 99 // 100)},
+    "one source of 500 (~0.2%)": {"sources": ["s7.example"]},
+}
+TODAY = date(2026, 6, 1)  # after every synthetic date: recency words in the questions do not empty the range
+
+
+def _latency(index: Index, questions: list[str], **filters) -> tuple[float, float, float, float]:
+    totals, denses, keywords = [], [], []
+    for q in questions * 2:
+        t = index.search(q, k=5, today=TODAY, **filters).timings_ms
+        totals.append(t["total"]), denses.append(t.get("filter", 0) + t["dense"]), keywords.append(t["keyword"])
+    return (percentile(totals, 50), percentile(totals, 95), percentile(denses, 95), percentile(keywords, 95))
+
+
+def _recall(got: np.ndarray, exact: np.ndarray) -> float:
+    return float(np.mean([len(set(g) & set(e)) / len(e) for g, e in zip(got.tolist(), exact.tolist())]))
+
+
+def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tuple, list[tuple]]:
+    """The size's table row, and one row per filter."""
     rng = np.random.default_rng(n)
     data_dir = OUT / f"scale-{n}"
-    shutil.rmtree(data_dir, ignore_errors=True)
     vectors = synthetic_vectors(base, n, rng)
-    build_s = write_generation(data_dir, n, vectors, embedder, rng)
+    build_s: float | str = "reused"
+    if not (reuse and Generations(data_dir).current()):
+        shutil.rmtree(data_dir, ignore_errors=True)
+        build_s = write_generation(data_dir, n, vectors, embedder, rng)
     index = Index.open(data_dir, embedder)
     questions = [q.question for q in load_questions(SHARED / "dev_questions.jsonl")]
     index.search(questions[0])
@@ -100,20 +126,28 @@ def measure(n: int, embedder, base: np.ndarray) -> tuple:
     # FAISS reads its files whole into memory; the SQLite snapshot stays on disk (page cache).
     ram_per_chunk = sum(f.stat().st_size for f in folder.glob(VECTORS.split(".")[0] + ".*")) / n
     disk_per_chunk = (folder / DOCS).stat().st_size / n
-    totals, denses, keywords = [], [], []
-    for q in questions * 2:
-        t = index.search(q, k=5).timings_ms
-        totals.append(t["total"]), denses.append(t["dense"]), keywords.append(t["keyword"])
+    p50, p95, dense95, keyword95 = _latency(index, questions)
     qv = embedder.embed(questions)
-    exact = np.argsort(-(vectors @ qv.T), axis=0)[:10].T + 1  # vids are row + 1
-    _, got = index._loaded.vectors.search(qv, 10)
-    recall = np.mean([len(set(g) & set(e)) / 10 for g, e in zip(got.tolist(), exact.tolist())])
+    scores = vectors @ qv.T  # exact inner products, one column per question; vids are row + 1
     del vectors
-    return (f"{n:,}", index.manifest.index_type, build_s, percentile(totals, 50), percentile(totals, 95),
-            percentile(denses, 95), percentile(keywords, 95), float(recall), ram_per_chunk, disk_per_chunk)
+    exact = np.argsort(-scores, axis=0)[:10].T + 1
+    loaded = index._loaded
+    _, got = loaded.vectors.search(qv, 10)
+    row = (f"{n:,}", index.manifest.index_type, build_s, p50, p95, dense95, keyword95, _recall(got, exact),
+           ram_per_chunk, disk_per_chunk)
+    filtered = []
+    for name, filters in FILTERS.items():
+        chunk_filter = ChunkFilter(filters.get("since"), filters.get("until"), tuple(filters.get("sources", ())))
+        mask = loaded.attributes.mask(chunk_filter) & loaded.live
+        allowed = np.flatnonzero(mask)  # positions are rows: the generation adds vectors in row order
+        top = np.argsort(-scores[allowed], axis=0)[:10].T
+        _, got = loaded.vectors.search(qv, 10, mask=mask)
+        filtered.append((f"{n:,}", name, f"{mask.mean():.2%}", *_latency(index, questions, **filters),
+                         _recall(got, allowed[top] + 1)))
+    return row, filtered
 
 
-def run(sizes: list[int]) -> str:
+def run(sizes: list[int], reuse: bool = False) -> str:
     dev_dir = OUT / "scale-dev"
     shutil.rmtree(dev_dir, ignore_errors=True)
     dev_dir.mkdir(parents=True)
@@ -121,12 +155,23 @@ def run(sizes: list[int]) -> str:
         shutil.copytree(OUT / "models", dev_dir / "models", dirs_exist_ok=True)
     embedder = build_shared_index(dev_dir)
     base = _base_vectors(dev_dir)
-    rows = [measure(n, embedder, base) for n in sizes]
-    return DESCRIPTION + "\n\n" + table(["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
-                  "ANN recall@10", "vector RAM B/chunk", "SQLite disk B/chunk"], rows)
+    rows, filtered = [], []
+    for n in sizes:
+        row, more = measure(n, embedder, base, reuse)
+        rows.append(row), filtered.extend(more)
+    load = "load average %.2f %.2f %.2f" % os.getloadavg()
+    return (DESCRIPTION + "\n\n" + table(
+        ["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
+         "ANN recall@10", "vector RAM B/chunk", "SQLite disk B/chunk"], rows)
+        + "\n\nFiltered queries (filter mask + dense under 'dense'; recall@10 against exact search of the "
+          "chunks that pass)\n\n" + table(
+        ["chunks", "filter", "share kept", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
+         "filtered recall@10"], filtered) + "\n\n" + load)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100000,1000000", help="comma-separated chunk counts")
-    print(run([int(s) for s in parser.parse_args().sizes.split(",")]))
+    parser.add_argument("--reuse", action="store_true", help="measure existing generations instead of rebuilding")
+    args = parser.parse_args()
+    print(run([int(s) for s in args.sizes.split(",")], args.reuse))

@@ -19,6 +19,7 @@ FLAT, HNSW_SQ8 = "flat", "hnsw-sq8"
 EXACT_LIMIT = 50_000  # above this, exact search costs more than the latency budget on 2 cores
 HNSW_M, HNSW_EF_CONSTRUCTION = 32, 80
 EXACT_FILTER_LIMIT = 50_000  # a filter keeping at most this many vectors is searched exactly
+MAX_FILTER_WIDENING = 4  # HNSW efSearch under a broad filter: at most this many times the usual
 
 
 def choose_kind(count: int) -> str:
@@ -138,7 +139,7 @@ class VectorStore:
         if not allowed:
             return np.full((len(queries), k), -np.inf, np.float32), np.full((len(queries), k), -1, np.int64)
         bits = np.packbits(mask, bitorder="little")
-        keep = faiss.IDSelectorBitmap(len(mask), faiss.swig_ptr(bits))
+        keep = faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(bits))  # n counts bytes
         if self.kind == FLAT:
             scores, positions = faiss.downcast_index(self._index.index).search(
                 queries, k, params=faiss.SearchParameters(sel=keep))
@@ -147,7 +148,10 @@ class VectorStore:
         if allowed <= EXACT_FILTER_LIMIT:
             storage = faiss.downcast_index(self._index.storage)
             return self._positions_to_ids(*storage.search(queries, k, params=faiss.SearchParameters(sel=keep)))
-        params = faiss.SearchParametersHNSW(efSearch=max(ef_search_for(len(self._live)), k), sel=keep)
+        # the walk only keeps what passes: widen it as the filter narrows (bench/scale.py: recall@10
+        # 0.94 at 1M with half the vectors passing and the unfiltered breadth)
+        breadth = ef_search_for(len(self._live)) * min(MAX_FILTER_WIDENING, len(self._live) / allowed)
+        params = faiss.SearchParametersHNSW(efSearch=max(int(breadth), k), sel=keep)
         return self._positions_to_ids(*self._index.search(queries, k, params=params))
 
     def _positions_to_ids(self, scores: np.ndarray, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
