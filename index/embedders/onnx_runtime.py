@@ -91,9 +91,11 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
         import onnxruntime  # noqa: F401 - fail early, before the slow export
         import torch
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
     except ImportError as exc:
         raise EmbedderUnavailable(f"cannot export to ONNX: {exc}") from exc
     log.info("exporting %s to ONNX at %s (once)", model_dir.name, target)
+    hf_logging.disable_progress_bar()  # a one-off export; its "Loading weights" bar is noise in `make run`
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(f".tmp-{os.getpid()}")
     try:
