@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -34,7 +34,7 @@ class Search(Protocol):
 
     def latest(self, n: int, topic: str | None = None) -> Sequence[Article]: ...
 
-    def articles(self) -> Iterable[Article]: ...
+    def outlets(self) -> list[tuple[str, int, date | None]]: ...
 
 
 class ConversationBook(Protocol):

@@ -10,7 +10,6 @@ import discord
 
 from bot.refresh import RefreshStatus
 from bot.render import MAX_DESCRIPTION, MAX_FIELD_VALUE, Rendered, clip, escape, fit, join_lines
-from corpus.types import Article
 
 
 @dataclass(frozen=True)
@@ -30,18 +29,10 @@ class Coverage:
         return max((o.newest for o in self.outlets if o.newest), default=None)
 
 
-def coverage(articles: Iterable[Article]) -> Coverage:
-    counts: dict[str, int] = {}
-    newest: dict[str, date | None] = {}
-    total = 0
-    for article in articles:
-        total += 1
-        counts[article.source] = counts.get(article.source, 0) + 1
-        if article.published and (newest.get(article.source) is None or article.published > newest[article.source]):
-            newest[article.source] = article.published
-    outlets = [OutletCount(s, n, newest.get(s)) for s, n in counts.items()]
-    outlets.sort(key=lambda o: (-o.articles, o.source))
-    return Coverage(total, outlets)
+def coverage(outlets: Iterable[tuple[str, int, date | None]]) -> Coverage:
+    """Coverage from (source, article count, newest date) rows, as ``Index.outlets()`` gives them."""
+    counts = sorted((OutletCount(*row) for row in outlets), key=lambda o: (-o.articles, o.source))
+    return Coverage(sum(o.articles for o in counts), counts)
 
 
 def describe_coverage(cov: Coverage) -> str:

@@ -209,6 +209,11 @@ class Index:
         for row in rows:
             yield docstore.row_to_article(row)
 
+    def outlets(self) -> list[tuple[str, int, date | None]]:
+        """(source, article count, newest publication date) per outlet, counted in SQL."""
+        rows = self._loaded.conn().execute("SELECT source, COUNT(*), MAX(published) FROM articles GROUP BY source")
+        return [(source, count, date.fromisoformat(newest) if newest else None) for source, count, newest in rows]
+
     def latest(self, n: int, topic: str | None = None) -> list[Article]:
         """The ``n`` newest dated articles, about ``topic`` when given (undated ones never count)."""
         if topic is None:

@@ -91,7 +91,7 @@ class Admin(commands.Cog):
         """Index size, feedback counts, worker load and the last refresh."""
         await defer(interaction, ephemeral=True)
         services = self.services
-        cov = await services.workers.run(lambda: coverage(services.search.articles()))
+        cov = await services.workers.run(lambda: coverage(services.search.outlets()))
         feedback = await services.workers.run(services.feedback.summary, 5)
         lines = [describe_coverage(cov)]
         lines.append(f"Answers shown: {feedback.answers} · 👍 {feedback.up} · 👎 {feedback.down}")

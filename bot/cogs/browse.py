@@ -115,7 +115,7 @@ class Browse(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         """The outlets and feeds in the index: article counts, newest dates, the last refresh."""
         await defer(interaction)
-        cov = await self.services.workers.run(lambda: coverage(self.services.search.articles()))
+        cov = await self.services.workers.run(lambda: coverage(self.services.search.outlets()))
         refresher = self.services.refresher
         status = refresher.status() if refresher else None
         await interaction.followup.send(**render_sources(cov, status).kwargs())

@@ -165,3 +165,14 @@ def test_concurrent_searches_from_threads(index: Index) -> None:
     for t in threads:
         t.join()
     assert errors == []
+
+
+def test_outlets_count_articles_per_source_with_the_newest_date(index: Index) -> None:
+    expected: dict[str, tuple[int, date | None]] = {}
+    for article in index.articles():
+        count, newest = expected.get(article.source, (0, None))
+        if article.published and (newest is None or article.published > newest):
+            newest = article.published
+        expected[article.source] = (count + 1, newest)
+    assert {source: (n, newest) for source, n, newest in index.outlets()} == expected
+    assert sum(n for _, n, _ in index.outlets()) == index.stats()["articles"]
