@@ -13,6 +13,7 @@ pruned OR query run.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import sqlite3
@@ -99,6 +100,7 @@ def prune_common(terms: list[str], frequencies: dict[str, int], budget: int = PO
 
 
 Keep = Callable[[np.ndarray], np.ndarray]  # chunk ids -> which of them pass the filter
+SELECTIVE_SHARE = 0.1  # a filter passing at most this share of chunks is applied before BM25 scoring
 
 
 def _ranked(conn: sqlite3.Connection, expression: str, limit: int, title_weight: float, keep: Keep | None,
@@ -119,6 +121,24 @@ def _ranked(conn: sqlite3.Connection, expression: str, limit: int, title_weight:
         fetch = -1  # SQLite: no limit
 
 
+def _ranked_selective(conn: sqlite3.Connection, expression: str, limit: int, title_weight: float,
+                      keep: Keep) -> list[tuple[int, float]]:
+    """The best ``limit`` matches of ``expression`` that a selective ``keep`` lets through. BM25
+    scoring is what costs (about 1.5 us a match, against 0.1 us to list one), so the matching ids
+    are listed first, filtered in NumPy, and only those that pass are scored. The unary ``+`` keeps
+    SQLite from handing the id list to FTS5 as a constraint, which it would evaluate id by id."""
+    listed = conn.execute("SELECT rowid FROM chunks_fts WHERE chunks_fts MATCH ?", (expression,)).fetchall()
+    vids = np.fromiter((r[0] for r in listed), dtype=np.int64, count=len(listed))
+    passed = vids[keep(vids)] if len(vids) else vids
+    if not len(passed):
+        return []
+    rows = conn.execute(
+        "SELECT rowid, bm25(chunks_fts, ?, 1.0) AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+        "AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY s LIMIT ?",
+        (title_weight, expression, json.dumps(passed.tolist()), limit)).fetchall()
+    return [(int(vid), -float(score)) for vid, score in rows]
+
+
 def keyword_search(
     conn: sqlite3.Connection,
     question: str,
@@ -137,6 +157,9 @@ def keyword_search(
     frequencies: dict[str, int] = {}
     if stats is not None and total >= PRUNE_FROM and len(terms) > MIN_TERMS:
         frequencies = stats.frequencies(terms)
+    if keep is not None and share <= SELECTIVE_SHARE:
+        expression = match_expression(prune_common(terms, frequencies) if frequencies else terms)
+        return _ranked_selective(conn, expression, limit, title_weight, keep) if expression else []
     if frequencies:
         rarest = sorted(terms, key=lambda t: frequencies[t])[:2]
         rows = _ranked(conn, " AND ".join(f'"{t}"' for t in rarest), limit, title_weight, keep, share)

@@ -16,7 +16,7 @@ from index.attributes import ChunkAttributes, ChunkFilter, source_matches
 from index.builder import update_index
 from index.embedders.hashing import HashEmbedder
 from index.generation import DOCS, Generations
-from index.keyword import keyword_search
+from index.keyword import SELECTIVE_SHARE, keyword_search
 from index.search import Index
 from index.vectors import HNSW_SQ8, VectorStore
 
@@ -95,12 +95,13 @@ def test_saved_arrays_equal_ones_recomputed_from_the_docstore(built: Path) -> No
         assert np.array_equal(saved.mask(f), fresh.mask(f))
 
 
+@pytest.mark.parametrize("share", [0.5, SELECTIVE_SHARE / 2])  # ranked then filtered; filtered then ranked
 @pytest.mark.parametrize("f", FILTERS[:6])
-def test_filtered_keyword_search_equals_the_sql_join(built: Path, f: ChunkFilter) -> None:
+def test_filtered_keyword_search_equals_the_sql_join(built: Path, f: ChunkFilter, share: float) -> None:
     loaded = Index.open(built, HashEmbedder())._loaded
     mask = loaded.attributes.mask(f)
     got = keyword_search(loaded.conn(), "nvidia export licence", 10, title_weight=1.5,
-                         keep=lambda vids: loaded.attributes.lookup(vids, mask), share=0.5)
+                         keep=lambda vids: loaded.attributes.lookup(vids, mask), share=share)
     assert [vid for vid, _ in got] == _sql_filtered(loaded.conn(), "nvidia export licence", 10, f)
 
 
@@ -151,3 +152,13 @@ def test_a_replaced_vector_is_found_at_its_live_position() -> None:
     mask = attributes.mask(ChunkFilter(sources=("reuters.com",))) & live
     assert mask.tolist() == [False, True, True]
     assert attributes.lookup(np.array([5, 9, 7]), mask).tolist() == [True, True, False]
+
+
+def test_source_mask_is_the_same_for_few_and_many_wanted_sources() -> None:
+    names = [f"s{i}.example" for i in range(12)] + ["news.s3.example"]
+    sources = np.array([i % 14 - 1 for i in range(140)], dtype=np.int32)  # -1 = no source
+    attrs = ChunkAttributes(np.arange(140), np.ones(140, np.int32), sources, np.arange(140), names)
+    for wanted in (("s3.example",), tuple(names[:10])):
+        expected = [source >= 0 and any(source_matches(names[source], w) for w in wanted) for source in sources]
+        assert attrs.mask(ChunkFilter(sources=wanted)).tolist() == expected
+    assert attrs.mask(ChunkFilter(sources=("s3.example",))).sum() == 20  # the subdomain counts too
