@@ -10,6 +10,11 @@ built and memory-mapped when it is opened::
     attrs.sources.npy   int32 per position: index into attrs.sources.json, -1 when none
     attrs.by_vid.npy    int64 live positions sorted by chunk id (vid), to look keyword hits up
     attrs.sources.json  the distinct article sources
+    attrs.articles.npy  int32 per position: index into attrs.articles.json, -1 when none
+    attrs.articles.json the article ids
+
+The article arrays also let ranking group candidate chunks by article and date them without a
+SQL lookup per candidate.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 DAYS, SOURCES, BY_VID, SOURCE_NAMES = "attrs.days.npy", "attrs.sources.npy", "attrs.by_vid.npy", "attrs.sources.json"
+ARTICLES, ARTICLE_IDS = "attrs.articles.npy", "attrs.articles.json"
 UNDATED = 0  # date ordinals start at 1
 
 
@@ -55,6 +61,8 @@ class ChunkAttributes:
     sources: np.ndarray
     by_vid: np.ndarray  # live positions, sorted by their id
     source_names: list[str]
+    articles: np.ndarray  # int32 index into article_ids per position, -1 when none
+    article_ids: list[str]
     sorted_ids: np.ndarray = field(init=False)  # position_ids[by_vid]
 
     def __post_init__(self) -> None:
@@ -64,38 +72,47 @@ class ChunkAttributes:
     def from_docstore(cls, conn: sqlite3.Connection, position_ids: np.ndarray, live: np.ndarray) -> ChunkAttributes:
         """Attributes of the chunks at ``position_ids`` (ids missing from the docstore and positions
         not ``live`` get none; a replaced vector's dead position may share its id with the live one)."""
-        rows = conn.execute("SELECT c.vid, a.published, a.source FROM chunks c "
+        rows = conn.execute("SELECT c.vid, a.published, a.source, a.id FROM chunks c "
                             "JOIN articles a ON a.id = c.article_id ORDER BY c.vid").fetchall()
         vids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         ordinals: dict[str | None, int] = {None: UNDATED}
         names: dict[str | None, int] = {None: -1}
+        article_index: dict[str, int] = {}
         day_of = np.fromiter((ordinals.setdefault(r[1], date.fromisoformat(r[1]).toordinal() if r[1] else UNDATED)
                               for r in rows), dtype=np.int32, count=len(rows))
         source_of = np.fromiter((names.setdefault(r[2], len(names) - 1) for r in rows), dtype=np.int32,
                                 count=len(rows))
+        article_of = np.fromiter((article_index.setdefault(r[3], len(article_index)) for r in rows), dtype=np.int32,
+                                 count=len(rows))
         position_ids = np.ascontiguousarray(position_ids, dtype=np.int64)
         row = np.searchsorted(vids, position_ids).clip(0, max(len(vids) - 1, 0))
         known = (vids[row] == position_ids if len(vids) else np.zeros(len(position_ids), dtype=bool)) & live
         days = np.where(known, day_of[row] if len(vids) else 0, UNDATED).astype(np.int32)
         sources = np.where(known, source_of[row] if len(vids) else 0, -1).astype(np.int32)
+        articles = np.where(known, article_of[row] if len(vids) else 0, -1).astype(np.int32)
         live_positions = np.flatnonzero(live)
         by_vid = live_positions[np.argsort(position_ids[live_positions], kind="stable")]
-        return cls(position_ids, days, sources, by_vid, [n for n in names if n is not None])
+        return cls(position_ids, days, sources, by_vid, [n for n in names if n is not None], articles,
+                   list(article_index))
 
     def save(self, folder: Path) -> None:
         np.save(folder / DAYS, self.days)
         np.save(folder / SOURCES, self.sources)
         np.save(folder / BY_VID, self.by_vid)
-        (folder / SOURCE_NAMES).write_text(json.dumps(self.source_names))
+        np.save(folder / ARTICLES, self.articles)
+        (folder / ARTICLE_IDS).write_text(json.dumps(self.article_ids))
+        (folder / SOURCE_NAMES).write_text(json.dumps(self.source_names))  # written last: marks a complete set
 
     @classmethod
     def load(cls, folder: Path, position_ids: np.ndarray) -> ChunkAttributes | None:
         """The saved arrays (memory-mapped), or None when the generation predates them."""
-        if not (folder / SOURCE_NAMES).is_file():
+        if not all((folder / name).is_file() for name in (SOURCE_NAMES, ARTICLES, ARTICLE_IDS)):
             return None
         attrs = cls(position_ids, np.load(folder / DAYS, mmap_mode="r"), np.load(folder / SOURCES, mmap_mode="r"),
-                    np.load(folder / BY_VID, mmap_mode="r"), json.loads((folder / SOURCE_NAMES).read_text()))
-        if len(attrs.days) != len(position_ids) or len(attrs.by_vid) > len(position_ids):
+                    np.load(folder / BY_VID, mmap_mode="r"), json.loads((folder / SOURCE_NAMES).read_text()),
+                    np.load(folder / ARTICLES, mmap_mode="r"), json.loads((folder / ARTICLE_IDS).read_text()))
+        if len(attrs.days) != len(position_ids) or len(attrs.articles) != len(position_ids) \
+                or len(attrs.by_vid) > len(position_ids):
             raise ValueError(f"{folder / DAYS} has {len(attrs.days)} rows for {len(position_ids)} vectors")
         return attrs
 
@@ -120,12 +137,29 @@ class ChunkAttributes:
             keep &= passed
         return keep
 
-    def lookup(self, vids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """``mask`` at the positions of chunk ids ``vids`` (False for unknown ids)."""
+    def _positions(self, vids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position of each chunk id, whether the id is live here)."""
         vids = np.asarray(vids, dtype=np.int64)
         if not len(self.by_vid) or not len(vids):
-            return np.zeros(len(vids), dtype=bool)
+            return np.zeros(len(vids), dtype=np.int64), np.zeros(len(vids), dtype=bool)
         sorted_ids = self.sorted_ids
         slot = np.searchsorted(sorted_ids, vids).clip(0, len(sorted_ids) - 1)
-        position = self.by_vid[slot]
-        return (sorted_ids[slot] == vids) & mask[position]
+        return np.asarray(self.by_vid)[slot], sorted_ids[slot] == vids
+
+    def lookup(self, vids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """``mask`` at the positions of chunk ids ``vids`` (False for unknown ids)."""
+        position, found = self._positions(vids)
+        return found & mask[position] if len(position) else found
+
+    def describe(self, vids: list[int]) -> dict[int, tuple[str, date | None]]:
+        """(article id, published date) of each live chunk id in ``vids`` that has an article."""
+        position, found = self._positions(np.asarray(vids, dtype=np.int64))
+        if not len(position):
+            return {}
+        articles = np.where(found, self.articles[position], -1).tolist()
+        days = self.days[position].tolist()
+        ids, out = self.article_ids, {}
+        for vid, article, day in zip(vids, articles, days):
+            if article >= 0:
+                out[vid] = (ids[article], date.fromordinal(day) if day != UNDATED else None)
+        return out

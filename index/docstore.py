@@ -34,6 +34,8 @@ CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
 );
 """
 
+MMAP_BYTES = 1 << 40  # read published snapshots through the page cache, not a read() per page
+
 ARTICLE_COLUMNS = "id, url, canonical_url, title, source, published, text, author, site_name, origin, alternates"
 
 
@@ -50,7 +52,9 @@ def connect_writable(path: Path) -> sqlite3.Connection:
 
 
 def connect_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+    conn.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+    return conn
 
 
 def article_row(article: Article) -> tuple:

@@ -149,29 +149,29 @@ class Index:
         timings["keyword"] = _ms(mark)
 
         mark = time.perf_counter()
-        hits = self._rank(conn, dense, keyword, k, intent.prefer_recent, intent.around)
+        hits = self._rank(loaded, dense, keyword, k, intent.prefer_recent, intent.around)
         result.hits = hits
         timings["fuse"] = _ms(mark)
         timings["total"] = _ms(started)
         return result
 
-    def _rank(self, conn, dense: dict[int, float], keyword: dict[int, float], k: int, prefer_recent: bool,
-              around: tuple[date, date] | None) -> list[Hit]:
+    def _rank(self, loaded: _Loaded, dense: dict[int, float], keyword: dict[int, float], k: int,
+              prefer_recent: bool, around: tuple[date, date] | None) -> list[Hit]:
         weights = self.tuning.weights
         fused = fuse(list(dense), list(keyword), weights)
         if not fused:
             return []
-        article_of = _article_of(conn, [c.vid for c in fused])  # full rows only for what is shown
-        fused = [c for c in fused if c.vid in article_of]
-        groups = group(fused, article_of, weights)
-        meta = _article_meta(conn, [g.article_id for g in groups])
-        groups = apply_date_preferences(groups, {a: m[1] for a, m in meta.items()}, weights,
-                                        prefer_recent=prefer_recent, around=around)
+        conn = loaded.conn()
+        described = loaded.attributes.describe([c.vid for c in fused])  # arrays: no SQL per candidate
+        fused = [c for c in fused if c.vid in described]
+        groups = group(fused, {vid: article for vid, (article, _) in described.items()}, weights)
+        published = {article: day for article, day in described.values()}
+        groups = apply_date_preferences(groups, published, weights, prefer_recent=prefer_recent, around=around)
         groups = groups[: max(4 * k, 20)]  # copies only need folding where they could crowd the top k
-        best_text = _texts(conn, [g.chunks[0].vid for g in groups])
+        lead = _texts_and_titles(conn, [g.chunks[0].vid for g in groups])
         fingerprints = {
-            g.article_id: [normalise_title(meta[g.article_id][0]),
-                           " ".join(re.findall(r"\w+", best_text[g.chunks[0].vid].lower()))[:300]]
+            g.article_id: [normalise_title(lead[g.chunks[0].vid][1]),
+                           " ".join(re.findall(r"\w+", lead[g.chunks[0].vid][0][:600].lower()))[:300]]
             for g in groups
         }
         groups = fold_copies(groups, fingerprints)[:k]
@@ -244,23 +244,15 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 3)
 
 
-def _article_of(conn, vids: list[int]) -> dict[int, str]:
-    return dict(conn.execute(f"SELECT vid, article_id FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids))
-
-
-def _texts(conn, vids: list[int]) -> dict[int, str]:
-    return dict(conn.execute(f"SELECT vid, text FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids))
+def _texts_and_titles(conn, vids: list[int]) -> dict[int, tuple[str, str]]:
+    rows = conn.execute(f"SELECT vid, text, title FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids)
+    return {vid: (text, title) for vid, text, title in rows}
 
 
 def _chunks_by_vid(conn, vids: list[int]) -> dict[int, Chunk]:
     rows = conn.execute(
         f"SELECT vid, {docstore.CHUNK_COLUMNS} FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids)
     return {r[0]: docstore.row_to_chunk(r[1:]) for r in rows}
-
-
-def _article_meta(conn, ids: list[str]) -> dict[str, tuple[str | None, date | None]]:
-    rows = conn.execute(f"SELECT id, title, published FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
-    return {i: (t, date.fromisoformat(p) if p else None) for i, t, p in rows}
 
 
 def _articles(conn, ids: list[str]) -> list[Article]:

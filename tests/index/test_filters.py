@@ -157,8 +157,18 @@ def test_a_replaced_vector_is_found_at_its_live_position() -> None:
 def test_source_mask_is_the_same_for_few_and_many_wanted_sources() -> None:
     names = [f"s{i}.example" for i in range(12)] + ["news.s3.example"]
     sources = np.array([i % 14 - 1 for i in range(140)], dtype=np.int32)  # -1 = no source
-    attrs = ChunkAttributes(np.arange(140), np.ones(140, np.int32), sources, np.arange(140), names)
+    attrs = ChunkAttributes(np.arange(140), np.ones(140, np.int32), sources, np.arange(140), names,
+                            np.zeros(140, np.int32), ["a0"])
     for wanted in (("s3.example",), tuple(names[:10])):
         expected = [source >= 0 and any(source_matches(names[source], w) for w in wanted) for source in sources]
         assert attrs.mask(ChunkFilter(sources=wanted)).tolist() == expected
     assert attrs.mask(ChunkFilter(sources=("s3.example",))).sum() == 20  # the subdomain counts too
+
+
+def test_describe_gives_each_chunks_article_and_date_as_the_docstore_does(built: Path) -> None:
+    loaded = Index.open(built, HashEmbedder())._loaded
+    rows = loaded.conn().execute(
+        "SELECT c.vid, a.id, a.published FROM chunks c JOIN articles a ON a.id = c.article_id").fetchall()
+    expected = {vid: (aid, date.fromisoformat(p) if p else None) for vid, aid, p in rows}
+    assert any(day is None for _, day in expected.values()) and len(set(expected.values())) > 10
+    assert loaded.attributes.describe(list(expected) + [12345]) == expected  # unknown ids are left out
