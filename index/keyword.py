@@ -158,14 +158,14 @@ def keyword_search(
     if stats is not None and total >= PRUNE_FROM and len(terms) > MIN_TERMS:
         frequencies = stats.frequencies(terms)
     if keep is not None and share <= SELECTIVE_SHARE:
-        expression = match_expression(prune_common(terms, frequencies) if frequencies else terms)
+        expression = match_expression(prune_common(terms, frequencies, POSTINGS_BUDGET) if frequencies else terms)
         return _ranked_selective(conn, expression, limit, title_weight, keep) if expression else []
     if frequencies:
         rarest = sorted(terms, key=lambda t: frequencies[t])[:2]
         rows = _ranked(conn, " AND ".join(f'"{t}"' for t in rarest), limit, title_weight, keep, share)
         if len(rows) >= limit:
             return rows
-        terms = prune_common(terms, frequencies)
+        terms = prune_common(terms, frequencies, POSTINGS_BUDGET)
     expression = match_expression(terms)
     if expression is None:
         return []
