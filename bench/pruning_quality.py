@@ -1,10 +1,11 @@
 """What keyword pruning costs in retrieval quality, measured on the shared dev corpus.
 
 On a large index (``index.keyword.PRUNE_FROM`` chunks or more), BM25 only scores the query's
-rarest words, up to ``POSTINGS_BUDGET`` postings; that is what bounds keyword latency at 100k and
-1M chunks (bench/scale.py). Synthetic chunks cannot say what this costs in quality, so this script
-forces the large-index path on the real dev corpus with the budget set to the same *share* of the
-chunks: 4,000 postings is 4% of a 100k-chunk index and 0.4% of a 1M one. A topic-focused news
+rarest words (up to ``POSTINGS_BUDGET`` postings, and the ``MIN_TERMS`` rarest if each is in at most
+``TERM_CAP`` chunks); that is what bounds keyword latency at 100k and 1M chunks (bench/scale.py).
+Synthetic chunks cannot say what this costs in quality, so this script forces the large-index path
+on the real dev corpus with the budget and cap set to the same *share* of the chunks as on an index
+of the size stood for: 4,000 postings is 4% of a 100k-chunk index and 0.4% of a 1M one. A topic-focused news
 corpus has the same kind of word frequencies at any size, so a share of this small corpus stands
 for the same share of a large one.
 
@@ -26,9 +27,7 @@ from index.evaluate import load_questions
 from index.generation import DOCS, Generations
 from index.search import Index
 
-SHARES = (None, 0.08, 0.04, 0.02, 0.01, 0.004)  # None: no pruning (what a small index does)
-
-
+SIZES = (None, 50_000, 100_000, 200_000, 400_000, 1_000_000)  # None: no pruning (a small index)
 def _recall(index: Index, questions) -> tuple[float, float]:
     first = top5 = 0
     for q in questions:
@@ -51,20 +50,21 @@ def run() -> str:
             keyword.refresh_term_frequencies(conn, keyword.PRUNE_FROM)
         chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         conn.close()
-        saved = keyword.PRUNE_FROM, keyword.POSTINGS_BUDGET
+        saved = keyword.PRUNE_FROM, keyword.POSTINGS_BUDGET, keyword.TERM_CAP
         rows = []
         try:
-            for share in SHARES:
-                keyword.PRUNE_FROM = 10**12 if share is None else 0
-                keyword.POSTINGS_BUDGET = 0 if share is None else max(1, round(share * chunks))
-                at = "-" if share is None else f"{keyword.POSTINGS_BUDGET:,} of {chunks} chunks"
-                scale = "any size, unpruned" if share is None else \
-                    f"{saved[1] / share:,.0f} chunks with the budget of {saved[1]:,}"
-                rows.append((f"{share:.1%}" if share else "none", at, scale,
+            for size in SIZES:
+                share = 1.0 if size is None else chunks / size  # the budget and cap as shares of the index
+                keyword.PRUNE_FROM = 10**12 if size is None else 0
+                keyword.POSTINGS_BUDGET = max(1, round(saved[1] * share))
+                keyword.TERM_CAP = max(1, round(saved[2] * share))
+                rows.append(("unpruned (any size below PRUNE_FROM)" if size is None else f"{size:,} chunks",
+                             "-" if size is None else f"{keyword.POSTINGS_BUDGET} / {keyword.TERM_CAP}",
                              *_recall(Index.open(data_dir, embedder), questions)))
         finally:
-            keyword.PRUNE_FROM, keyword.POSTINGS_BUDGET = saved
-    return table(["postings budget (share)", "budget here", "stands for an index of", "recall@1", "recall@5"], rows)
+            keyword.PRUNE_FROM, keyword.POSTINGS_BUDGET, keyword.TERM_CAP = saved
+    return (f"{chunks} dev chunks; POSTINGS_BUDGET {saved[1]:,}, TERM_CAP {saved[2]:,}, MIN_TERMS {keyword.MIN_TERMS}\n\n"
+            + table(["index size stood for", "budget / cap here", "recall@1", "recall@5"], rows))
 
 
 if __name__ == "__main__":

@@ -51,8 +51,12 @@ def test_deleted_chunks_leave_the_keyword_index() -> None:
 def test_pruning_keeps_the_rarest_terms_within_the_postings_budget() -> None:
     frequencies = {"china": 9000, "chips": 7000, "huaxin": 40, "dingxin": 30, "fund": 2500}
     terms = ["china", "chips", "huaxin", "dingxin", "fund"]
-    assert prune_common(terms, frequencies, budget=3000) == ["huaxin", "dingxin", "fund"]
-    assert prune_common(terms, frequencies, budget=10) == ["dingxin"]  # never none
+    assert prune_common(terms, frequencies, budget=3000, cap=100) == ["huaxin", "dingxin", "fund"]
+    assert prune_common(terms, frequencies, budget=20_000, cap=100) == terms
+    # Over budget, the three rarest are still kept while each is under the cap...
+    assert prune_common(terms, frequencies, budget=10, cap=3000) == ["huaxin", "dingxin", "fund"]
+    assert prune_common(terms, frequencies, budget=10, cap=100) == ["huaxin", "dingxin"]
+    assert prune_common(terms, frequencies, budget=10, cap=10) == ["dingxin"]  # ...and the rarest always
 
 
 def test_term_stats_count_stemmed_document_frequencies() -> None:

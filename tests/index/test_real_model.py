@@ -62,25 +62,45 @@ def test_query_process_with_exported_model_never_imports_torch(model_cache: Path
     assert out == ["onnx", "(1,", "384)", "False"]
 
 
-def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, data_dir: Path,
-                                                         model_cache: Path) -> None:
-    from corpus.pipeline import ingest
-    from corpus.store import open_store
-    from index.builder import update_index
-    from index.evaluate import Outcome, load_questions, summarise
-    from index.search import Index
+def _dev_report(index, questions):
+    from index.evaluate import Outcome, summarise
 
-    embedder = make_embedder(MODEL, "auto", cache_dir=model_cache)
-    with open_store(data_dir) as store:
-        ingest([str(shared_corpus / "chip_trade_news.jsonl")], store)
-        update_index(data_dir, store, embedder)
-    index = Index.open(data_dir, embedder)
     outcomes = []
-    for q in load_questions(shared_corpus / "dev_questions.jsonl"):
+    for q in questions:
         hits = index.search(q.question, k=5).hits
         ranked = [[h.article.id, *h.copies, *(x.article_id for x in h.article.alternates if x.article_id)]
                   for h in hits]
         outcomes.append(Outcome(q, ranked, 0.0))
-    report = summarise(outcomes)
+    return summarise(outcomes)
+
+
+def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, data_dir: Path, model_cache: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+    from index import keyword
+    from index.builder import update_index
+    from index.evaluate import load_questions
+    from index.search import Index
+
+    embedder = make_embedder(MODEL, "auto", cache_dir=model_cache)
+    large_from = keyword.PRUNE_FROM
+    monkeypatch.setattr(keyword, "PRUNE_FROM", 0)  # store term frequencies, as a large index does
+    with open_store(data_dir) as store:
+        ingest([str(shared_corpus / "chip_trade_news.jsonl")], store)
+        update_index(data_dir, store, embedder)
+    monkeypatch.setattr(keyword, "PRUNE_FROM", large_from)
+    index = Index.open(data_dir, embedder)
+    questions = load_questions(shared_corpus / "dev_questions.jsonl")
+    report = _dev_report(index, questions)
     assert report.recall[1] >= 0.90, report.misses
     assert report.recall[5] >= 0.98, report.misses
+
+    # The keyword pruning of a 100k-chunk index, at the same shares of this corpus's chunks
+    # (bench/pruning_quality.py): it costs some recall, and must not cost more.
+    share = index.manifest.chunks / 100_000
+    monkeypatch.setattr(keyword, "PRUNE_FROM", 0)
+    monkeypatch.setattr(keyword, "POSTINGS_BUDGET", round(keyword.POSTINGS_BUDGET * share))
+    monkeypatch.setattr(keyword, "TERM_CAP", round(keyword.TERM_CAP * share))
+    pruned = _dev_report(Index.open(data_dir, embedder), questions)
+    assert pruned.recall[1] >= 0.80 and pruned.recall[5] >= 0.95, pruned.misses
