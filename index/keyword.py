@@ -90,10 +90,13 @@ class TermStats:
         return {term: counts.get(stems.get(i, ""), 0) for i, term in enumerate(terms)}
 
 
-def prune_common(terms: list[str], frequencies: dict[str, int], budget: int = POSTINGS_BUDGET,
-                 cap: int = TERM_CAP) -> list[str]:
+def prune_common(terms: list[str], frequencies: dict[str, int], budget: int | None = None,
+                 cap: int | None = None) -> list[str]:
     """The rarest terms whose postings fit in ``budget``, and in any case the ``MIN_TERMS`` rarest
-    that are in at most ``cap`` chunks each (never none), in query order."""
+    that are in at most ``cap`` chunks each (never none), in query order. The defaults are the
+    module's settings as they are at call time."""
+    budget = POSTINGS_BUDGET if budget is None else budget
+    cap = TERM_CAP if cap is None else cap
     keep: set[str] = set()
     spent = 0
     for term in sorted(terms, key=lambda t: frequencies.get(t, 0)):
@@ -163,17 +166,14 @@ def keyword_search(
     frequencies: dict[str, int] = {}
     if stats is not None and total >= PRUNE_FROM and len(terms) > 1:
         frequencies = stats.frequencies(terms)
+    expression = match_expression(prune_common(terms, frequencies) if frequencies else terms)
+    if expression is None:
+        return []
     if keep is not None and share <= SELECTIVE_SHARE:
-        kept = prune_common(terms, frequencies, POSTINGS_BUDGET, TERM_CAP) if frequencies else terms
-        expression = match_expression(kept)
-        return _ranked_selective(conn, expression, limit, title_weight, keep) if expression else []
+        return _ranked_selective(conn, expression, limit, title_weight, keep)
     if frequencies:
         rarest = sorted(terms, key=lambda t: frequencies[t])[:2]
         rows = _ranked(conn, " AND ".join(f'"{t}"' for t in rarest), limit, title_weight, keep, share)
         if len(rows) >= limit:
             return rows
-        terms = prune_common(terms, frequencies, POSTINGS_BUDGET, TERM_CAP)
-    expression = match_expression(terms)
-    if expression is None:
-        return []
     return _ranked(conn, expression, limit, title_weight, keep, share)
