@@ -172,3 +172,10 @@ def test_describe_gives_each_chunks_article_and_date_as_the_docstore_does(built:
     expected = {vid: (aid, date.fromisoformat(p) if p else None) for vid, aid, p in rows}
     assert any(day is None for _, day in expected.values()) and len(set(expected.values())) > 10
     assert loaded.attributes.describe(list(expected) + [12345]) == expected  # unknown ids are left out
+
+
+def test_lookups_on_an_index_without_live_chunks_find_nothing() -> None:
+    empty = ChunkAttributes(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
+                            np.zeros(0, np.int64), [], np.zeros(0, np.int32), [])
+    assert empty.lookup(np.array([5, 9]), np.zeros(0, bool)).tolist() == [False, False]
+    assert empty.describe([5, 9]) == {}
