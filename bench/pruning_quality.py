@@ -17,29 +17,23 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from common import OUT, SHARED, build_shared_index, table
 
 from index import keyword
-from index.evaluate import load_questions
+from index.evaluate import evaluate_search, load_questions
 from index.generation import DOCS, Generations
 from index.search import Index
 
 SIZES = (None, 50_000, 100_000, 200_000, 400_000, 1_000_000)  # None: no pruning (a small index)
 def _recall(index: Index, questions) -> tuple[float, float]:
-    first = top5 = 0
-    for q in questions:
-        hits = index.search(q.question, k=5, today=date(2026, 11, 28)).hits
-        found = [h.article.id == q.article_id or q.article_id in h.copies for h in hits]
-        first += bool(found and found[0])
-        top5 += any(found)
-    return first / len(questions), top5 / len(questions)
+    report = evaluate_search(lambda question: index.search(question, k=5).hits, questions)
+    return report.recall[1], report.recall[5]
 
 
 def run() -> str:
-    questions = [q for q in load_questions(SHARED / "dev_questions.jsonl") if q.article_id]
+    questions = load_questions(SHARED / "dev_questions.jsonl")  # unanswerable ones are not scored
     with tempfile.TemporaryDirectory(prefix="chipbot-prune-") as tmp:
         data_dir = Path(tmp)
         if (OUT / "models").is_dir():

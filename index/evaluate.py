@@ -8,9 +8,12 @@ that article or has folded it in as a syndicated copy. Questions without an arti
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .types import Hit
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,21 @@ def percentile(values: Sequence[float], q: float) -> float:
     ordered = sorted(values)
     index = max(0, min(len(ordered) - 1, -(-len(ordered) * q // 100) - 1))
     return ordered[int(index)]
+
+
+def ranked_ids(hits: Sequence[Hit]) -> list[list[str]]:
+    """Per hit: its article id, then the ids folded into it (syndicated copies, alternate records)."""
+    return [[h.article.id, *h.copies, *(a.article_id for a in h.article.alternates if a.article_id)] for h in hits]
+
+
+def evaluate_search(search: Callable[[str], Sequence[Hit]], questions: Sequence[Question]) -> Report:
+    """Ask every question through ``search`` (question -> ranked hits), timing each, and summarise."""
+    outcomes = []
+    for q in questions:
+        started = time.perf_counter()
+        hits = search(q.question)
+        outcomes.append(Outcome(q, ranked_ids(hits), (time.perf_counter() - started) * 1000))
+    return summarise(outcomes)
 
 
 def summarise(outcomes: Sequence[Outcome], cutoffs: Sequence[int] = (1, 3, 5)) -> Report:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -97,22 +96,15 @@ def print_result(result: SearchResult) -> None:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from index.errors import IndexStageError
     from bot.evaluate import format_figures
-    from index.evaluate import Outcome, load_questions, summarise
+    from index.evaluate import evaluate_search, load_questions
 
     try:
         index = open_index(settings)
         questions = load_questions(args.questions)
         index.search("warm up", k=1)  # load the model before timing
-        outcomes = []
-        for q in questions:
-            started = time.perf_counter()
-            hits = index.search(q.question, k=5).hits
-            latency = (time.perf_counter() - started) * 1000
-            outcomes.append(Outcome(q, [[h.article.id, *h.copies, *(x.article_id for x in h.article.alternates
-                                                                     if x.article_id)] for h in hits], latency))
+        report = evaluate_search(lambda question: index.search(question, k=5).hits, questions)
     except (IndexStageError, OSError, ValueError) as exc:
         return _fail(exc)
-    report = summarise(outcomes)
     answers = _answer_figures(index, args.questions)
     if args.json:
         print(json.dumps({**report.to_dict(), "answers": asdict(answers)}, indent=2))

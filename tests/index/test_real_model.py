@@ -63,15 +63,9 @@ def test_query_process_with_exported_model_never_imports_torch(model_cache: Path
 
 
 def _dev_report(index, questions):
-    from index.evaluate import Outcome, summarise
+    from index.evaluate import evaluate_search
 
-    outcomes = []
-    for q in questions:
-        hits = index.search(q.question, k=5).hits
-        ranked = [[h.article.id, *h.copies, *(x.article_id for x in h.article.alternates if x.article_id)]
-                  for h in hits]
-        outcomes.append(Outcome(q, ranked, 0.0))
-    return summarise(outcomes)
+    return evaluate_search(lambda question: index.search(question, k=5).hits, questions)
 
 
 def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, data_dir: Path, model_cache: Path,
