@@ -22,10 +22,10 @@ from synthetic import DESCRIPTION, TextSampler
 
 from index import docstore
 from index.builder import write_attributes
-from index.keyword import refresh_term_frequencies
 from index.evaluate import load_questions, percentile
 from index.attributes import ChunkFilter
 from index.generation import DOCS, VECTORS, Generations, Manifest
+from index.postings import TERMS, Postings, tokenize
 from index.search import Index
 from index.vectors import VectorStore, choose_kind
 
@@ -63,6 +63,7 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
         conn.execute("PRAGMA journal_mode=OFF")
         conn.execute("PRAGMA synchronous=OFF")
         vids = np.arange(1, n + 1, dtype=np.int64)
+        keyword_parts = []
         with conn:
             for a in range(n // CHUNKS_PER_ARTICLE):
                 day = FIRST_DAY + timedelta(days=int(rng.integers(0, DAYS)))
@@ -74,11 +75,9 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
                 conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", (
                     (int(vids[i]), f"c{i}", f"s{i // CHUNKS_PER_ARTICLE}", i % CHUNKS_PER_ARTICLE, 0, len(text), "",
                      text, f"k{i}") for i, text in enumerate(texts, start=start)))
-            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
-            refresh_term_frequencies(conn, n)
-        with conn:
-            conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")
+                keyword_parts.append(tokenize((int(vids[i]), "", text) for i, text in enumerate(texts, start=start)))
         conn.close()
+        Postings.empty().merge((), *keyword_parts).save(tmp)
         kind = choose_kind(n)
         store = VectorStore(embedder.dim, kind)
         for start in range(0, n, 100_000):
@@ -127,7 +126,8 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
     data_dir = OUT / f"scale-{n}"
     vectors = synthetic_vectors(base, n, rng)
     build_s: float | str = "reused"
-    if not (reuse and Generations(data_dir).current()):
+    current = Generations(data_dir).current()
+    if not (reuse and current and (current / TERMS).is_file()):
         shutil.rmtree(data_dir, ignore_errors=True)
         build_s = write_generation(data_dir, n, vectors, embedder, rng)
     folder = Generations(data_dir).current()

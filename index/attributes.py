@@ -137,7 +137,7 @@ class ChunkAttributes:
             keep &= passed
         return keep
 
-    def _positions(self, vids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def positions(self, vids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position of each chunk id, whether the id is live here); a position is only meaningful
         where the id was found."""
         vids = np.asarray(vids, dtype=np.int64)
@@ -149,12 +149,12 @@ class ChunkAttributes:
 
     def lookup(self, vids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """``mask`` at the positions of chunk ids ``vids`` (False for unknown ids)."""
-        position, found = self._positions(vids)
+        position, found = self.positions(vids)
         return found & mask[position] if found.any() else found
 
     def describe(self, vids: list[int]) -> dict[int, tuple[str, date | None]]:
         """(article id, published date) of each live chunk id in ``vids`` that has an article."""
-        position, found = self._positions(np.asarray(vids, dtype=np.int64))
+        position, found = self.positions(np.asarray(vids, dtype=np.int64))
         if not found.any():  # also guards the indexing below when no position is live
             return {}
         articles = np.where(found, self.articles[position], -1).tolist()

@@ -24,7 +24,7 @@ from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
 from .errors import ModelMismatch
 from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import refresh_term_frequencies
+from .postings import Postings, tokenize
 from .vectors import FLAT, VectorStore, choose_kind
 
 log = logging.getLogger(__name__)
@@ -143,10 +143,6 @@ def _sync_snapshot(conn: sqlite3.Connection, store: ArticleSource) -> _Diff:
         added = [v for v in wanted if v not in old_vids]
         docstore.delete_chunks(conn, removed)
         docstore.insert_chunks(conn, ((v, *wanted[v]) for v in added))
-        if added or removed:
-            refresh_term_frequencies(conn, len(wanted))
-    with conn:
-        conn.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('optimize')")  # merge FTS segments
     return _Diff(wanted, texts, len(seen), added, removed, changed + len(gone))
 
 
@@ -168,6 +164,22 @@ def _build_vectors(diff: _Diff, previous: Manifest | None, current: Path | None,
         store = VectorStore(embedder.dim, kind)
     store.add(*_vectors_for(todo, key_of, vectors, embedder.dim))
     return store, embedded
+
+
+def _build_postings(diff: _Diff, current: Path | None) -> Postings:
+    """The new generation's keyword postings: the previous ones without the removed chunks and with
+    the added ones (only those are tokenised), or all chunks' when there are none to start from."""
+    def rows(vids: Iterable[int]) -> Iterator[tuple[int, str, str]]:
+        return ((v, diff.wanted[v][1], diff.wanted[v][0].text) for v in vids)
+
+    try:
+        previous = Postings.load(current) if current else None
+    except (ValueError, OSError) as exc:
+        log.warning("previous keyword postings unreadable (%s); tokenising every chunk again", exc)
+        previous = None
+    if previous is None:
+        return tokenize(rows(diff.wanted))
+    return previous.merge(diff.removed, tokenize(rows(diff.added)))
 
 
 def write_attributes(folder: Path, vectors: VectorStore) -> None:
@@ -208,6 +220,7 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
             cache.close()
         vectors.save(tmp / VECTORS)
         write_attributes(tmp, vectors)
+        _build_postings(diff, current).save(tmp)
         final_name = tmp.name.split(".tmp-")[0]
         Manifest(
             model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=vectors.kind,

@@ -1,4 +1,5 @@
-"""The SQLite snapshot inside a generation: articles, chunks and their FTS5 keyword index.
+"""The SQLite snapshot inside a generation: articles and chunks (their keyword postings are
+``postings.py``'s arrays beside it).
 
 Written only while a generation is being built; opened read-only (``immutable``) once published,
 with one connection per thread so concurrent searches never share a cursor.
@@ -28,11 +29,8 @@ CREATE TABLE IF NOT EXISTS chunks (
     embed_key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id);
-CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE IF NOT EXISTS chunks_fts USING fts5(
-    title, text, content='chunks', content_rowid='vid', tokenize='porter unicode61 remove_diacritics 2'
-);
 """
+RETIRED = ("chunks_fts", "term_df")  # the keyword index before the postings arrays
 
 MMAP_BYTES = 1 << 40  # read published snapshots through the page cache, not a read() per page
 
@@ -48,6 +46,10 @@ def vector_id(chunk_id: str, embed_key: str) -> int:
 def connect_writable(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.executescript(SCHEMA)
+    retired = [name for (name,) in conn.execute(
+        f"SELECT name FROM sqlite_master WHERE name IN ({','.join('?' * len(RETIRED))})", RETIRED)]
+    if retired:  # a snapshot copied from an older generation: drop them and give their pages back
+        conn.executescript("".join(f"DROP TABLE IF EXISTS {name};" for name in retired) + "VACUUM;")
     return conn
 
 
@@ -93,24 +95,17 @@ def delete_articles(conn: sqlite3.Connection, article_ids: Iterable[str]) -> Non
 
 
 def insert_chunks(conn: sqlite3.Connection, rows: Iterable[tuple[int, Chunk, str, str]]) -> None:
-    """Insert (vid, chunk, title, embed_key) rows and index them for keyword search."""
+    """Insert (vid, chunk, title, embed_key) rows."""
     for vid, chunk, title, key in rows:
         conn.execute(
             "INSERT INTO chunks (vid, id, article_id, ordinal, start, end, title, text, embed_key) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (vid, chunk.id, chunk.article_id, chunk.ordinal, chunk.start, chunk.end, title, chunk.text, key),
         )
-        conn.execute("INSERT INTO chunks_fts (rowid, title, text) VALUES (?, ?, ?)", (vid, title, chunk.text))
 
 
 def delete_chunks(conn: sqlite3.Connection, vids: Iterable[int]) -> None:
-    for vid in vids:
-        row = conn.execute("SELECT title, text FROM chunks WHERE vid = ?", (vid,)).fetchone()
-        if row is None:
-            continue
-        conn.execute("INSERT INTO chunks_fts (chunks_fts, rowid, title, text) VALUES ('delete', ?, ?, ?)",
-                     (vid, *row))
-        conn.execute("DELETE FROM chunks WHERE vid = ?", (vid,))
+    conn.executemany("DELETE FROM chunks WHERE vid = ?", ((vid,) for vid in vids))
 
 
 def row_to_chunk(row: tuple) -> Chunk:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval over the current index generation: dense (FAISS) + BM25 (FTS5), fused and
+"""Hybrid retrieval over the current index generation: dense (FAISS) + BM25 (postings), fused and
 grouped by article, with source/date filters and recency understood from the question.
 
 ``Index`` is safe for concurrent readers: the loaded generation is an immutable snapshot swapped
@@ -12,9 +12,8 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +27,8 @@ from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
 from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import TermStats, keyword_search
+from .keyword import Stemmer, keyword_search
+from .postings import Postings, tokenize
 from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
@@ -63,6 +63,16 @@ class _Loaded:
                                                      self.vectors.live_mask())
         self.attributes = attributes
         self.live = self.vectors.live_mask()
+        try:
+            postings = Postings.load(folder)
+        except (ValueError, OSError) as exc:
+            raise CorruptGeneration(folder, str(exc)) from exc
+        if postings is None:  # a generation written before the postings existed
+            log.info("computing keyword postings of %s from its docstore", folder.name)
+            postings = tokenize(self.conn().execute("SELECT vid, title, text FROM chunks"))
+        self.postings = postings
+        # Each keyword document's vector position, to apply a filter mask to keyword hits.
+        self.doc_positions, self.doc_live = attributes.positions(np.asarray(postings.vids))
 
     def conn(self):
         conn = getattr(self._local, "conn", None)
@@ -70,11 +80,11 @@ class _Loaded:
             conn = self._local.conn = docstore.connect_readonly(self.folder / DOCS)
         return conn
 
-    def term_stats(self) -> TermStats:
-        stats = getattr(self._local, "term_stats", None)
-        if stats is None:
-            stats = self._local.term_stats = TermStats(self.conn())
-        return stats
+    def keyword_allowed(self, mask: np.ndarray | None) -> Callable[[np.ndarray], np.ndarray] | None:
+        """Which keyword documents a vector-position ``mask`` lets through (None: all)."""
+        if mask is None:
+            return None
+        return lambda docs: self.doc_live[docs] & mask[self.doc_positions[docs]]
 
 
 class Index:
@@ -83,6 +93,7 @@ class Index:
         self.tuning = tuning or SearchTuning()
         self._generations = Generations(data_dir)
         self._lock = threading.Lock()
+        self._stemmer = Stemmer()
         self._loaded = self._load()
 
     @classmethod
@@ -120,7 +131,6 @@ class Index:
         until = min(filter(None, (until, intent.until)), default=None)
         result = SearchResult(query, [], since, until, sources, intent.phrase, timings)
         chunk_filter = ChunkFilter(since, until, tuple(sources or ()))
-        conn = loaded.conn()
         n = max(self.tuning.candidates, 10 * k)
         topic = topic_of(query, intent)
 
@@ -128,24 +138,20 @@ class Index:
         qvec = self.embedder.embed([topic])
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
-        mask = keep = None
-        share = 1.0
+        mask = None
         if chunk_filter.active:
             mask = loaded.attributes.mask(chunk_filter) & loaded.live
-            allowed = int(np.count_nonzero(mask))
-            if not allowed:
+            if not mask.any():
                 timings["total"] = _ms(started)
                 return result
-            share = allowed / len(mask)
-            keep = partial(loaded.attributes.lookup, mask=mask)
             timings["filter"] = _ms(mark)
             mark = time.perf_counter()
         scores, ids = loaded.vectors.search(qvec, n, mask=mask)
         dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
         timings["dense"] = _ms(mark)
         mark = time.perf_counter()
-        keyword = dict(keyword_search(conn, topic, n, title_weight=self.tuning.title_weight, keep=keep,
-                                      share=share, stats=loaded.term_stats(), total=loaded.manifest.chunks))
+        keyword = dict(keyword_search(loaded.postings, self._stemmer, topic, n, title_weight=self.tuning.title_weight,
+                                      allowed=loaded.keyword_allowed(mask)))
         timings["keyword"] = _ms(mark)
 
         mark = time.perf_counter()

@@ -87,3 +87,18 @@ ARTICLES = [
                  "Japan's government has committed further subsidies to the venture.",
                  title="Rapidus prototypes 2nm", source="asia.example", published=date(2025, 7, 18)),
 ]
+
+
+def fts5_bm25(rows: list[tuple[int, str, str]], terms: list[str], title_weight: float) -> dict[int, float]:
+    """The reference keyword scores: (chunk id, title, text) rows in an FTS5 table, an OR of
+    ``terms`` (stems, each once), scored by FTS5's own ``bm25()`` (negated: higher is better)."""
+    import sqlite3
+
+    from index.postings import TOKENIZER
+
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE ref USING fts5(title, text, tokenize='{TOKENIZER}')")
+    conn.executemany("INSERT INTO ref (rowid, title, text) VALUES (?, ?, ?)", rows)
+    query = " OR ".join(f'"{t}"' for t in terms)
+    return {vid: -score for vid, score in conn.execute(
+        "SELECT rowid, bm25(ref, ?, 1.0) FROM ref WHERE ref MATCH ?", (title_weight, query))}

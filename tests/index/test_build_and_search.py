@@ -13,6 +13,7 @@ from index.builder import update_index
 from index.embedders.hashing import HashEmbedder
 from index.errors import IndexNotFound, ModelMismatch
 from index.generation import DOCS, Generations, Manifest
+from index.postings import Postings
 from index.search import Index
 
 from .fakes import ARTICLES, CountingEmbedder, MemoryStore, make_article
@@ -35,8 +36,8 @@ def _vector_and_chunk_counts(data_dir: Path) -> tuple[int, int]:
     folder = Generations(data_dir).current()
     conn = sqlite3.connect(folder / DOCS)
     chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-    fts = conn.execute("SELECT COUNT(*) FROM chunks_fts").fetchone()[0]
-    assert chunks == fts
+    keyword_ids = Postings.load(folder).vids.tolist()
+    assert sorted(keyword_ids) == sorted(vid for (vid,) in conn.execute("SELECT vid FROM chunks"))
     from index.vectors import VectorStore
 
     manifest = Manifest.read(folder)
@@ -107,6 +108,27 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
     embedder.embedded.clear()  # a rebuild takes every vector from the cache
     assert update_index(data_dir, store, embedder, rebuild=True).embedded == 0
     assert embedder.embedded == []
+
+
+def test_a_generation_from_before_the_postings_is_searched_and_migrated(data_dir: Path, store: MemoryStore) -> None:
+    update_index(data_dir, store, HashEmbedder())
+    folder = Generations(data_dir).current()
+    expected = Index.open(data_dir, HashEmbedder()).search("Hague lithography approval", k=3, today=TODAY)
+    for path in folder.glob("kw.*"):  # as the generation was written before: FTS5 tables, no arrays
+        path.unlink()
+    with sqlite3.connect(folder / DOCS) as conn:
+        conn.execute("CREATE VIRTUAL TABLE chunks_fts USING fts5(title, text, content='chunks', content_rowid='vid')")
+        conn.execute("CREATE TABLE term_df (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID")
+    old = Index.open(data_dir, HashEmbedder()).search("Hague lithography approval", k=3, today=TODAY)
+    assert [(h.article.id, h.keyword_rank) for h in old.hits] == [(h.article.id, h.keyword_rank) for h in expected.hits]
+
+    store.put(make_article("a8", "Gallium exports need a licence.", title="Gallium licences"))
+    update_index(data_dir, store, HashEmbedder())
+    folder = Generations(data_dir).current()
+    assert Postings.load(folder) is not None
+    names = {name for (name,) in sqlite3.connect(folder / DOCS).execute("SELECT name FROM sqlite_master")}
+    assert not names & {"chunks_fts", "term_df"}
+    assert Index.open(data_dir, HashEmbedder()).search("gallium", k=1).hits[0].article.id == "a8"
 
 
 def test_reader_sees_new_generation_only_after_reload(data_dir: Path, store: MemoryStore, index: Index) -> None:

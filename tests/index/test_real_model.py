@@ -16,6 +16,7 @@ from index.embed import make_embedder
 
 pytestmark = pytest.mark.slow
 MODEL = "all-MiniLM-L6-v2"
+CAPPED_RECALL = {1: 0.80, 5: 0.95}  # bench/keyword_cap.py measured 0.82 / 0.98 at the 1M share
 
 
 @pytest.fixture(scope="module")
@@ -78,23 +79,18 @@ def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, da
     from index.search import Index
 
     embedder = make_embedder(MODEL, "auto", cache_dir=model_cache)
-    large_from = keyword.PRUNE_FROM
-    monkeypatch.setattr(keyword, "PRUNE_FROM", 0)  # store term frequencies, as a large index does
     with open_store(data_dir) as store:
         ingest([str(shared_corpus / "chip_trade_news.jsonl")], store)
         update_index(data_dir, store, embedder)
-    monkeypatch.setattr(keyword, "PRUNE_FROM", large_from)
     index = Index.open(data_dir, embedder)
     questions = load_questions(shared_corpus / "dev_questions.jsonl")
     report = _dev_report(index, questions)
     assert report.recall[1] >= 0.90, report.misses
     assert report.recall[5] >= 0.98, report.misses
 
-    # The keyword pruning of a 100k-chunk index, at the same shares of this corpus's chunks
-    # (bench/pruning_quality.py): it costs some recall, and must not cost more.
-    share = index.manifest.chunks / 100_000
-    monkeypatch.setattr(keyword, "PRUNE_FROM", 0)
-    monkeypatch.setattr(keyword, "POSTINGS_BUDGET", round(keyword.POSTINGS_BUDGET * share))
-    monkeypatch.setattr(keyword, "TERM_CAP", round(keyword.TERM_CAP * share))
-    pruned = _dev_report(Index.open(data_dir, embedder), questions)
-    assert pruned.recall[1] >= 0.80 and pruned.recall[5] >= 0.95, pruned.misses
+    # A 1M-chunk index scores each word on its best TERM_CAP postings only. At the same share of
+    # this corpus's chunks (bench/keyword_cap.py) that must cost little recall.
+    share = index.manifest.chunks / 1_000_000
+    monkeypatch.setattr(keyword, "TERM_CAP", max(1, round(keyword.TERM_CAP * share)))
+    capped = _dev_report(index, questions)
+    assert capped.recall[1] >= CAPPED_RECALL[1] and capped.recall[5] >= CAPPED_RECALL[5], capped.misses
