@@ -147,11 +147,6 @@ class ChunkAttributes:
         slot = np.searchsorted(sorted_ids, vids).clip(0, len(sorted_ids) - 1)
         return np.asarray(self.by_vid)[slot], sorted_ids[slot] == vids
 
-    def lookup(self, vids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        """``mask`` at the positions of chunk ids ``vids`` (False for unknown ids)."""
-        position, found = self.positions(vids)
-        return found & mask[position] if found.any() else found
-
     def describe(self, vids: list[int]) -> dict[int, tuple[str, date | None]]:
         """(article id, published date) of each live chunk id in ``vids`` that has an article."""
         position, found = self.positions(np.asarray(vids, dtype=np.int64))

@@ -149,7 +149,8 @@ def test_a_replaced_vector_is_found_at_its_live_position() -> None:
     attributes = ChunkAttributes.from_docstore(conn, store.position_ids(), live)
     mask = attributes.mask(ChunkFilter(sources=("reuters.com",))) & live
     assert mask.tolist() == [False, True, True]
-    assert attributes.lookup(np.array([5, 9, 7]), mask).tolist() == [True, True, False]
+    position, found = attributes.positions(np.array([5, 9, 7]))
+    assert found.tolist() == [True, True, False] and position[:2].tolist() == [2, 1]  # id 5's live position
 
 
 def test_source_mask_is_the_same_for_few_and_many_wanted_sources() -> None:
@@ -175,5 +176,5 @@ def test_describe_gives_each_chunks_article_and_date_as_the_docstore_does(built:
 def test_lookups_on_an_index_without_live_chunks_find_nothing() -> None:
     empty = ChunkAttributes(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
                             np.zeros(0, np.int64), [], np.zeros(0, np.int32), [])
-    assert empty.lookup(np.array([5, 9]), np.zeros(0, bool)).tolist() == [False, False]
+    assert empty.positions(np.array([5, 9]))[1].tolist() == [False, False]
     assert empty.describe([5, 9]) == {}
