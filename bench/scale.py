@@ -135,8 +135,10 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
     index = Index.open(data_dir, embedder)
     questions = [q.question for q in load_questions(SHARED / "dev_questions.jsonl")]
     index.search(questions[0])
-    # FAISS reads its files whole into memory; the SQLite snapshot stays on disk (page cache).
+    # FAISS reads its files whole into memory; the postings are memory-mapped and the SQLite snapshot
+    # stays on disk (both through the page cache).
     ram_per_chunk = sum(f.stat().st_size for f in folder.glob(VECTORS.split(".")[0] + ".*")) / n
+    keyword_per_chunk = sum(f.stat().st_size for f in folder.glob("kw.*")) / n
     disk_per_chunk = (folder / DOCS).stat().st_size / n
     p50, p95, dense95, keyword95 = _latency(index, questions)
     qv = embedder.embed(questions)
@@ -146,7 +148,7 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
     loaded = index._loaded
     _, got = loaded.vectors.search(qv, 10)
     row = (f"{n:,}", index.manifest.index_type, build_s, p50, p95, dense95, keyword95, _recall(got, exact),
-           ram_per_chunk, disk_per_chunk)
+           ram_per_chunk, keyword_per_chunk, disk_per_chunk)
     filtered = []
     for name, filters in FILTERS.items():
         chunk_filter = ChunkFilter(filters.get("since"), filters.get("until"), tuple(filters.get("sources", ())))
@@ -174,7 +176,7 @@ def run(sizes: list[int], reuse: bool = False) -> str:
     load = "load average %.2f %.2f %.2f" % os.getloadavg()
     return (DESCRIPTION + "\n\n" + table(
         ["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
-         "ANN recall@10", "vector RAM B/chunk", "SQLite disk B/chunk"], rows)
+         "ANN recall@10", "vector RAM B/chunk", "BM25 postings B/chunk", "SQLite disk B/chunk"], rows)
         + "\n\nFiltered queries (filter mask + dense under 'dense'; recall@10 against exact search of the "
           "chunks that pass)\n\n" + table(
         ["chunks", "filter", "share kept", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",

@@ -81,9 +81,6 @@ class Postings:
         i = bisect.bisect_left(self.terms, term)
         return i if i < len(self.terms) and self.terms[i] == term else None
 
-    def frequency(self, term_id: int) -> int:
-        return int(self.offsets[term_id + 1] - self.offsets[term_id])
-
     def save(self, folder: Path) -> None:
         for name, array in zip(ARRAYS, (self.offsets, self.docs, self.tf, self.impact, self.vids, self.lengths)):
             np.save(folder / name, array)
@@ -95,12 +92,12 @@ class Postings:
         if not (folder / TERMS).is_file():
             return None
         text = (folder / TERMS).read_text(encoding="utf-8")
-        postings = cls(text.split("\n") if text else [], *(np.load(folder / name, mmap_mode="r") for name in ARRAYS))
-        if len(postings.offsets) != len(postings.terms) + 1 or not len(postings.docs) == len(postings.tf) \
-                == len(postings.impact) \
-                or len(postings.vids) != len(postings.lengths) or int(postings.offsets[-1]) != len(postings.docs):
+        p = cls(text.split("\n") if text else [], *(np.load(folder / name, mmap_mode="r") for name in ARRAYS))
+        fits = (len(p.offsets) == len(p.terms) + 1 and int(p.offsets[-1]) == len(p.docs) == len(p.tf) == len(p.impact)
+                and len(p.vids) == len(p.lengths))
+        if not fits:
             raise ValueError(f"{folder / TERMS}: keyword postings arrays do not fit together")
-        return postings
+        return p
 
     def merge(self, removed: Iterable[int], *added: Postings) -> Postings:
         """These postings without the chunk ids ``removed``, with those of ``added`` (new chunk ids)."""
@@ -173,6 +170,8 @@ def tokenize(rows: Iterable[tuple[int, str, str]]) -> Postings:
 
 
 def _tokenize_batch(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str]]) -> Postings:
+    if not rows:
+        return Postings.empty()
     with conn:
         conn.execute("DELETE FROM probe")
         conn.executemany("INSERT INTO probe (rowid, title, text) VALUES (?, ?, ?)", rows)
@@ -186,16 +185,16 @@ def _tokenize_batch(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str
             terms.append(term)
         tid.append(len(terms) - 1), vid_col.append(vid), text_col.append(column == "text"), counts.append(count)
     tid_a = np.asarray(tid, dtype=np.int64)
-    doc = order[np.searchsorted(vids[order], np.asarray(vid_col, dtype=np.int64))] if len(rows) else tid_a
+    doc = order[np.searchsorted(vids[order], np.asarray(vid_col, dtype=np.int64))]  # row of each chunk id
     column = np.asarray(text_col, dtype=np.int64)
     count = np.asarray(counts, dtype=np.int64)
-    pair = tid_a * max(len(rows), 1) + doc  # one posting per (term, document), both columns in it
+    pair = tid_a * len(rows) + doc  # one posting per (term, document), both columns in it
     unique, posting = np.unique(pair, return_inverse=True)
     tf = np.zeros((len(unique), 2), dtype=np.int64)
     np.add.at(tf, (posting, column), count)
     lengths = np.bincount(doc, weights=count, minlength=len(rows)).astype(np.int32)
-    return _assemble(terms, unique // max(len(rows), 1), unique % max(len(rows), 1),
-                     np.minimum(tf, np.iinfo(np.uint16).max), vids, lengths)
+    return _assemble(terms, unique // len(rows), unique % len(rows), np.minimum(tf, np.iinfo(np.uint16).max),
+                     vids, lengths)
 
 
 def bm25(postings: Postings, term_ids: Sequence[int], title_weight: float, limit: int, cap: int | None = None,
