@@ -218,11 +218,21 @@ def bm25(postings: Postings, term_ids: Sequence[int], title_weight: float, limit
         raise
     hit = np.flatnonzero(scores > 0)
     if allowed is not None and len(hit):
-        hit = hit[allowed(docs[hit])]
-    if len(hit) > limit:
-        threshold = np.partition(scores[hit], len(hit) - limit)[len(hit) - limit]
-        hit = hit[scores[hit] >= threshold]
+        # Most filters let through a fair share of the best hits: check those first, and only
+        # check every hit when too few of them pass (a selective filter).
+        best = _best(hit, scores, 4 * limit)
+        passed = best[allowed(docs[best])]
+        hit = passed if len(passed) >= limit or len(best) == len(hit) else hit[allowed(docs[hit])]
+    hit = _best(hit, scores, limit)
     return docs[hit].astype(np.int64), scores[hit]
+
+
+def _best(hit: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
+    """The ``limit`` entries of ``hit`` with the highest ``scores``, and any tied with the last."""
+    if len(hit) <= limit:
+        return hit
+    threshold = np.partition(scores[hit], len(hit) - limit)[len(hit) - limit]
+    return hit[scores[hit] >= threshold]
 
 
 def _accumulate(postings: Postings, acc: np.ndarray, term_ids: Sequence[int], title_weight: float,

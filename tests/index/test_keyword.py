@@ -48,3 +48,14 @@ def test_term_cap_is_read_at_call_time(monkeypatch) -> None:
     monkeypatch.setattr(keyword, "TERM_CAP", 5)
     capped = keyword_search(postings, Stemmer(), "chips", 20, title_weight=1.5)
     assert [v for v, _ in capped] == [20, 19, 18, 17, 16]  # the word's five best postings
+
+
+def test_filters_that_pass_the_best_hits_or_only_the_worst_give_the_exact_top() -> None:
+    postings = tokenize([(vid, "", "chips " * (vid % 7 + 1) + "filler " * (vid % 5)) for vid in range(1, 301)])
+    stemmer = Stemmer()
+    everything = keyword_search(postings, stemmer, "chips", 300, title_weight=1.5)
+    vids = np.asarray(postings.vids)
+    for name, wanted in {"most pass": lambda v: v % 10 != 0, "only the worst pass": lambda v: v % 7 == 0,
+                         "none pass": lambda v: v < 0}.items():
+        got = keyword_search(postings, stemmer, "chips", 10, title_weight=1.5, allowed=lambda d: wanted(vids[d]))
+        assert got == [hit for hit in everything if wanted(hit[0])][:10], name
