@@ -3,7 +3,8 @@
     .venv/bin/python bench/run_all.py [--sizes 100000,1000000]
 
 Embedding throughput per backend, end-to-end ingest and in-process query latency on the shared
-corpus, cold start of ``chipbot search``, and latency / HNSW recall / memory at scale.
+corpus, cold start of ``chipbot search``, latency / HNSW recall / memory at scale, and what the
+keyword term cap of large indexes costs in recall.
 The corpus-only ingest benchmark is ``bench/ingest_throughput.py``.
 """
 
@@ -15,6 +16,7 @@ import os
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import embed_throughput  # noqa: E402
+import keyword_cap  # noqa: E402
 import query_latency  # noqa: E402
 import scale  # noqa: E402
 from common import OUT  # noqa: E402
@@ -30,6 +32,8 @@ def main() -> None:
     print(query_latency.run(), flush=True)
     print("\n## Scale (synthetic chunks, dev questions as queries)\n")
     print(scale.run([int(s) for s in args.sizes.split(",")]), flush=True)
+    print("\n## What the keyword term cap costs in recall (dev corpus)\n")
+    print(keyword_cap.run([keyword_cap.keyword.TERM_CAP]), flush=True)
 
 
 if __name__ == "__main__":
