@@ -26,7 +26,7 @@ def load_dotenv_file(path: Path | None = None) -> None:
 class Settings:
     data_dir: Path
     model: str = DEFAULT_MODEL  # a sentence-transformers model name or a local path
-    embed_backend: str = "auto"  # auto | onnx | torch | hash (hash: no model, for tests)
+    embed_backend: str = "auto"  # auto | onnx | onnx-int8 | torch | hash (hash: no model, for tests)
     discord_token: str | None = field(default=None, repr=False)  # never printed
     feeds_file: Path | None = None  # default: corpus/feeds.toml
     refresh_minutes: float = 30.0

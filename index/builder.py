@@ -64,7 +64,7 @@ def embed_text(title: str | None, chunk_text: str) -> str:
 
 
 def _library_versions(backend: str) -> dict[str, str]:
-    names = ["faiss-cpu", "numpy"] + {"onnx": ["onnxruntime", "tokenizers"],
+    names = ["faiss-cpu", "numpy"] + {"onnx": ["onnxruntime", "tokenizers"], "onnx-int8": ["onnxruntime", "tokenizers"],
                                       "torch": ["torch", "sentence-transformers"]}.get(backend, [])
     versions = {}
     for name in names:

@@ -2,7 +2,8 @@
 
 Backends: ``onnx`` (onnxruntime + tokenizers, no torch at query time), ``torch``
 (sentence-transformers, the reference implementation), ``hash`` (deterministic and model-free,
-for tests) and ``auto`` (ONNX when it can be used, else torch).
+for tests), ``auto`` (ONNX when it can be used, else torch) and the opt-in ``onnx-int8`` (about
+twice as fast, different vectors: an index built with it is only searched with it).
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ log = logging.getLogger(__name__)
 PACKAGED_MODEL_NAMES = frozenset(
     {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 )
-BACKENDS = ("auto", "onnx", "torch", "hash")
+BACKENDS = ("auto", "onnx", "onnx-int8", "torch", "hash")
 
 
 @runtime_checkable
 class Embedder(Protocol):
     name: str  # identifies the model: vectors of two embedders with the same name are interchangeable
     dim: int
-    backend: str  # the path that computes the vectors: onnx | torch | hash
+    backend: str  # the path that computes the vectors: onnx | onnx-int8 | torch | hash
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Return a float32 array of shape (len(texts), dim), rows L2-normalised."""
@@ -64,19 +65,21 @@ def make_embedder(model: str, backend: str = "auto", cache_dir: Path | None = No
         from .embedders.torch_st import TorchEmbedder
 
         return TorchEmbedder(name, path)
-    from .embedders.onnx_runtime import OnnxEmbedder, ensure_onnx_export
+    from .embedders.onnx_runtime import OnnxEmbedder, ensure_int8, ensure_onnx_export
 
     if path is None:
-        if backend == "onnx":
+        if backend != "auto":
             raise EmbedderUnavailable(f"the ONNX backend needs a local model directory, not {model!r}")
         from .embedders.torch_st import TorchEmbedder
 
         return TorchEmbedder(name, path)
     try:
         onnx_file = ensure_onnx_export(path, cache_dir or Path.home() / ".cache" / "chipbot" / "models", name)
+        if backend == "onnx-int8":
+            return OnnxEmbedder(name, path, ensure_int8(onnx_file), int8=True)
         return OnnxEmbedder(name, path, onnx_file)
     except EmbedderUnavailable as exc:
-        if backend == "onnx":
+        if backend != "auto":
             raise
         log.warning("ONNX embedding unavailable (%s); falling back to sentence-transformers", exc)
         from .embedders.torch_st import TorchEmbedder

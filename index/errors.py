@@ -23,10 +23,16 @@ class ModelMismatch(IndexStageError):
     """The index was built with another embedding model (or dimension) than the one in use."""
 
     def __init__(self, built_with: str, built_dim: int, requested: str, requested_dim: int) -> None:
+        int8 = "+int8"  # the opt-in int8 backend's vectors (index.embedders.onnx_runtime.INT8)
+        if built_with.removesuffix(int8) == requested.removesuffix(int8):
+            backend = "onnx-int8" if built_with.endswith(int8) else "auto"
+            keep = f"set CHIPBOT_EMBED_BACKEND={backend}"
+        else:
+            keep = f"set CHIPBOT_MODEL={built_with.removesuffix(int8)!r}"
         super().__init__(
             f"the index was built with model {built_with!r} (dim {built_dim}) but {requested!r} "
             f"(dim {requested_dim}) is configured: rebuild it with `chipbot reindex` "
-            f"(or set CHIPBOT_MODEL={built_with!r} to keep the existing index)"
+            f"(or {keep} to keep the existing index)"
         )
         self.built_with = built_with
         self.requested = requested

@@ -165,6 +165,13 @@ def test_index_built_with_another_model_is_refused(data_dir: Path, store: Memory
     assert update_index(data_dir, store, HashEmbedder(dim=384), rebuild=True).changed
 
 
+def test_model_mismatch_says_which_setting_keeps_the_index() -> None:
+    name = "sentence-transformers/all-MiniLM-L6-v2"
+    assert "CHIPBOT_EMBED_BACKEND=onnx-int8" in str(ModelMismatch(name + "+int8", 384, name, 384))
+    assert "CHIPBOT_EMBED_BACKEND=auto" in str(ModelMismatch(name, 384, name + "+int8", 384))
+    assert f"CHIPBOT_MODEL='{name}'" in str(ModelMismatch(name, 384, "other-model", 768))
+
+
 def test_missing_index_says_how_to_build_it(data_dir: Path) -> None:
     with pytest.raises(IndexNotFound, match="chipbot"):
         Index.open(data_dir, HashEmbedder())

@@ -94,3 +94,29 @@ def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, da
     monkeypatch.setattr(keyword, "TERM_CAP", max(1, round(keyword.TERM_CAP * share)))
     capped = _dev_report(index, questions)
     assert capped.recall[1] >= CAPPED_RECALL[1] and capped.recall[5] >= CAPPED_RECALL[5], capped.misses
+
+
+def test_opt_in_int8_backend_keeps_dev_retrieval_and_its_index_apart(shared_corpus: Path, data_dir: Path,
+                                                                      model_cache: Path) -> None:
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+    from index.builder import update_index
+    from index.errors import ModelMismatch
+    from index.evaluate import load_questions
+    from index.search import Index
+
+    int8 = make_embedder(MODEL, "onnx-int8", cache_dir=model_cache)
+    fp32 = make_embedder(MODEL, "onnx", cache_dir=model_cache)
+    assert int8.backend == "onnx-int8" and int8.name == fp32.name + "+int8"
+    texts = _sentences(shared_corpus)
+    a, b = int8.embed(texts), fp32.embed(texts)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0, atol=1e-5)
+    cosine = (a * b).sum(axis=1)
+    assert 0.9 < float(cosine.mean()) < 0.999  # close, but not the same vectors
+    with open_store(data_dir) as store:
+        ingest([str(shared_corpus / "chip_trade_news.jsonl")], store)
+        update_index(data_dir, store, int8)
+    report = _dev_report(Index.open(data_dir, int8), load_questions(shared_corpus / "dev_questions.jsonl"))
+    assert report.recall[1] >= 0.90 and report.recall[5] >= 0.98, report.misses
+    with pytest.raises(ModelMismatch, match="CHIPBOT_EMBED_BACKEND=onnx-int8"):
+        Index.open(data_dir, fp32)
