@@ -18,6 +18,9 @@ def test_stemmer_stems_as_the_index_does() -> None:
     assert stemmer.stems(["exported", "exports", "rules", "café", "h20"]) == ["export", "export", "rule", "cafe", "h20"]
     assert stemmer.stems(["exports"]) == ["export"]  # from the cache
     assert stemmer.stems([]) == []
+    small = Stemmer(cache_size=2)  # a full cache is emptied, never consulted half-way
+    assert small.stems(["exports", "rules", "chips"]) == ["export", "rule", "chip"]
+    assert small.stems(["rules", "licences"]) == ["rule", "licenc"]
 
 
 def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
