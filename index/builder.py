@@ -64,8 +64,8 @@ def embed_text(title: str | None, chunk_text: str) -> str:
 
 
 def _library_versions(backend: str) -> dict[str, str]:
-    names = ["faiss-cpu", "numpy"] + {"onnx": ["onnxruntime", "tokenizers"],
-                                      "torch": ["torch", "sentence-transformers"]}.get(backend.removesuffix("-int8"), [])
+    libraries = {"onnx": ["onnxruntime", "tokenizers"], "torch": ["torch", "sentence-transformers"]}
+    names = ["faiss-cpu", "numpy"] + libraries.get(backend.removesuffix("-int8"), [])
     versions = {}
     for name in names:
         try:

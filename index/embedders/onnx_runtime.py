@@ -137,7 +137,8 @@ INT8 = "+int8"  # suffix of the model name of int8 vectors: they are not interch
 
 
 def ensure_int8(onnx_file: Path) -> Path:
-    """The dynamically quantised copy of ``onnx_file`` (int8 weights, activations quantised as it runs), made once.
+    """The dynamically quantised copy of ``onnx_file`` (int8 weights, activations quantised as it
+    runs), made once.
 
     About 2x faster on CPUs with AVX-512 VNNI or AVX2; the vectors differ from float32 ones (mean
     cosine ~0.96), so they get their own model name and an index built with one is refused by the

@@ -15,7 +15,8 @@ def test_query_terms_keep_names_models_and_numbers() -> None:
 
 def test_stemmer_stems_as_the_index_does() -> None:
     stemmer = Stemmer()
-    assert stemmer.stems(["exported", "exports", "rules", "café", "h20"]) == ["export", "export", "rule", "cafe", "h20"]
+    words = ["exported", "exports", "rules", "café", "h20"]
+    assert stemmer.stems(words) == ["export", "export", "rule", "cafe", "h20"]
     assert stemmer.stems(["exports"]) == ["export"]  # from the cache
     assert stemmer.stems([]) == []
     small = Stemmer(cache_size=2)  # a full cache is emptied, never consulted half-way
