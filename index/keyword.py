@@ -43,6 +43,7 @@ def query_terms(question: str) -> list[str]:
 
 TERM_CAP = 30_000  # postings scored per word, its best ones: exact below it. bench/keyword_cap.py: dev
 # recall@1 0.94 (exact) up to the 200k share, 0.82 at the 1M share; 1M p95 ~17-22 ms (bench/scale.py).
+MAX_TERMS = 32  # distinct words scored per query (a 10,000-character paste took 0.7 s at 1M chunks, now ~30 ms)
 
 
 class Stemmer:
@@ -93,6 +94,9 @@ def keyword_search(postings: Postings, stemmer: Stemmer, question: str, limit: i
     postings' documents that ``allowed(documents)`` lets through. ``cap`` defaults to ``TERM_CAP``
     as it is at call time."""
     ids = [i for stem in stemmer.stems(query_terms(question)) if (i := postings.term_id(stem)) is not None]
+    if len(set(ids)) > MAX_TERMS:  # a pasted passage, not a question: its rarest words say what it is about
+        rarest = set(sorted(set(ids), key=lambda i: (postings.offsets[i + 1] - postings.offsets[i], i))[:MAX_TERMS])
+        ids = [i for i in ids if i in rarest]
     docs, scores = bm25(postings, ids, title_weight, limit, TERM_CAP if cap is None else cap, allowed)
     vids = np.asarray(postings.vids)[docs]
     order = np.lexsort((vids, -scores))[:limit]  # best first; ties by chunk id, so results are repeatable

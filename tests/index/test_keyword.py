@@ -63,3 +63,13 @@ def test_filters_that_pass_the_best_hits_or_only_the_worst_give_the_exact_top() 
                          "none pass": lambda v: v < 0}.items():
         got = keyword_search(postings, stemmer, "chips", 10, title_weight=1.5, allowed=lambda d: wanted(vids[d]))
         assert got == [hit for hit in everything if wanted(hit[0])][:10], name
+
+
+def test_a_pasted_passage_is_scored_on_its_rarest_words(monkeypatch) -> None:
+    common = " ".join(f"common{i}" for i in range(40))
+    postings = tokenize([(1, "", common + " gallium"), (2, "", common), (3, "", common + " filler")])
+    monkeypatch.setattr(keyword, "MAX_TERMS", 1)
+    got = keyword_search(postings, Stemmer(), common + " gallium", 3, title_weight=1.5)
+    assert [v for v, _ in got] == [1]  # only "gallium", the rarest word, was scored
+    monkeypatch.setattr(keyword, "MAX_TERMS", 100)
+    assert len(keyword_search(postings, Stemmer(), common + " gallium", 3, title_weight=1.5)) == 3
