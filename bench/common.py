@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -34,6 +35,15 @@ def model_tokenizer():
     tokenizer.no_padding()
     tokenizer.no_truncation()
     return tokenizer
+
+
+def fresh_data_dir(path: Path) -> Path:
+    """An empty data directory at ``path``, holding a copy of the ONNX export cache when there is one."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    if (OUT / "models").is_dir():
+        shutil.copytree(OUT / "models", path / "models")
+    return path
 
 
 def build_shared_index(data_dir: Path, backend: str = "auto"):

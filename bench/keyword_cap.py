@@ -14,11 +14,10 @@ small corpus stands for the same share of a large one.
 from __future__ import annotations
 
 import argparse
-import shutil
 import tempfile
 from pathlib import Path
 
-from common import OUT, SHARED, build_shared_index, table
+from common import SHARED, build_shared_index, fresh_data_dir, table
 
 from index import keyword
 from index.evaluate import evaluate_search, load_questions
@@ -37,9 +36,7 @@ def run(caps: list[int]) -> str:
     saved = keyword.TERM_CAP
     rows = []
     with tempfile.TemporaryDirectory(prefix="chipbot-cap-") as tmp:
-        data_dir = Path(tmp)
-        if (OUT / "models").is_dir():
-            shutil.copytree(OUT / "models", data_dir / "models")
+        data_dir = fresh_data_dir(Path(tmp) / "data")
         embedder = build_shared_index(data_dir)
         index = Index.open(data_dir, embedder)
         chunks = index.manifest.chunks

@@ -4,13 +4,12 @@ of ``chipbot search`` (process start until the passages are printed)."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from common import OUT, SHARED, build_shared_index, model_tokenizer, table
+from common import OUT, SHARED, build_shared_index, fresh_data_dir, model_tokenizer, table
 from embed_throughput import gflop_per_chunk
 
 from index.builder import embed_text
@@ -27,14 +26,6 @@ def mean_word_pieces(index: Index) -> float:
     return sum(len(e.ids) for e in encoded) / max(len(encoded), 1)
 
 
-def _fresh_dir(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    path.mkdir(parents=True)
-    if (OUT / "models").is_dir():  # reuse the ONNX export
-        shutil.copytree(OUT / "models", path / "models")
-    return path
-
-
 def ingest_row(data_dir: Path, backend: str = "auto") -> tuple[tuple, Index]:
     """Read, clean, dedupe, chunk, store, embed and index the shared corpus into ``data_dir``."""
     started = time.perf_counter()
@@ -48,7 +39,7 @@ def ingest_row(data_dir: Path, backend: str = "auto") -> tuple[tuple, Index]:
 
 def dev_latency(data_dir: Path) -> tuple[str, Index]:
     row, index = ingest_row(data_dir)
-    int8_row, _ = ingest_row(_fresh_dir(OUT / "dev-index-int8"), "onnx-int8")  # the opt-in int8 backend
+    int8_row, _ = ingest_row(fresh_data_dir(OUT / "dev-index-int8"), "onnx-int8")  # the opt-in int8 backend
     embedder, chunks = index.embedder, row[1]
     ingest = table(["end-to-end ingest of the shared corpus", "chunks", "word pieces per chunk", "seconds",
                     "chunks/s", "model GFLOPS"], [row, int8_row])
@@ -80,7 +71,7 @@ def cold_start(data_dir: Path, runs: int = 5) -> str:
 
 
 def run() -> str:
-    data_dir = _fresh_dir(OUT / "dev-index")
+    data_dir = fresh_data_dir(OUT / "dev-index")
     latency, _ = dev_latency(data_dir)
     return latency + "\n\n" + cold_start(data_dir)
 

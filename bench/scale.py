@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
-from common import OUT, SHARED, build_shared_index, table
+from common import OUT, SHARED, build_shared_index, fresh_data_dir, table
 from synthetic import DESCRIPTION, TextSampler
 
 from index import docstore
@@ -162,11 +162,7 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
 
 
 def run(sizes: list[int], reuse: bool = False) -> str:
-    dev_dir = OUT / "scale-dev"
-    shutil.rmtree(dev_dir, ignore_errors=True)
-    dev_dir.mkdir(parents=True)
-    if (OUT / "models").is_dir():
-        shutil.copytree(OUT / "models", dev_dir / "models", dirs_exist_ok=True)
+    dev_dir = fresh_data_dir(OUT / "scale-dev")
     embedder = build_shared_index(dev_dir)
     base = _base_vectors(dev_dir)
     rows, filtered = [], []
