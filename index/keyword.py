@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .postings import TOKENIZER, Postings, bm25
+from .postings import Postings, bm25, fts5_probe
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)  # what FTS5's unicode61 tokenizer keeps
 
@@ -58,9 +58,7 @@ class Stemmer:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = sqlite3.connect(":memory:")
-            conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5(t, tokenize='{TOKENIZER}')")
-            conn.execute("CREATE VIRTUAL TABLE probe_vocab USING fts5vocab(probe, instance)")
+            conn = self._local.conn = fts5_probe("t")
         return conn
 
     def stems(self, words: list[str]) -> list[str]:

@@ -154,12 +154,19 @@ def _length_norm(lengths: np.ndarray) -> np.ndarray:
     return K1 * (1 - B + B * lengths / (avgdl or 1.0))
 
 
+def fts5_probe(*columns: str) -> sqlite3.Connection:
+    """An in-memory FTS5 table ``probe`` with ``columns`` and the index's tokenizer, and
+    ``probe_vocab`` listing every token of it (term, doc, col, offset): FTS5 as a tokeniser."""
+    conn = sqlite3.connect(":memory:")
+    conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5({', '.join(columns)}, tokenize='{TOKENIZER}')")
+    conn.execute("CREATE VIRTUAL TABLE probe_vocab USING fts5vocab(probe, instance)")
+    return conn
+
+
 def tokenize(rows: Iterable[tuple[int, str, str]]) -> Postings:
     """Postings of (chunk id, title, text) rows, tokenised and stemmed by FTS5 in an in-memory table."""
-    conn = sqlite3.connect(":memory:")
+    conn = fts5_probe("title", "text")
     try:
-        conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5(title, text, tokenize='{TOKENIZER}')")
-        conn.execute("CREATE VIRTUAL TABLE probe_vocab USING fts5vocab(probe, instance)")
         parts, batch = [], []
         for row in rows:
             batch.append(row)
