@@ -107,20 +107,15 @@ class VectorStore:
             live[np.fromiter(self._dead, dtype=np.int64)] = False
         return live
 
-    def search(self, queries: np.ndarray, k: int, allowed=None, mask: np.ndarray | None = None,
-               ) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k (scores, ids) per query row, ids -1 past the matches. ``allowed`` restricts to those
-        ids; ``mask`` (booleans over ``position_ids()``, live positions only) to those positions."""
+    def search(self, queries: np.ndarray, k: int, mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k (scores, ids) per query row, ids -1 past the matches. ``mask`` (booleans over
+        ``position_ids()``, live positions only) restricts the search to those positions."""
         import faiss
 
         queries = np.ascontiguousarray(queries, dtype=np.float32).reshape(-1, self.dim)
         if len(queries) == 1:
             faiss.omp_set_num_threads(1)  # per calling thread: a single query is faster without OpenMP
         k = max(1, min(k, int(self._index.ntotal) or 1))
-        if mask is None and allowed is not None:
-            mask = np.isin(self.position_ids(), _as_ids(allowed))
-            if self._dead:
-                mask &= self.live_mask()
         if mask is not None:
             return self._search_mask(queries, k, np.asarray(mask, dtype=bool))
         if self.kind == FLAT:
@@ -143,7 +138,7 @@ class VectorStore:
         if self.kind == FLAT:
             scores, positions = faiss.downcast_index(self._index.index).search(
                 queries, k, params=faiss.SearchParameters(sel=keep))
-            ids = faiss.vector_to_array(self._index.id_map)
+            ids = self.position_ids()
             return scores, np.where(positions >= 0, ids[np.clip(positions, 0, None)], -1)
         if allowed <= EXACT_FILTER_LIMIT:
             storage = faiss.downcast_index(self._index.storage)

@@ -62,8 +62,8 @@ def test_search_can_be_restricted_to_allowed_ids() -> None:
     data = _unit(50, 16, seed=4)
     store = VectorStore(16)
     store.add(np.arange(50), data)
-    allowed = np.array([3, 17, 42])
-    _, got = store.search(data[0:1], 10, allowed=allowed)
+    mask = np.isin(store.position_ids(), [3, 17, 42])
+    _, got = store.search(data[0:1], 10, mask=mask)
     assert sorted(int(i) for i in got[0] if i >= 0) == [3, 17, 42]
 
 
