@@ -119,7 +119,7 @@ class _Diff:
 
 
 def _sync_snapshot(conn: sqlite3.Connection, store: ArticleSource) -> _Diff:
-    """Make the generation's SQLite snapshot match ``store`` (articles, chunks, FTS5), in one transaction."""
+    """Make the generation's SQLite snapshot match ``store`` (articles, chunks), in one transaction."""
     old_vids = {vid for (vid,) in conn.execute("SELECT vid FROM chunks")}
     old_articles = {aid for (aid,) in conn.execute("SELECT id FROM articles")}
     wanted: dict[int, tuple[Chunk, str, str]] = {}

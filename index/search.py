@@ -53,16 +53,16 @@ class _Loaded:
         except (RuntimeError, OSError) as exc:
             raise CorruptGeneration(folder, str(exc)) from exc
         self._local = threading.local()
+        self.live = self.vectors.live_mask()
+        position_ids = self.vectors.position_ids()
         try:
-            attributes = ChunkAttributes.load(folder, self.vectors.position_ids())
+            attributes = ChunkAttributes.load(folder, position_ids)
         except (ValueError, OSError) as exc:
             raise CorruptGeneration(folder, str(exc)) from exc
         if attributes is None:  # a generation written before the arrays existed
             log.info("computing filter attributes of %s from its docstore", folder.name)
-            attributes = ChunkAttributes.from_docstore(self.conn(), self.vectors.position_ids(),
-                                                     self.vectors.live_mask())
+            attributes = ChunkAttributes.from_docstore(self.conn(), position_ids, self.live)
         self.attributes = attributes
-        self.live = self.vectors.live_mask()
         try:
             postings = Postings.load(folder)
         except (ValueError, OSError) as exc:
