@@ -27,9 +27,10 @@ _NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six":
             "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "couple": 2, "few": 3}
 
 
-_RECENT = re.compile(r"\b(latest|most recent|recent(?:ly)?|newest|lately)\b")
+_RECENT_WORDS = r"latest|most recent|recent(?:ly)?|newest|lately"
+_RECENT = re.compile(rf"\b({_RECENT_WORDS})\b")
 # Words that only say "news, and new": once understood as a recency intent they are not the topic.
-_NEWS_WORDS = re.compile(r"\b(?:latest|most recent|recent(?:ly)?|newest|lately|news|updates?|headlines?)\b", re.I)
+_NEWS_WORDS = re.compile(rf"\b(?:{_RECENT_WORDS}|news|updates?|headlines?)\b", re.I)
 
 PUBLISHED_AFTER_EVENT = 45  # news about a period is mostly published during it or in the weeks after
 _MAX_HARD_DAYS = 92  # relative windows up to a quarter filter; longer ones only prefer
