@@ -18,6 +18,8 @@ import logging
 import os
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -97,27 +99,37 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
     log.info("exporting %s to ONNX at %s (once)", model_dir.name, target)
     hf_logging.disable_progress_bar()  # a one-off export; its "Loading weights" bar is noise in `make run`
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(f".tmp-{os.getpid()}")
     try:
-        model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
-        tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
-        sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
-        args = tuple(sample[name] for name in _INPUTS)
-        axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes on shapes; the export is checked by tests
-            torch.onnx.export(
-                _LastHiddenState.wrap(model), args, str(tmp), input_names=list(_INPUTS), output_names=["last_hidden_state"],
-                dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
-                opset_version=17, dynamo=False,
-            )
-        _fuse(tmp, model.config)
-        os.replace(tmp, target)
+        with _written_once(target) as tmp:
+            model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+            tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
+            sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
+            args = tuple(sample[name] for name in _INPUTS)
+            axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
+            with torch.no_grad(), warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # tracer notes on shapes; the export is checked by tests
+                torch.onnx.export(
+                    _LastHiddenState.wrap(model), args, str(tmp), input_names=list(_INPUTS),
+                    output_names=["last_hidden_state"],
+                    dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
+                    opset_version=17, dynamo=False,
+                )
+            _fuse(tmp, model.config)
     except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
         raise EmbedderUnavailable(f"ONNX export of {model_dir} failed: {exc}") from exc
+    return target
+
+
+@contextmanager
+def _written_once(target: Path) -> Iterator[Path]:
+    """A temporary path beside ``target``, moved onto it when the block succeeds and removed in any
+    case, so a cache file is either complete or absent (concurrent writers each use their own)."""
+    tmp = target.with_suffix(f".tmp-{os.getpid()}")
+    try:
+        yield tmp
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
-    return target
 
 
 def _fuse(onnx_file: Path, config) -> None:
@@ -146,19 +158,16 @@ def ensure_int8(onnx_file: Path) -> Path:
     target = onnx_file.with_name(onnx_file.stem + "-int8.onnx")
     if target.is_file():
         return target
-    tmp = target.with_suffix(f".tmp-{os.getpid()}")
     try:
         from onnx import TensorProto
         from onnxruntime.quantization import QuantType, quantize_dynamic
 
-        # The fused kernels (Attention, SkipLayerNormalization) are outside ONNX's type inference.
-        quantize_dynamic(str(onnx_file), str(tmp), weight_type=QuantType.QInt8,
-                         extra_options={"DefaultTensorType": TensorProto.FLOAT})
-        os.replace(tmp, target)
+        with _written_once(target) as tmp:
+            # The fused kernels (Attention, SkipLayerNormalization) are outside ONNX's type inference.
+            quantize_dynamic(str(onnx_file), str(tmp), weight_type=QuantType.QInt8,
+                             extra_options={"DefaultTensorType": TensorProto.FLOAT})
     except Exception as exc:  # noqa: BLE001 - reported as an unusable backend
         raise EmbedderUnavailable(f"int8 quantisation of {onnx_file.name} failed: {exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
     return target
 
 
