@@ -9,6 +9,7 @@ cached by article and span), so the answer stays fast.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -39,18 +40,23 @@ class SemanticReranker:
         self._embedder = embedder
         self.tuning = tuning or SemanticTuning()
         self._cache: OrderedDict[tuple[str, int, int, int], np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
 
     def _vectors(self, question: str, passages: list[Passage]) -> tuple[np.ndarray, list[np.ndarray]]:
         keys = [(p.article.id, len(p.article.text), p.start, p.end) for p in passages]
-        missing = [i for i, key in enumerate(keys) if key not in self._cache]
+        with self._lock:  # answers run in several worker threads; the embedding runs outside the lock
+            found = {key: self._cache[key] for key in keys if key in self._cache}
+        missing = [i for i, key in enumerate(keys) if key not in found]
         embedded = self._embedder.embed([question] + [passages[i].quote for i in missing])
         for row, i in enumerate(missing, start=1):
-            self._cache[keys[i]] = embedded[row]
-        for key in keys:
-            self._cache.move_to_end(key)
-        while len(self._cache) > self.tuning.cache_size:
-            self._cache.popitem(last=False)
-        return embedded[0], [self._cache[key] for key in keys]
+            found[keys[i]] = embedded[row]
+        with self._lock:
+            for key, vector in found.items():
+                self._cache[key] = vector
+                self._cache.move_to_end(key)
+            while len(self._cache) > self.tuning.cache_size:
+                self._cache.popitem(last=False)
+        return embedded[0], [found[key] for key in keys]
 
     def rescore(self, question: str, passages: list[Passage]) -> list[Passage]:
         """For each passage (an article's lexical best), the best of it and its runners-up once

@@ -58,6 +58,27 @@ def test_reranker_prefers_the_runner_up_that_means_the_same_and_caches_vectors()
     assert embedder.calls[1] == ["How far did the shares drop?"]  # window vectors came from the cache
 
 
+def test_reranker_cache_is_safe_from_many_threads_at_once() -> None:
+    """Answers run in worker threads; a tiny cache makes them evict each other's window vectors."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    articles = [Article(f"a{i}", "u", "u", "t", "s.example", None, f"Shares fell {i}%. Other news {i}.")
+                for i in range(40)]
+    passages = [Passage(a, 0, len(a.text.split(".")[0]) + 1, 0.5, 0.5, 0.5, 0.5, ()) for a in articles]
+    reranker = SemanticReranker(_Embedder(), SemanticTuning(weight=0.25, windows=1, cache_size=2))
+    expected = [reranker.rescore("How far did the shares drop?", [p])[0].score for p in passages]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            got = list(pool.map(lambda p: reranker.rescore("How far did the shares drop?", [p])[0].score,
+                                passages * 20))
+    finally:
+        sys.setswitchinterval(interval)
+    assert got == expected * 20
+
+
 def test_stemming_is_safe_from_many_threads_at_once() -> None:
     """Answers run in worker threads; a shared Snowball stemmer corrupts its state under contention."""
     import random
