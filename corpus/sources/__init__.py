@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from corpus.records import Document, NotModified, Skip
+from corpus.records import ReadItem
 from corpus.sources.files import read_path, read_stdin
 from corpus.sources.http import Fetcher
 from corpus.sources.web import read_feed as _read_feed
@@ -20,7 +20,7 @@ __all__ = ["Fetcher", "read_feed", "read_source"]
 
 
 def read_source(source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | None = None,
-                store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
+                store: ArticleStore | None = None) -> Iterator[ReadItem]:
     """Documents from a path (file or directory), ``-`` (JSONL on stdin) or an http(s) URL."""
     if source == "-":
         yield from read_stdin(stdin or sys.stdin)
@@ -31,6 +31,6 @@ def read_source(source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | 
 
 
 def read_feed(url: str, *, fetcher: Fetcher | None = None,
-              store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
+              store: ArticleStore | None = None) -> Iterator[ReadItem]:
     """Documents from an RSS/Atom feed's entries."""
     yield from _read_feed(url, fetcher or Fetcher(), store)

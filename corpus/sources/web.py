@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from corpus.extract import extract_html
-from corpus.records import Document, NotModified, Skip
+from corpus.records import Document, NotModified, ReadItem, Skip
 from corpus.sources.files import UnreadableInput, decode_text
 from corpus.sources.http import Fetcher, FetchError
 
@@ -27,7 +27,7 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
-               store: ArticleStore | None = None) -> Document | Skip | NotModified:
+               store: ArticleStore | None = None) -> ReadItem:
     """The article at a URL, a Skip with the reason, or NotModified when the server says it has not changed."""
     label = label or url
     etag, modified = store.validators(url) if store else (None, None)
@@ -48,12 +48,12 @@ def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
 
 
 def read_url(url: str, fetcher: Fetcher,
-             store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
+             store: ArticleStore | None = None) -> Iterator[ReadItem]:
     yield fetch_page(url, fetcher, store=store)
 
 
 def read_feed(url: str, fetcher: Fetcher,
-              store: ArticleStore | None = None) -> Iterator[Document | Skip | NotModified]:
+              store: ArticleStore | None = None) -> Iterator[ReadItem]:
     """Every entry of an RSS/Atom feed: its page, or else the feed's own summary (origin ``feed-summary``)."""
     etag, modified = store.validators(url) if store else (None, None)
     try:
@@ -102,7 +102,7 @@ def parse_feed(body: bytes, label: str) -> FeedParserDict | Skip:
 
 
 def _entry(feed_url: str, number: int, entry: Entry, site: str | None, fetcher: Fetcher,
-           store: ArticleStore | None) -> Document | Skip | NotModified:
+           store: ArticleStore | None) -> ReadItem:
     """The entry's page (NotModified when unchanged since the last ingest), else the feed summary."""
     label = f"{feed_url}#{number}"
     link = entry.get("link")
