@@ -10,9 +10,9 @@ import argparse
 import logging
 import sys
 
-from bot.config import Settings, load_dotenv_file
+from bot.service.settings import Settings, load_dotenv_file
 
-from . import answer, corpus, discord, index
+from bot.cli import ask, ingest, search, serve
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where articles and the index live (env CHIPBOT_DATA_DIR)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (corpus, index, answer, discord):
+    for module in (ingest, search, ask, serve):
         module.register(sub)
     # `--data-dir` is accepted before or after the subcommand (`chipbot ingest x --data-dir d`).
     for command in sub.choices.values():

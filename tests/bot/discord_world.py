@@ -12,14 +12,14 @@ from typing import Any
 
 import simcord
 
-from bot.answer import Answerer
-from bot.client import ChipBot
-from bot.conversation import Conversations
-from bot.cooldown import Cooldown
-from bot.feedback import FeedbackStore
-from bot.runner import sync_tree
-from bot.services import Limits, Services
-from bot.worker import WorkerPool
+from bot.answering.answerer import Answerer
+from bot.discordbot.client import ChipBot
+from bot.answering.conversation import Conversations
+from bot.service.cooldown import Cooldown
+from bot.service.feedback_store import FeedbackStore
+from bot.discordbot.runner import sync_tree
+from bot.service.collaborators import Limits, Services
+from bot.service.workers import WorkerPool
 from index.embed import make_embedder
 from index.search import Index
 

@@ -1,0 +1,1 @@
+"""The answer engine (pure): question -> search -> cited Answer or abstention. Imports only corpus and index."""

@@ -1,0 +1,130 @@
+"""Conversations per (user, channel), and follow-ups resolved against the previous question.
+
+"what about Tencent?" after "Did Beijing approve Alibaba to buy H200 chips?" becomes
+"Did Beijing approve Tencent to buy H200 chips?" (a company replaces a company, a chip a chip;
+otherwise the follow-up is appended); "when was that?" becomes
+"Did Beijing approve Alibaba to buy H200 chips? When was that?".
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.answering.terms import content_terms, entities
+from bot.answering.types import Answer
+
+DEFAULT_TTL_MINUTES = 15.0
+MAX_CONVERSATIONS = 10_000
+
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$", re.I)
+_AND_SUBJECT = re.compile(r"^\s*and\s+(?P<subject>[^?]+?)\s*\?\s*$", re.I)
+_ANAPHORA = re.compile(r"\b(?:that|it|this|they|them|those|these|he|she|its|their|there|then)\b", re.I)
+_FOLLOW_UP_MAX_TERMS = 2  # an anaphoric question with more content than this stands on its own
+
+
+# Kinds of names a "what about X?" swaps one for another: a company for a company, a chip for a chip.
+_KINDS: dict[str, frozenset[str]] = {
+    "company": frozenset(
+        """nvidia amd intel tsmc samsung hynix micron asml huawei smic alibaba tencent bytedance baidu apple
+        qualcomm nexperia rapidus zte inspur ymtc cxmt broadcom arm globalfoundries umc sony denso tokyo-electron
+        applied lam kla infineon stmicroelectronics nxp bosch tesla google microsoft meta amazon openai""".split()
+    ),
+    "place": frozenset(
+        """china us u.s usa america japan korea taiwan netherlands germany india russia mexico brazil eu europe
+        beijing washington tokyo seoul taipei hague brussels france uk britain singapore malaysia vietnam
+        arizona texas ohio""".split()
+    ),
+}
+_CHIP = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]*$")
+
+
+def _kind(name: str) -> str | None:
+    if _CHIP.match(name):
+        return "chip"
+    words = name.lower().replace("’s", "").replace("'s", "").split()
+    for kind, names in _KINDS.items():
+        if any(w in names for w in words):
+            return kind
+    return None
+
+
+def _subject_slot(previous: str, subject: str) -> str | None:
+    """The name in the previous question of the same kind as ``subject``, which it replaces."""
+    kind = _kind(subject)
+    if kind is None:
+        return None
+    return next((name for name in entities(previous) if _kind(name) == kind), None)
+
+
+def resolve_followup(question: str, previous: str | None) -> str:
+    """Rewrite a short follow-up against the previous question; other questions pass unchanged."""
+    if not previous:
+        return question
+    about = _WHAT_ABOUT.match(question) or _AND_SUBJECT.match(question)
+    if about:
+        subject = re.sub(r"^(?:the|a|an)\s+", "", about.group("subject").strip(), flags=re.I)
+        slot = _subject_slot(previous, subject)
+        if slot:
+            return re.sub(rf"\b{re.escape(slot)}\b", subject, previous, count=1)
+        return f"{previous.rstrip(' ?')}: what about {subject}?"
+    if _ANAPHORA.search(question) and len(content_terms(question)) <= _FOLLOW_UP_MAX_TERMS:
+        follow_up = question.strip()
+        return f"{previous.rstrip()} {follow_up[:1].upper()}{follow_up[1:]}"
+    return question
+
+
+@dataclass
+class Conversation:
+    """What one user said last in one channel."""
+
+    clock: Callable[[], float] = time.monotonic
+    last_question: str | None = None
+    last_answer: Answer | None = None
+    updated_at: float = field(default=0.0)
+
+    def resolve(self, question: str) -> str:
+        return resolve_followup(question, self.last_question)
+
+    def remember(self, question: str, answer: Answer) -> None:
+        self.last_question = question
+        self.last_answer = answer
+        self.updated_at = self.clock()
+
+
+class Conversations:
+    """Conversations keyed by (user id, channel id), forgotten after ``ttl_minutes`` of silence."""
+
+    def __init__(
+        self,
+        *,
+        ttl_minutes: float = DEFAULT_TTL_MINUTES,
+        clock: Callable[[], float] = time.monotonic,
+        max_conversations: int = MAX_CONVERSATIONS,
+    ) -> None:
+        self._ttl_s = ttl_minutes * 60
+        self._clock = clock
+        self._max = max_conversations
+        self._items: OrderedDict[tuple[int | str, int | str], Conversation] = OrderedDict()
+
+    def get(self, user_id: int | str, channel_id: int | str) -> Conversation:
+        """The live conversation for this user and channel, or a fresh one if it expired."""
+        key = (user_id, channel_id)
+        now = self._clock()
+        current = self._items.get(key)
+        if current is None or (current.last_question and now - current.updated_at > self._ttl_s):
+            current = Conversation(clock=self._clock, updated_at=now)
+            self._items[key] = current
+        self._items.move_to_end(key)
+        while len(self._items) > self._max:
+            self._items.popitem(last=False)
+        return current
+
+    def forget(self, user_id: int | str, channel_id: int | str) -> None:
+        self._items.pop((user_id, channel_id), None)
+
+    def __len__(self) -> int:
+        return len(self._items)

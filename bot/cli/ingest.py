@@ -1,0 +1,139 @@
+"""`chipbot` subcommands for the corpus stage: ``ingest``, ``articles``, ``article``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.service.settings import Settings
+    from corpus.store import ArticleStore
+    from corpus.types import Article, Chunk
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands to the parser."""
+    ingest = sub.add_parser("ingest", help="read articles from files, directories, URLs, stdin and feeds")
+    ingest.add_argument("sources", nargs="*", metavar="SOURCE",
+                        help="JSONL / HTML / text file, directory, http(s) URL, or - for JSONL on stdin")
+    ingest.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS/Atom feed (repeatable)")
+    ingest.add_argument("--all-feeds", action="store_true",
+                        help="also read every feed of the feeds file (CHIPBOT_FEEDS_FILE, else corpus/feeds.toml)")
+    ingest.add_argument("--no-index", action="store_true", help="only update the article store, not the search index")
+    ingest.set_defaults(func=cmd_ingest)
+
+    articles = sub.add_parser("articles", help="list the stored articles")
+    articles.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    articles.set_defaults(func=cmd_articles)
+
+    article = sub.add_parser("article", help="show one stored article with its cleaned text and chunks")
+    article.add_argument("id", metavar="ID")
+    article.add_argument("--json", action="store_true", help="JSON instead of text")
+    article.set_defaults(func=cmd_article)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+
+    feeds = list(args.feed)
+    if args.all_feeds:
+        from bot.service.refresh import load_feeds
+
+        feeds += load_feeds(settings.feeds_file or _default_feeds_file())
+    if not args.sources and not feeds:
+        print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
+        return 2
+    progress = sys.stderr.isatty()
+    with open_store(settings.data_dir) as store:
+        report = ingest(args.sources, store, feeds=feeds, progress=progress)
+        for line in report.summary_lines():
+            print(line)
+        if not args.no_index and report.read:
+            _update_index(settings, store, progress)
+    return 1 if report.read == 0 else 0
+
+
+def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
+    from bot.service.bootstrap import make_settings_embedder
+    from index.builder import update_index
+
+    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    if built.changed:
+        print(f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
+              f"({built.embedded} embedded, {built.removed} removed) in {built.seconds:.1f} s")
+    else:
+        print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
+
+
+def _default_feeds_file() -> Path:
+    import corpus
+
+    return Path(corpus.__file__).with_name("feeds.toml")
+
+
+def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.store import open_store
+
+    with open_store(settings.data_dir) as store:
+        rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        alternates = f" +{len(row['alternates'])} alt" if row["alternates"] else ""
+        print(f"{row['id']:<16} {row['published'] or '----------':<10} {row['source'][:24]:<24} "
+              f"{row['chunks']:>3} chunks{alternates}  {row['title'] or '(untitled)'}")
+    print(f"{len(rows)} articles", file=sys.stderr)
+    return 0
+
+
+def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.store import open_store
+
+    with open_store(settings.data_dir) as store:
+        resolved = store.resolve(args.id)
+        article = store.get(resolved) if resolved else None
+        if article is None:
+            print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
+            return 1
+        chunks = store.chunks(article.id)
+    if args.json:
+        data = _summary(article, len(chunks)) | {
+            "canonical_url": article.canonical_url, "author": article.author, "site_name": article.site_name,
+            "origin": article.origin, "text": article.text, "chunks": [_chunk(c) for c in chunks],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    if resolved != args.id:
+        print(f"({args.id} is a copy folded into {article.id})")
+    print(article.title or "(untitled)")
+    print(f"{article.source} · {article.published or 'date unknown'} · {article.url}")
+    for alt in article.alternates:
+        print(f"  also: {alt.url} ({alt.source})")
+    print()
+    print(article.text)
+    print()
+    for chunk in chunks:
+        print(f"--- chunk {chunk.ordinal} [{chunk.start}, {chunk.end})")
+        print(chunk.text)
+    return 0
+
+
+def _summary(article: Article, chunk_count: int) -> dict[str, Any]:
+    return {
+        "id": article.id, "url": article.url, "title": article.title, "source": article.source,
+        "published": article.published.isoformat() if article.published else None,
+        "alternates": [
+            {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id}
+            for a in article.alternates
+        ],
+        "chunks": chunk_count,
+    }
+
+
+def _chunk(chunk: Chunk) -> dict[str, Any]:
+    return {"id": chunk.id, "ordinal": chunk.ordinal, "start": chunk.start, "end": chunk.end, "text": chunk.text}

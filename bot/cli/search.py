@@ -1,0 +1,143 @@
+"""`chipbot` subcommands for the index stage: ``search``, ``eval`` and ``reindex``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.service.bootstrap import open_index
+
+if TYPE_CHECKING:
+    from bot.service.settings import Settings
+    from bot.answering.answer_figures import AnswerFigures
+    from index.search import Index
+    from index.types import SearchResult
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands to the parser."""
+    search = sub.add_parser("search", help="rank passages for a query (hybrid dense + keyword search)")
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("-k", type=int, default=5, help="how many articles (default 5)")
+    search.add_argument("--since", type=date.fromisoformat, metavar="DATE", help="published on or after YYYY-MM-DD")
+    search.add_argument("--until", type=date.fromisoformat, metavar="DATE", help="published on or before YYYY-MM-DD")
+    search.add_argument("--source", action="append", metavar="S", help="only this source domain (repeatable)")
+    search.add_argument("--json", action="store_true", help="JSON instead of text")
+    search.set_defaults(func=cmd_search)
+
+    evaluate = sub.add_parser("eval", help="retrieval metrics on a question file (the shared JSONL format)")
+    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
+    evaluate.add_argument("--json", action="store_true", help="JSON instead of a table")
+    evaluate.set_defaults(func=cmd_eval)
+
+    reindex = sub.add_parser("reindex", help="rebuild the search index from the stored articles (e.g. new model)")
+    reindex.set_defaults(func=cmd_reindex)
+
+
+def _fail(exc: Exception) -> int:
+    print(f"chipbot: {exc}", file=sys.stderr)
+    return 1
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from index.errors import IndexStageError
+
+    try:
+        index = open_index(settings)
+        result = index.search(" ".join(args.query), k=args.k, since=args.since, until=args.until,
+                              sources=args.source)
+    except IndexStageError as exc:
+        return _fail(exc)
+    if args.json:
+        print(json.dumps(result_to_json(result), indent=2, ensure_ascii=False))
+    else:
+        print_result(result)
+    return 0
+
+
+def result_to_json(result: SearchResult) -> dict[str, object]:
+    return {
+        "query": result.query,
+        "since": result.since.isoformat() if result.since else None,
+        "until": result.until.isoformat() if result.until else None,
+        "sources": result.sources, "recency": result.recency, "timings_ms": result.timings_ms,
+        "hits": [{
+            "rank": rank, "score": round(hit.score, 6), "article_id": hit.article.id, "title": hit.article.title,
+            "source": hit.article.source,
+            "published": hit.article.published.isoformat() if hit.article.published else None,
+            "url": hit.article.url, "chunk_id": hit.chunk.id, "start": hit.chunk.start, "end": hit.chunk.end,
+            "text": hit.chunk.text, "dense_rank": hit.dense_rank, "keyword_rank": hit.keyword_rank,
+            "dense_score": hit.dense_score, "keyword_score": hit.keyword_score, "copies": hit.copies,
+        } for rank, hit in enumerate(result.hits, start=1)],
+    }
+
+
+def print_result(result: SearchResult) -> None:
+    notes = [f"{name} {value}" for name, value in (("since", result.since), ("until", result.until),
+                                                    ("recency", result.recency)) if value]
+    if notes:
+        print(f"({'; '.join(notes)})")
+    if not result.hits:
+        print("no matching passages")
+    for rank, hit in enumerate(result.hits, start=1):
+        a = hit.article
+        published = a.published.isoformat() if a.published else "undated"
+        print(f"{rank}. [{hit.score:.4f}] {a.id}  {a.title or '(untitled)'}")
+        print(f"   {a.source} · {published} · {a.url}")
+        print(f"   chars {hit.chunk.start}-{hit.chunk.end}: {hit.chunk.text}")
+        print()
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from index.errors import IndexStageError
+    from bot.answering.answer_figures import format_figures
+    from index.evaluate import evaluate_search, load_questions
+
+    try:
+        index = open_index(settings)
+        questions = load_questions(args.questions)
+        index.search("warm up", k=1)  # load the model before timing
+        report = evaluate_search(lambda question: index.search(question, k=5).hits, questions)
+    except (IndexStageError, OSError, ValueError) as exc:
+        return _fail(exc)
+    answers = _answer_figures(index, args.questions)
+    if args.json:
+        print(json.dumps({**report.to_dict(), "answers": asdict(answers)}, indent=2))
+        return 0
+    print(f"questions {report.questions} (answerable {report.answerable}), backend {index.embedder.backend}")
+    print("| recall@1 | recall@3 | recall@5 | MRR | p50 ms | p95 ms |")
+    print("|---|---|---|---|---|---|")
+    r, lat = report.recall, report.latency_ms
+    print(f"| {r[1]:.3f} | {r[3]:.3f} | {r[5]:.3f} | {report.mrr:.3f} | {lat['p50']:.1f} | {lat['p95']:.1f} |")
+    for miss in report.misses:
+        print(f"miss {miss['id']}: expected {miss['expected']} at rank {miss['rank']}, got {miss['got']}")
+    print()
+    print(format_figures(answers))
+    return 0
+
+
+def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
+    """The answer stage's figures (bot.answering.answer_figures) on the same questions."""
+    from bot.answering.answerer import Answerer
+    from bot.answering.answer_figures import answer_figures, load_questions
+
+    return answer_figures(Answerer(index), load_questions(questions))
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.bootstrap import make_settings_embedder
+    from corpus.store import open_store
+    from index.builder import update_index
+
+    with open_store(settings.data_dir) as store:
+        report = update_index(
+            settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
+        )
+    print(f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
+          f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s")
+    return 0

@@ -1,0 +1,1 @@
+"""Everything that imports discord: the client, cogs, rendering, running and syncing."""

@@ -1,0 +1,106 @@
+"""/ingest, /refresh and /stats, for chipbot admins only.
+
+Hidden from ordinary members with default permissions, and *checked* on every call: the user must
+be listed in CHIPBOT_ADMIN_IDS or be an administrator of the server the command runs in (server
+owners can re-grant commands to anyone in Server Settings, so the default alone is not enough).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discordbot.client import ChipBot, defer
+from bot.service.refresh import RefreshResult
+from bot.discordbot.render import NO_MENTIONS, clip, escape
+from bot.discordbot.coverage import coverage, describe_coverage
+
+log = logging.getLogger(__name__)
+
+
+class NotAdmin(app_commands.CheckFailure):
+    def __init__(self) -> None:
+        super().__init__("Only chipbot admins (CHIPBOT_ADMIN_IDS) or server administrators can use this command.")
+
+
+def is_admin(interaction: discord.Interaction[ChipBot]) -> bool:
+    if interaction.user.id in interaction.client.services.admin_ids:
+        return True
+    return interaction.guild is not None and interaction.permissions.administrator
+
+
+def admin_only(interaction: discord.Interaction[ChipBot]) -> bool:
+    if not is_admin(interaction):
+        log.warning("refused admin command for user %s", interaction.user.id)
+        raise NotAdmin()
+    return True
+
+
+def describe_refresh(result: RefreshResult) -> str:
+    outcome = result.outcome
+    lines = [f"Added {outcome.added}, updated {outcome.updated} in {result.seconds:.1f} s."]
+    lines.append("The new index is live." if result.swapped else "The index did not change.")
+    if result.error:
+        lines.append(f"Failed: {escape(result.error)}")
+    lines += [f"• {escape(failure)}" for failure in outcome.failed[:10]]
+    return clip("\n".join(lines), 1900)
+
+
+class Admin(commands.Cog):
+    def __init__(self, bot: ChipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    async def interaction_check(self, interaction: discord.Interaction[ChipBot]) -> bool:
+        return admin_only(interaction)
+
+    async def _need_refresher(self, interaction: discord.Interaction) -> bool:
+        if self.services.refresher is None:
+            await interaction.followup.send("Refreshing is not configured for this bot.", ephemeral=True)
+            return False
+        return True
+
+    @app_commands.command(name="ingest")
+    @app_commands.default_permissions(administrator=True)
+    @app_commands.describe(url="An article page or an RSS/Atom feed to add to the index")
+    async def ingest(self, interaction: discord.Interaction, url: str) -> None:
+        """Add one article (or feed) by URL and make it searchable right away."""
+        await defer(interaction, ephemeral=True)
+        if not url.startswith(("http://", "https://")):
+            await interaction.followup.send("Please give an http(s) URL.", ephemeral=True)
+            return
+        if await self._need_refresher(interaction):
+            result = await self.services.refresher.ingest_url(url)
+            await interaction.followup.send(describe_refresh(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="refresh")
+    @app_commands.default_permissions(administrator=True)
+    async def refresh(self, interaction: discord.Interaction) -> None:
+        """Poll the news feeds now and swap in the updated index."""
+        await defer(interaction, ephemeral=True)
+        if await self._need_refresher(interaction):
+            result = await self.services.refresher.refresh_now()
+            await interaction.followup.send(describe_refresh(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @app_commands.command(name="stats")
+    @app_commands.default_permissions(administrator=True)
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Index size, feedback counts, worker load and the last refresh."""
+        await defer(interaction, ephemeral=True)
+        services = self.services
+        cov = await services.workers.run(lambda: coverage(services.search.outlets()))
+        feedback = await services.workers.run(services.feedback.summary, 5)
+        lines = [describe_coverage(cov)]
+        lines.append(f"Answers shown: {feedback.answers} · 👍 {feedback.up} · 👎 {feedback.down}")
+        lines.append(f"Abstentions: {sum(count for _, count in feedback.abstained)} (see `chipbot feedback`)")
+        lines.append(f"Worker jobs in flight: {services.workers.pending}")
+        if services.refresher is not None and (last := services.refresher.status().last) is not None:
+            lines.append(f"Last refresh: {last.finished:%Y-%m-%d %H:%M} UTC, +{last.outcome.added} articles")
+        await interaction.followup.send(clip("\n".join(lines), 1900), ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+
+async def setup(bot: ChipBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,88 @@
+"""/ask and the "Ask chipbot" message menu: a cited answer with its buttons."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.service.asking import Asker, BadOption, Question, parse_since
+from bot.discordbot.client import ChipBot, defer, mark_answered, reply_ephemeral
+from bot.discordbot.cogs.feedback import answer_view
+from bot.discordbot.render import render_answer
+from bot.service.workers import Busy
+
+log = logging.getLogger(__name__)
+
+BUSY_TEXT = "I'm answering a lot of questions right now; please try again in a minute."
+
+
+class Ask(commands.Cog):
+    def __init__(self, bot: ChipBot) -> None:
+        self.bot = bot
+        self.asker = Asker(bot.services)
+        self.menu = app_commands.ContextMenu(name="Ask chipbot", callback=self.ask_about_message)
+        bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    @app_commands.command(name="ask")
+    @app_commands.describe(
+        question="Your question, e.g. 'What did ASML say about export licences?'",
+        since="Only use articles from this date (2025-03-01) or this recent (30d, 2w, 6m)",
+        source="Only use this outlet, e.g. reuters.com",
+        private="Only you see the answer",
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction,
+        question: str,
+        since: str | None = None,
+        source: str | None = None,
+        private: bool = False,
+    ) -> None:
+        """Ask about chip-trade news; the answer quotes and links the articles it comes from."""
+        await self.respond(interaction, question, since=since, source=source, private=private)
+
+    async def ask_about_message(self, interaction: discord.Interaction, message: discord.Message) -> None:
+        """Answer a question about the selected message's text."""
+        await self.respond(interaction, message.content, private=True)
+
+    async def respond(
+        self,
+        interaction: discord.Interaction,
+        text: str,
+        *,
+        since: str | None = None,
+        source: str | None = None,
+        private: bool = False,
+    ) -> None:
+        try:
+            since_date = parse_since(since, date.today())
+        except BadOption as exc:
+            await reply_ephemeral(interaction, str(exc))
+            return
+        refusal = self.asker.refusal(interaction.user.id, text)
+        if refusal:
+            await reply_ephemeral(interaction, refusal)
+            return
+        await defer(interaction, ephemeral=private)
+        channel_id = interaction.channel_id or interaction.user.id
+        sources = [source.strip().lower()] if source and source.strip() else None
+        try:
+            asked = await self.asker.ask(Question(text, interaction.user.id, channel_id, since_date, sources))
+        except Busy:
+            await reply_ephemeral(interaction, BUSY_TEXT)
+            return
+        rendered = render_answer(asked.answer)
+        view = answer_view(asked.answer_id, abstained=asked.answer.abstained)
+        await interaction.followup.send(**rendered.kwargs(), view=view, ephemeral=private)
+        mark_answered(interaction)
+
+
+async def setup(bot: ChipBot) -> None:
+    await bot.add_cog(Ask(bot))

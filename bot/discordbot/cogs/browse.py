@@ -1,0 +1,126 @@
+"""/search (paged with buttons), /latest and /sources: looking around the index without asking."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.service.asking import BadOption, parse_since
+from bot.discordbot.client import ChipBot, defer, mark_answered, reply_ephemeral, report_failure
+from bot.discordbot.cogs.ask import BUSY_TEXT
+from bot.discordbot.render import Rendered, render_articles, render_search_page
+from bot.discordbot.coverage import coverage, render_sources
+from bot.service.workers import Busy
+from index.types import Hit
+
+log = logging.getLogger(__name__)
+
+
+class SearchPager(discord.ui.View):
+    """Previous / Next buttons over the passages found; only the person who searched can page."""
+
+    def __init__(self, owner_id: int, query: str, hits: list[Hit], per_page: int, timeout: float = 600) -> None:
+        super().__init__(timeout=timeout)
+        self.owner_id = owner_id
+        self.query = query
+        self.hits = hits
+        self.per_page = per_page
+        self.page = 0
+        self.pages = max(1, -(-len(hits) // per_page))
+        self._sync_buttons()
+
+    def render(self) -> Rendered:
+        return render_search_page(self.query, self.hits, self.page, self.per_page)
+
+    def _sync_buttons(self) -> None:
+        self.previous.disabled = self.page == 0
+        self.next.disabled = self.page >= self.pages - 1
+
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
+        if interaction.user.id != self.owner_id:
+            await reply_ephemeral(interaction, "Only the person who searched can turn these pages; try /search yourself.")
+            return False
+        return True
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
+        await report_failure(interaction, error, "search pager")
+
+    async def _turn(self, interaction: discord.Interaction, step: int) -> None:
+        self.page = min(max(self.page + step, 0), self.pages - 1)
+        self._sync_buttons()
+        await interaction.response.edit_message(**self.render().kwargs(), view=self)
+
+    @discord.ui.button(label="◀ Previous", style=discord.ButtonStyle.secondary)
+    async def previous(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, -1)
+
+    @discord.ui.button(label="Next ▶", style=discord.ButtonStyle.secondary)
+    async def next(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
+        await self._turn(interaction, 1)
+
+
+class Browse(commands.Cog):
+    def __init__(self, bot: ChipBot) -> None:
+        self.bot = bot
+        self.services = bot.services
+
+    @app_commands.command(name="search")
+    @app_commands.describe(
+        query="Words or a question to look for in the articles",
+        since="Only articles from this date (2025-03-01) or this recent (30d, 2w, 6m)",
+        source="Only this outlet, e.g. reuters.com",
+    )
+    async def search(
+        self, interaction: discord.Interaction, query: str, since: str | None = None, source: str | None = None
+    ) -> None:
+        """Show the article passages that best match your words, a few per page."""
+        limits = self.services.limits
+        if len(query) > limits.max_question_chars:
+            await reply_ephemeral(interaction, f"Please keep the search under {limits.max_question_chars} characters.")
+            return
+        try:
+            since_date = parse_since(since, date.today())
+        except BadOption as exc:
+            await reply_ephemeral(interaction, str(exc))
+            return
+        await defer(interaction)
+        sources = [source.strip().lower()] if source and source.strip() else None
+        try:
+            result = await self.services.workers.run(
+                self.services.search.search, query, k=limits.search_results, since=since_date, sources=sources
+            )
+        except Busy:
+            await reply_ephemeral(interaction, BUSY_TEXT)
+            return
+        pager = SearchPager(interaction.user.id, query, list(result.hits), limits.search_page_size)
+        await interaction.followup.send(**pager.render().kwargs(), view=pager)
+        mark_answered(interaction)
+
+    @app_commands.command(name="latest")
+    @app_commands.describe(topic="Only stories about this, e.g. 'Huawei' or 'export licences'")
+    async def latest(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+        """The newest stories in the index, with their dates and links."""
+        await defer(interaction)
+        topic = topic.strip() if topic and topic.strip() else None
+        articles = await self.services.workers.run(self.services.search.latest, self.services.limits.latest_count, topic)
+        title = f"Latest on {topic}" if topic else "Latest stories"
+        await interaction.followup.send(**render_articles(title, list(articles)).kwargs())
+        mark_answered(interaction)
+
+    @app_commands.command(name="sources")
+    async def sources(self, interaction: discord.Interaction) -> None:
+        """The outlets and feeds in the index: article counts, newest dates, the last refresh."""
+        await defer(interaction)
+        cov = await self.services.workers.run(lambda: coverage(self.services.search.outlets()))
+        refresher = self.services.refresher
+        status = refresher.status() if refresher else None
+        await interaction.followup.send(**render_sources(cov, status).kwargs())
+        mark_answered(interaction)
+
+
+async def setup(bot: ChipBot) -> None:
+    await bot.add_cog(Browse(bot))

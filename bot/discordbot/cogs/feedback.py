@@ -1,0 +1,100 @@
+"""The buttons under every answer: "More sources" and 👍/👎, as persistent dynamic items.
+
+Their custom ids carry the answer's row id in the feedback store, so they keep working after a
+restart without any in-memory state.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.discordbot.client import defer, report_failure
+from bot.discordbot.render import NO_MENTIONS, render_hits
+
+if TYPE_CHECKING:
+    from bot.discordbot.client import ChipBot
+
+log = logging.getLogger(__name__)
+
+MORE_SOURCES = 5
+
+
+def answer_view(answer_id: int, *, abstained: bool = False) -> discord.ui.View:
+    """The button row for answer ``answer_id``."""
+    view = discord.ui.View(timeout=None)
+    if not abstained:
+        view.add_item(MoreSourcesButton(answer_id))
+    view.add_item(VoteButton(answer_id, 1))
+    view.add_item(VoteButton(answer_id, -1))
+    return view
+
+
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:vote:(?P<vote>up|down):(?P<id>[0-9]+)"):
+    def __init__(self, answer_id: int, vote: int) -> None:
+        self.answer_id = answer_id
+        self.vote = vote
+        word = "up" if vote > 0 else "down"
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.secondary,
+                emoji="👍" if vote > 0 else "👎",
+                custom_id=f"chipbot:vote:{word}:{answer_id}",
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(int(match["id"]), 1 if match["vote"] == "up" else -1)
+
+    async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
+        await defer(interaction, ephemeral=True)
+        try:
+            services = interaction.client.services
+            known = await services.workers.run(services.feedback.vote, self.answer_id, interaction.user.id, self.vote)
+            text = "Thanks for the feedback!" if known else "I no longer have that answer on record."
+            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        except Exception as exc:  # noqa: BLE001 - reported to the user and logged
+            await report_failure(interaction, exc, "feedback button")
+
+
+class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:more:(?P<id>[0-9]+)"):
+    def __init__(self, answer_id: int) -> None:
+        self.answer_id = answer_id
+        super().__init__(
+            discord.ui.Button(
+                style=discord.ButtonStyle.primary, label="More sources", custom_id=f"chipbot:more:{answer_id}"
+            )
+        )
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+    ) -> MoreSourcesButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
+        await defer(interaction, ephemeral=True)
+        try:
+            services = interaction.client.services
+            stored = await services.workers.run(services.feedback.get, self.answer_id)
+            if stored is None:
+                await interaction.followup.send("I no longer have that answer on record.", ephemeral=True)
+                return
+            result = await services.workers.run(services.search.search, stored.question, k=len(stored.cited_ids) + 10)
+            cited = set(stored.cited_ids)
+            extra = [hit for hit in result.hits if hit.article.id not in cited][:MORE_SOURCES]
+            rendered = render_hits(f"More sources: {stored.question}", extra)
+            await interaction.followup.send(**rendered.kwargs(), ephemeral=True)
+        except Exception as exc:  # noqa: BLE001 - reported to the user and logged
+            await report_failure(interaction, exc, "more sources button")
+
+
+async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(VoteButton, MoreSourcesButton)

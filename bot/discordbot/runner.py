@@ -1,0 +1,137 @@
+"""Running the bot for real: token hygiene, graceful shutdown on SIGINT/SIGTERM, explicit command sync."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.service.wiring import make_services
+from bot.discordbot.client import ChipBot
+from bot.service.settings import Settings
+
+if TYPE_CHECKING:
+    from index.search import Index
+
+log = logging.getLogger(__name__)
+REDACTED = "[REDACTED]"
+
+
+class InvalidToken(Exception):
+    """Discord refused DISCORD_TOKEN (wrong, reset or malformed)."""
+
+
+class RedactSecrets(logging.Filter):
+    """Replace secrets in every formatted log message, whichever library logged it."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        super().__init__()
+        self.secrets = [s for s in secrets if s]
+
+    def redact(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if redacted != message:
+            record.msg, record.args = redacted, ()
+        if record.exc_info and record.exc_text is None:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+        return True
+
+
+class DropVoiceWarnings(logging.Filter):
+    """chipbot never joins voice; discord.py's "PyNaCl is not installed" warnings are noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "voice will NOT be supported" not in record.getMessage()
+
+
+def install_redaction(secrets: Iterable[str], root: logging.Logger | None = None) -> RedactSecrets:
+    """Attach the filter to every handler of the root and discord loggers (filters on handlers see
+    records from every logger that propagates to them, including discord.py's debug logging)."""
+    flt = RedactSecrets(secrets)
+    root = root or logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for logger in (root, logging.getLogger("discord")):
+        for handler in logger.handlers:
+            handler.addFilter(flt)
+    return flt
+
+
+def run_bot(settings: Settings, index: Index) -> None:
+    """Run until SIGINT/SIGTERM; raises :class:`InvalidToken` when Discord refuses the token."""
+    assert settings.discord_token
+    install_redaction([settings.discord_token, settings.llm_api_key or ""])
+    logging.getLogger("discord.client").addFilter(DropVoiceWarnings())
+    asyncio.run(_serve(settings, index, settings.discord_token))
+
+
+async def _serve(settings: Settings, index: Index, token: str) -> None:
+    services = make_services(settings, index)
+    started = time.perf_counter()
+    await services.workers.run(services.answerer.answer, "export controls on chips")  # load term weights once
+    log.info("answerer warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
+    bot = ChipBot(services)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        async with bot:
+            runner = asyncio.create_task(bot.start(token), name="chipbot")
+            stopper = asyncio.create_task(stop.wait(), name="chipbot-signals")
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                log.warning("signal received: closing the Discord connection")
+                await bot.close()
+            stopper.cancel()
+            try:
+                await runner
+            except discord.LoginFailure as exc:
+                raise InvalidToken(str(exc)) from None
+    finally:
+        services.feedback.close()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+def sync_commands(settings: Settings, index: Index, *, guild_id: int | None = None) -> list[str]:
+    """Register the application commands with Discord: to one guild (instant) or globally."""
+    assert settings.discord_token
+    install_redaction([settings.discord_token])
+    return asyncio.run(_sync(settings, index, settings.discord_token, guild_id))
+
+
+async def _sync(settings: Settings, index: Index, token: str, guild_id: int | None) -> list[str]:
+    services = make_services(settings, index, background=False)
+    bot = ChipBot(services)
+    try:
+        async with bot:
+            try:
+                await bot.login(token)
+            except discord.LoginFailure as exc:
+                raise InvalidToken(str(exc)) from None
+            return await sync_tree(bot, guild_id)
+    finally:
+        services.feedback.close()
+
+
+async def sync_tree(bot: ChipBot, guild_id: int | None = None) -> list[str]:
+    if guild_id is None:
+        synced = await bot.tree.sync()
+    else:
+        guild = discord.Object(guild_id)
+        bot.tree.copy_global_to(guild=guild)
+        synced = await bot.tree.sync(guild=guild)
+    log.info("synced %d commands to %s", len(synced), guild_id or "all guilds")
+    return [command.name for command in synced]

@@ -1,0 +1,1 @@
+"""Long-lived state and wiring: settings, stores, workers, refresh, the collaborators the bot is given."""

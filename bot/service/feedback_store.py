@@ -1,0 +1,136 @@
+"""Feedback on answers, in SQLite: every answer shown, the 👍/👎 votes on it, and the abstentions.
+
+One row per answer keeps the question, the answer text and the cited article ids, so a vote can be
+traced to exactly what the user saw. ``summary()`` feeds ``chipbot feedback``.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.answering.types import Answer
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY,
+    created REAL NOT NULL,
+    user_id INTEGER,
+    channel_id INTEGER,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    cited_ids TEXT NOT NULL,
+    abstained INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    user_id INTEGER NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    created REAL NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
+);
+"""
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    id: int
+    question: str
+    answer: str
+    cited_ids: list[str]
+    abstained: bool
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    answers: int
+    up: int
+    down: int
+    abstained: list[tuple[str, int]]  # question, times asked
+    disliked: list[tuple[str, int]]  # question, 👎 count
+
+
+class FeedbackStore:
+    """Thread-safe (one connection, one lock): called from worker threads."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(path, check_same_thread=False)
+        self._db.executescript(_SCHEMA)
+
+    @classmethod
+    def open(cls, data_dir: Path) -> FeedbackStore:
+        return cls(data_dir / "feedback.db")
+
+    def record_answer(self, answer: Answer, *, user_id: int | None = None, channel_id: int | None = None) -> int:
+        cited = [c.article.id for c in answer.citations]
+        with self._lock, self._db:
+            cursor = self._db.execute(
+                "INSERT INTO answers (created, user_id, channel_id, question, answer, cited_ids, abstained)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (time.time(), user_id, channel_id, answer.question, answer.text, json.dumps(cited), answer.abstained),
+            )
+        return int(cursor.lastrowid or 0)
+
+    def get(self, answer_id: int) -> StoredAnswer | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT id, question, answer, cited_ids, abstained FROM answers WHERE id = ?", (answer_id,)
+            ).fetchone()
+        if row is None:
+            return None
+        return StoredAnswer(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]))
+
+    def vote(self, answer_id: int, user_id: int, vote: int) -> bool:
+        """Store (or change) a user's vote; False when the answer is unknown."""
+        if vote not in (-1, 1):
+            raise ValueError("vote must be 1 or -1")
+        with self._lock, self._db:
+            if self._db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is None:
+                return False
+            self._db.execute(
+                "INSERT INTO votes (answer_id, user_id, vote, created) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (answer_id, user_id) DO UPDATE SET vote = excluded.vote, created = excluded.created",
+                (answer_id, user_id, vote, time.time()),
+            )
+        return True
+
+    def summary(self, limit: int = 20) -> FeedbackSummary:
+        with self._lock:
+            answers = self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            up, down = self._db.execute(
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0) FROM votes"
+            ).fetchone()
+            abstained = self._db.execute(
+                "SELECT question, COUNT(*) FROM answers WHERE abstained GROUP BY lower(question)"
+                " ORDER BY COUNT(*) DESC, MAX(created) DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+            disliked = self._db.execute(
+                "SELECT a.question, COUNT(*) FROM votes v JOIN answers a ON a.id = v.answer_id"
+                " WHERE v.vote = -1 GROUP BY lower(a.question) ORDER BY COUNT(*) DESC LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return FeedbackSummary(answers, int(up), int(down), [tuple(r) for r in abstained], [tuple(r) for r in disliked])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def format_summary(summary: FeedbackSummary) -> str:
+    """The text ``chipbot feedback`` prints."""
+    lines = [f"answers shown: {summary.answers}   👍 {summary.up}   👎 {summary.down}"]
+    lines.append("")
+    lines.append(f"questions chipbot abstained on ({len(summary.abstained)}):")
+    lines += [f"  {count:>3}×  {question}" for question, count in summary.abstained] or ["  (none)"]
+    lines.append("")
+    lines.append("questions with 👎 votes:")
+    lines += [f"  {count:>3}×  {question}" for question, count in summary.disliked] or ["  (none)"]
+    return "\n".join(lines)

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from bot.answering.answerer import Answerer
+from bot.answering.conversation import Conversations
+from bot.answering.types import Answer
+
+from index.types import Hit, SearchResult
+
+from tests.bot.corpus_fixture import small_corpus
+from tests.bot.fakes import FakeIndex, make_article, paragraph_chunks
+
+
+def answerer(**kwargs: object) -> tuple[Answerer, FakeIndex]:
+    index = FakeIndex(small_corpus())
+    return Answerer(index, **kwargs), index
+
+
+def test_lead_quotes_the_answering_sentence_verbatim_and_cites_it_first() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("Which companies did Beijing approve to buy Nvidia H200 chips?")
+    assert not answer.abstained
+    lead = answer.citations[0]
+    assert lead.article.id == "h200-approval"
+    assert "ByteDance, Alibaba and Tencent" in lead.quote
+    assert lead.article.text[lead.start : lead.end] == lead.quote
+    assert [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
+    assert answer.text.startswith("“Beijing has approved ByteDance")
+    assert "[1] (2026-01-10)" in answer.text
+    assert lead.alternates[0].source == "copy.example"
+    assert answer.timings_ms["total"] >= answer.timings_ms["search"] >= 0
+
+
+def test_every_citation_is_an_exact_span_of_its_article() -> None:
+    bot, _ = answerer()
+    for question in (
+        "How much did Japan approve for Rapidus?",
+        "Will the Dutch restrict ASML DUV lithography exports?",
+        "Did a ministry spokesperson say the gallium controls are a ban?",
+    ):
+        answer = bot.answer(question)
+        assert not answer.abstained, question
+        for citation in answer.citations:
+            assert citation.article.text[citation.start : citation.end] == citation.quote
+
+
+def test_undated_articles_say_so() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("Will the Dutch restrict ASML DUV lithography exports?")
+    assert answer.citations[0].article.id == "asml-duv"
+    assert "[1] (undated)" in answer.text
+
+
+def test_abstains_when_the_question_names_things_no_article_mentions() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("How much did Brazil spend to revive the CEITEC chip plant?")
+    assert answer.abstained
+    assert answer.citations == []
+    assert answer.text.startswith("None of the 5 indexed articles covers this.")
+    for topic in answer.related_topics:
+        assert topic in answer.text
+
+
+def test_abstains_when_nothing_is_retrieved() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("Quantum widgets?")
+    assert answer.abstained and answer.related_topics == []
+
+
+def test_filters_reach_the_index() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("Nvidia H200 chips China", sources=["wire.example"])
+    assert {c.article.source for c in answer.citations} == {"wire.example"}
+    dated = bot.answer("Nvidia H200 chips China", until=date(2025, 12, 31))
+    assert all(c.article.published and c.article.published <= date(2025, 12, 31) for c in dated.citations)
+
+
+def test_follow_up_is_resolved_against_the_previous_question() -> None:
+    bot, index = answerer()
+    conversation = Conversations().get(1, 2)
+    first = bot.answer("How much did Japan approve for Rapidus?", conversation=conversation)
+    assert first.resolved_question is None
+    follow = bot.answer("when was that?", conversation=conversation)
+    assert follow.resolved_question == "How much did Japan approve for Rapidus? When was that?"
+    assert index.queries[-1] == follow.resolved_question
+    assert follow.question == "when was that?"
+    assert follow.citations[0].article.id == "rapidus"
+
+
+class RecordingWriter:
+    def __init__(self) -> None:
+        self.seen: list[Answer] = []
+
+    def write(self, answer: Answer) -> Answer:
+        self.seen.append(answer)
+        return replace(answer, text="Written [1].", generated=True)
+
+
+def test_writer_rewrites_answers_but_never_abstentions() -> None:
+    writer = RecordingWriter()
+    bot, _ = answerer(llm=writer)
+    answered = bot.answer("How much did Japan approve for Rapidus?")
+    assert answered.generated and answered.text == "Written [1]." and "llm" in answered.timings_ms
+    abstained = bot.answer("Which company bought Imagination Technologies in 2017?")
+    assert abstained.abstained and not abstained.generated
+    assert len(writer.seen) == 1
+
+
+def test_a_blank_question_gets_a_hint_not_a_search() -> None:
+    bot, index = answerer()
+    answer = bot.answer(" \t ")
+    assert answer.text.startswith("Please ask a question") and answer.citations == [] and not answer.related_topics
+    assert index.queries == []
+
+
+def test_of_two_reports_that_answer_alike_the_dated_one_leads() -> None:
+    text = "Japan approved another 590 billion yen for Rapidus, the ministry said on Tuesday."
+    undated = make_article("undated", text, source="blog.example")
+    dated = make_article("dated", text, source="wire.example", published=date(2024, 4, 2))
+    other = make_article("other", "Rapidus plans a second plant in Hokkaido.", source="misc.example")
+    index = FakeIndex([other, undated, dated])
+    question = "How much did Japan approve for Rapidus?"
+    hits = [Hit(a, paragraph_chunks(a)[0], 1.0) for a in (other, undated, dated)]
+    ranked = Answerer(index).candidates(question, SearchResult(query=question, hits=hits))
+    assert [c.passage.article.id for c in ranked[:2]] == ["dated", "undated"]

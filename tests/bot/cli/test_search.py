@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from index.builder import update_index
+from index.embedders.hashing import HashEmbedder
+
+from tests.index.fakes import ARTICLES, MemoryStore
+
+
+@pytest.fixture
+def built(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
+    update_index(data_dir, MemoryStore(ARTICLES), HashEmbedder())
+    return data_dir
+
+
+def test_search_prints_ranked_passages(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "Kumamoto", "fab", "-k", "2"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. [") and "a3" in out and "asia.example · 2024-02-06 · https://asia.example/a3" in out
+    assert "chars 0-" in out
+
+
+def test_search_json_with_filters(built: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "chips", "--source", "newswire.example", "--since", "2025-01-01", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [h["article_id"] for h in data["hits"]] == ["a1"]
+    hit = data["hits"][0]
+    assert {"rank", "score", "title", "source", "published", "url", "text", "start", "end"} <= hit.keys()
+    assert data["since"] == "2025-01-01"
+
+
+def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [{"id": "q1", "question": "Which lithography machines need approval from The Hague?", "article_id": "a2"},
+            {"id": "q2", "question": "Who makes pancakes?", "article_id": None}]
+    questions.write_text("\n".join(json.dumps(r) for r in rows))
+    assert main(["eval", str(questions), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["recall"]["1"] == 1.0 and report["answerable"] == 1 and report["questions"] == 2
+    assert main(["eval", str(questions)]) == 0
+    assert "| recall@1 |" in capsys.readouterr().out
+
+
+def test_search_without_index_explains(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
+    assert main(["search", "anything"]) == 1
+    assert "chipbot" in capsys.readouterr().err
