@@ -24,7 +24,7 @@ from bot.answering.terms import TermWeights
 from bot.answering.types import Answer
 
 if TYPE_CHECKING:
-    from bot.answering.conversation import Conversation
+    from bot.answering.followup import Conversation
 
 log = logging.getLogger(__name__)
 

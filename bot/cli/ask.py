@@ -38,18 +38,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     chat.set_defaults(func=cmd_chat)
 
 
-def make_answerer(settings: Settings, *, bootstrap: bool = False) -> Answerer:
-    """An Answerer over the data dir's index (built from the sample corpus first if ``bootstrap``)."""
-    from bot.answering.answerer import Answerer
-    from bot.service.bootstrap import ensure_index, open_index
-    from bot.service.llm import make_llm_writer
-
-    index = ensure_index(settings) if bootstrap else open_index(settings)
-    return Answerer(index, llm=make_llm_writer(settings))
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.output import answer_json, render_plain
+    from bot.service.wiring import make_answerer
     from index.errors import IndexStageError
 
     try:
@@ -78,8 +71,9 @@ def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, answerer: Ans
     Without an index in the data dir, one is first built from the bundled sample corpus.
     """
     from bot.answering.answerer import EMPTY_QUESTION
-    from bot.answering.conversation import Conversations
+    from bot.service.conversations import Conversations
     from bot.cli.output import render_plain
+    from bot.service.wiring import make_answerer
 
     interactive = stdin.isatty()
     if answerer is None:

@@ -58,7 +58,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
-    from bot.service.bootstrap import make_settings_embedder
+    from bot.service.wiring import make_settings_embedder
     from index.builder import update_index
 
     built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)

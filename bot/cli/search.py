@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.service.bootstrap import open_index
+from bot.service.wiring import open_index
 
 if TYPE_CHECKING:
     from bot.service.settings import Settings
@@ -130,7 +130,7 @@ def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.service.bootstrap import make_settings_embedder
+    from bot.service.wiring import make_settings_embedder
     from corpus.store import open_store
     from index.builder import update_index
 

@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.service.bootstrap import ensure_index
+    from bot.service.wiring import ensure_index
 
     index = ensure_index(settings)
     if not settings.discord_token:
@@ -54,7 +54,7 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:
         print("chipbot sync needs DISCORD_TOKEN (environment or .env); see docs/discord.md.", file=sys.stderr)
         return 2
-    from bot.service.bootstrap import ensure_index
+    from bot.service.wiring import ensure_index
     from bot.discordbot.runner import InvalidToken, sync_commands
 
     try:

@@ -7,13 +7,14 @@ arrive without the message-content intent. Commands are synced only by ``chipbot
 from __future__ import annotations
 
 import logging
-import traceback
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.discordbot.buttons import MoreSourcesButton, VoteButton
 from bot.discordbot.render import NO_MENTIONS
+from bot.discordbot.replies import Reply
 from bot.service.collaborators import Services
 
 log = logging.getLogger(__name__)
@@ -22,62 +23,22 @@ COGS = (
     "bot.discordbot.cogs.ask",
     "bot.discordbot.cogs.browse",
     "bot.discordbot.cogs.admin",
-    "bot.discordbot.cogs.feedback",
     "bot.discordbot.cogs.messages",
     "bot.discordbot.cogs.help",
 )
-ERROR_TEXT = "Sorry, something went wrong while answering. It has been logged; please try again."
-
-
-async def defer(interaction: discord.Interaction, *, ephemeral: bool = False) -> None:
-    """Acknowledge at once with a "thinking…" placeholder (Discord allows 3 s; answers take longer)."""
-    await interaction.response.defer(ephemeral=ephemeral, thinking=True)
-    interaction.extras["public_placeholder"] = not ephemeral
-
-
-def mark_answered(interaction: discord.Interaction) -> None:
-    """The placeholder now holds the real response."""
-    interaction.extras["public_placeholder"] = False
-
-
-async def reply_ephemeral(interaction: discord.Interaction, text: str) -> None:
-    """Send a short private message, whether or not the interaction was already acknowledged.
-
-    A public "thinking…" placeholder fixes the visibility of the first followup, so it is completed
-    and deleted first; the message then goes out as a fresh ephemeral followup.
-    """
-    if not interaction.response.is_done():
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        return
-    if interaction.extras.get("public_placeholder"):
-        mark_answered(interaction)
-        try:
-            await interaction.edit_original_response(content="…")
-            await interaction.delete_original_response()
-        except discord.HTTPException:
-            log.warning("could not remove the public placeholder", exc_info=True)
-    await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
-
-
-async def report_failure(interaction: discord.Interaction, error: BaseException, what: str) -> None:
-    """Log the traceback and tell the user briefly: never a silent "This interaction failed"."""
-    log.error("%s failed for user %s:\n%s", what, interaction.user.id, "".join(traceback.format_exception(error)))
-    try:
-        await reply_ephemeral(interaction, ERROR_TEXT)
-    except discord.HTTPException:
-        log.exception("could not tell the user about the error")
 
 
 class ChipTree(app_commands.CommandTree):
     """Turns every command error into a short ephemeral message plus a logged traceback."""
 
     async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        reply = Reply.of(interaction)
         if isinstance(error, app_commands.CheckFailure):
-            await reply_ephemeral(interaction, str(error) or "You can't use this command here.")
+            await reply.private(str(error) or "You can't use this command here.")
             return
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         name = interaction.command.qualified_name if interaction.command else "?"
-        await report_failure(interaction, original, f"command /{name}")
+        await reply.failed(original, f"command /{name}")
 
 
 class ChipBot(commands.Bot):
@@ -96,6 +57,7 @@ class ChipBot(commands.Bot):
     async def setup_hook(self) -> None:
         for name in COGS:
             await self.load_extension(name)
+        self.add_dynamic_items(VoteButton, MoreSourcesButton)  # the buttons under answers, across restarts
         log.info("loaded %d cogs, %d application commands", len(COGS), len(self.tree.get_commands()))
         if self.services.refresher is not None:
             self.services.refresher.start()

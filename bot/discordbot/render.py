@@ -16,6 +16,8 @@ from urllib.parse import quote
 import discord
 
 from bot.answering.types import Answer, Citation
+from bot.service.coverage import Coverage, describe_coverage
+from bot.service.refresh import RefreshStatus
 from corpus.types import Article
 from index.types import Hit
 
@@ -199,3 +201,29 @@ def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
 def render_notice(text: str) -> Rendered:
     """A short plain message (errors, cooldowns, busy)."""
     return Rendered(content=clip(text, MAX_CONTENT))
+
+
+def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
+    lines = [
+        f"• {escape(o.source)}: {o.articles} article{'s' if o.articles != 1 else ''}, newest "
+        f"{o.newest.isoformat() if o.newest else 'undated'}"
+        for o in cov.outlets
+    ]
+    head = describe_coverage(cov)
+    body = head + "\n\n" + join_lines(lines, MAX_DESCRIPTION - len(head) - 2)
+    embed = discord.Embed(title="Sources in the index", description=body, colour=discord.Colour.teal())
+    if status is not None:
+        feeds = join_lines((f"• {escape(url)}" for url in status.feeds), MAX_FIELD_VALUE) or "none configured"
+        embed.add_field(name=f"Feeds (polled every {status.interval_s / 60:.0f} min)", value=feeds, inline=False)
+        last = status.last
+        if last is None:
+            when = "not yet since the bot started"
+        else:
+            when = f"{last.finished:%Y-%m-%d %H:%M} UTC: +{last.outcome.added} articles"
+            if last.error:
+                when += f" (failed: {escape(last.error)})"
+        embed.add_field(name="Last refresh", value=clip(when, MAX_FIELD_VALUE), inline=False)
+        if last is not None and last.outcome.failed:
+            failing = join_lines((f"• {escape(f)}" for f in last.outcome.failed), MAX_FIELD_VALUE)
+            embed.add_field(name="Failing feeds", value=failing, inline=False)
+    return Rendered(embeds=[fit(embed)])

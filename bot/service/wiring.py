@@ -1,4 +1,10 @@
-"""Wiring: settings + an open index -> the bot's collaborators. The only place they are constructed."""
+"""Who starts what: settings -> embedder -> index -> the answerer and the bot's collaborators.
+
+The one place the long-lived pieces are constructed, for the CLI and the Discord bot alike:
+``make_settings_embedder`` (the model the settings name), ``open_index`` / ``ensure_index`` (the
+current generation, built from the bundled sample on a first run), ``make_answerer`` and
+``make_services`` (everything ``ChipBot`` is given). Heavy libraries are imported inside.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,75 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.service.settings import Settings
-from bot.answering.conversation import Conversations
+from bot.service.conversations import Conversations
+from bot.service.collaborators import Services
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds
-from bot.service.collaborators import Services
+from bot.service.settings import Settings
 from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
+    from bot.answering.answerer import Answerer
+    from index.embed import Embedder
     from index.search import Index
 
 log = logging.getLogger(__name__)
+
+
+def make_settings_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings name; exported model files are cached under the data directory."""
+    from index.embed import make_embedder
+
+    return make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
+
+
+def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
+    """Open the current index generation (raises ``IndexNotFound`` with a hint when there is none).
+
+    The check comes first so that a missing index is reported before any model is loaded.
+    """
+    from index.errors import IndexNotFound
+    from index.generation import Generations
+    from index.search import Index
+
+    if Generations(settings.data_dir).current() is None:
+        raise IndexNotFound(settings.data_dir)
+    return Index.open(settings.data_dir, embedder or make_settings_embedder(settings))
+
+
+def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
+    """Open the index, first building it from the bundled sample corpus when the data dir has none."""
+    from index.errors import IndexNotFound
+
+    try:
+        return open_index(settings)
+    except IndexNotFound:
+        pass
+    from corpus.pipeline import ingest
+    from corpus.sample import SAMPLE_PATH
+    from corpus.store import open_store
+    from index.builder import update_index
+
+    log.warning("no index in %s yet: building it from the bundled sample corpus", settings.data_dir)
+    embedder = make_settings_embedder(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = open_store(settings.data_dir)
+    try:
+        ingest([str(SAMPLE_PATH)], store, progress=progress)
+        update_index(settings.data_dir, store, embedder, progress=progress)
+    finally:
+        store.close()
+    return open_index(settings, embedder)
+
+
+def make_answerer(settings: Settings, *, bootstrap: bool = False) -> Answerer:
+    """An Answerer over the data dir's index (built from the sample corpus first if ``bootstrap``)."""
+    from bot.answering.answerer import Answerer
+    from bot.service.llm import make_llm_writer
+
+    index = ensure_index(settings) if bootstrap else open_index(settings)
+    return Answerer(index, llm=make_llm_writer(settings))
 
 
 def feeds_file(settings: Settings) -> Path:

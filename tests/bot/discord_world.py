@@ -14,7 +14,7 @@ import simcord
 
 from bot.answering.answerer import Answerer
 from bot.discordbot.client import ChipBot
-from bot.answering.conversation import Conversations
+from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
 from bot.discordbot.runner import sync_tree

@@ -13,12 +13,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discordbot.client import ChipBot, defer
+from bot.discordbot.client import ChipBot
+from bot.discordbot.replies import Reply
 from bot.service.refresh import RefreshResult
 from bot.discordbot.render import NO_MENTIONS, clip, escape
-from bot.discordbot.coverage import coverage, describe_coverage
+from bot.service.coverage import coverage, describe_coverage
 
 log = logging.getLogger(__name__)
+
+NO_REFRESHER = "Refreshing is not configured for this bot."
 
 
 class NotAdmin(app_commands.CheckFailure):
@@ -57,39 +60,41 @@ class Admin(commands.Cog):
     async def interaction_check(self, interaction: discord.Interaction[ChipBot]) -> bool:
         return admin_only(interaction)
 
-    async def _need_refresher(self, interaction: discord.Interaction) -> bool:
-        if self.services.refresher is None:
-            await interaction.followup.send("Refreshing is not configured for this bot.", ephemeral=True)
-            return False
-        return True
 
     @app_commands.command(name="ingest")
     @app_commands.default_permissions(administrator=True)
     @app_commands.describe(url="An article page or an RSS/Atom feed to add to the index")
     async def ingest(self, interaction: discord.Interaction, url: str) -> None:
         """Add one article (or feed) by URL and make it searchable right away."""
-        await defer(interaction, ephemeral=True)
+        reply = Reply.of(interaction)
         if not url.startswith(("http://", "https://")):
-            await interaction.followup.send("Please give an http(s) URL.", ephemeral=True)
+            await reply.private("Please give an http(s) URL.")
             return
-        if await self._need_refresher(interaction):
-            result = await self.services.refresher.ingest_url(url)
-            await interaction.followup.send(describe_refresh(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        if self.services.refresher is None:
+            await reply.private(NO_REFRESHER)
+            return
+        await reply.thinking(private=True)
+        result = await self.services.refresher.ingest_url(url)
+        await reply.private(describe_refresh(result))
 
     @app_commands.command(name="refresh")
     @app_commands.default_permissions(administrator=True)
     async def refresh(self, interaction: discord.Interaction) -> None:
         """Poll the news feeds now and swap in the updated index."""
-        await defer(interaction, ephemeral=True)
-        if await self._need_refresher(interaction):
-            result = await self.services.refresher.refresh_now()
-            await interaction.followup.send(describe_refresh(result), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        reply = Reply.of(interaction)
+        if self.services.refresher is None:
+            await reply.private(NO_REFRESHER)
+            return
+        await reply.thinking(private=True)
+        result = await self.services.refresher.refresh_now()
+        await reply.private(describe_refresh(result))
 
     @app_commands.command(name="stats")
     @app_commands.default_permissions(administrator=True)
     async def stats(self, interaction: discord.Interaction) -> None:
         """Index size, feedback counts, worker load and the last refresh."""
-        await defer(interaction, ephemeral=True)
+        reply = Reply.of(interaction)
+        await reply.thinking(private=True)
         services = self.services
         cov = await services.workers.run(lambda: coverage(services.search.outlets()))
         feedback = await services.workers.run(services.feedback.summary, 5)
@@ -99,7 +104,7 @@ class Admin(commands.Cog):
         lines.append(f"Worker jobs in flight: {services.workers.pending}")
         if services.refresher is not None and (last := services.refresher.status().last) is not None:
             lines.append(f"Last refresh: {last.finished:%Y-%m-%d %H:%M} UTC, +{last.outcome.added} articles")
-        await interaction.followup.send(clip("\n".join(lines), 1900), ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await reply.private(clip("\n".join(lines), 1900))
 
 
 async def setup(bot: ChipBot) -> None:

@@ -10,14 +10,13 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.service.asking import Asker, BadOption, Question, parse_since
-from bot.discordbot.client import ChipBot, defer, mark_answered, reply_ephemeral
-from bot.discordbot.cogs.feedback import answer_view
+from bot.discordbot.buttons import answer_view
+from bot.discordbot.client import ChipBot
 from bot.discordbot.render import render_answer
+from bot.discordbot.replies import BUSY_TEXT, Reply
 from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)
-
-BUSY_TEXT = "I'm answering a lot of questions right now; please try again in a minute."
 
 
 class Ask(commands.Cog):
@@ -61,27 +60,26 @@ class Ask(commands.Cog):
         source: str | None = None,
         private: bool = False,
     ) -> None:
+        reply = Reply.of(interaction)
         try:
             since_date = parse_since(since, date.today())
         except BadOption as exc:
-            await reply_ephemeral(interaction, str(exc))
+            await reply.private(str(exc))
             return
         refusal = self.asker.refusal(interaction.user.id, text)
         if refusal:
-            await reply_ephemeral(interaction, refusal)
+            await reply.private(refusal)
             return
-        await defer(interaction, ephemeral=private)
+        await reply.thinking(private=private)
         channel_id = interaction.channel_id or interaction.user.id
         sources = [source.strip().lower()] if source and source.strip() else None
         try:
             asked = await self.asker.ask(Question(text, interaction.user.id, channel_id, since_date, sources))
         except Busy:
-            await reply_ephemeral(interaction, BUSY_TEXT)
+            await reply.private(BUSY_TEXT)
             return
-        rendered = render_answer(asked.answer)
         view = answer_view(asked.answer_id, abstained=asked.answer.abstained)
-        await interaction.followup.send(**rendered.kwargs(), view=view, ephemeral=private)
-        mark_answered(interaction)
+        await reply.send(render_answer(asked.answer), view=view, private=private)
 
 
 async def setup(bot: ChipBot) -> None:

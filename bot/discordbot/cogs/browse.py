@@ -10,10 +10,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.service.asking import BadOption, parse_since
-from bot.discordbot.client import ChipBot, defer, mark_answered, reply_ephemeral, report_failure
-from bot.discordbot.cogs.ask import BUSY_TEXT
-from bot.discordbot.render import Rendered, render_articles, render_search_page
-from bot.discordbot.coverage import coverage, render_sources
+from bot.discordbot.client import ChipBot
+from bot.discordbot.render import Rendered, render_articles, render_search_page, render_sources
+from bot.discordbot.replies import BUSY_TEXT, Reply
+from bot.service.coverage import coverage
 from bot.service.workers import Busy
 from index.types import Hit
 
@@ -42,12 +42,12 @@ class SearchPager(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
-            await reply_ephemeral(interaction, "Only the person who searched can turn these pages; try /search yourself.")
+            await Reply.of(interaction).private("Only the person who searched can turn these pages; try /search yourself.")
             return False
         return True
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item) -> None:
-        await report_failure(interaction, error, "search pager")
+        await Reply.of(interaction).failed(error, "search pager")
 
     async def _turn(self, interaction: discord.Interaction, step: int) -> None:
         self.page = min(max(self.page + step, 0), self.pages - 1)
@@ -78,48 +78,48 @@ class Browse(commands.Cog):
         self, interaction: discord.Interaction, query: str, since: str | None = None, source: str | None = None
     ) -> None:
         """Show the article passages that best match your words, a few per page."""
+        reply = Reply.of(interaction)
         limits = self.services.limits
         if len(query) > limits.max_question_chars:
-            await reply_ephemeral(interaction, f"Please keep the search under {limits.max_question_chars} characters.")
+            await reply.private(f"Please keep the search under {limits.max_question_chars} characters.")
             return
         try:
             since_date = parse_since(since, date.today())
         except BadOption as exc:
-            await reply_ephemeral(interaction, str(exc))
+            await reply.private(str(exc))
             return
-        await defer(interaction)
+        await reply.thinking()
         sources = [source.strip().lower()] if source and source.strip() else None
         try:
             result = await self.services.workers.run(
                 self.services.search.search, query, k=limits.search_results, since=since_date, sources=sources
             )
         except Busy:
-            await reply_ephemeral(interaction, BUSY_TEXT)
+            await reply.private(BUSY_TEXT)
             return
         pager = SearchPager(interaction.user.id, query, list(result.hits), limits.search_page_size)
-        await interaction.followup.send(**pager.render().kwargs(), view=pager)
-        mark_answered(interaction)
+        await reply.send(pager.render(), view=pager)
 
     @app_commands.command(name="latest")
     @app_commands.describe(topic="Only stories about this, e.g. 'Huawei' or 'export licences'")
     async def latest(self, interaction: discord.Interaction, topic: str | None = None) -> None:
         """The newest stories in the index, with their dates and links."""
-        await defer(interaction)
+        reply = Reply.of(interaction)
+        await reply.thinking()
         topic = topic.strip() if topic and topic.strip() else None
         articles = await self.services.workers.run(self.services.search.latest, self.services.limits.latest_count, topic)
         title = f"Latest on {topic}" if topic else "Latest stories"
-        await interaction.followup.send(**render_articles(title, list(articles)).kwargs())
-        mark_answered(interaction)
+        await reply.send(render_articles(title, list(articles)))
 
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction) -> None:
         """The outlets and feeds in the index: article counts, newest dates, the last refresh."""
-        await defer(interaction)
+        reply = Reply.of(interaction)
+        await reply.thinking()
         cov = await self.services.workers.run(lambda: coverage(self.services.search.outlets()))
         refresher = self.services.refresher
         status = refresher.status() if refresher else None
-        await interaction.followup.send(**render_sources(cov, status).kwargs())
-        mark_answered(interaction)
+        await reply.send(render_sources(cov, status))
 
 
 async def setup(bot: ChipBot) -> None:

@@ -6,8 +6,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.discordbot.client import ChipBot, defer
-from bot.discordbot.render import NO_MENTIONS
+from bot.discordbot.client import ChipBot
+from bot.discordbot.render import Rendered
+from bot.discordbot.replies import Reply
 
 ABOUT = (
     "**chipbot** answers questions about chip-trade news (export controls, licences, tariffs, "
@@ -39,16 +40,14 @@ class Help(commands.Cog):
     @app_commands.command(name="help")
     async def help(self, interaction: discord.Interaction) -> None:
         """How to use chipbot: the commands and their options."""
-        await defer(interaction, ephemeral=True)
         embed = discord.Embed(title="chipbot help", description=self.help_text()[:4096], colour=discord.Colour.teal())
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await Reply.of(interaction).send(Rendered(embeds=[embed]), private=True)
 
     @app_commands.command(name="about")
     async def about(self, interaction: discord.Interaction) -> None:
         """What chipbot is and where its answers come from."""
-        await defer(interaction, ephemeral=True)
         embed = discord.Embed(title="About chipbot", description=ABOUT, colour=discord.Colour.teal())
-        await interaction.followup.send(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await Reply.of(interaction).send(Rendered(embeds=[embed]), private=True)
 
 
 async def setup(bot: ChipBot) -> None:

@@ -14,10 +14,10 @@ import discord
 from discord.ext import commands
 
 from bot.service.asking import Asker, Question
-from bot.discordbot.client import ERROR_TEXT, ChipBot
-from bot.discordbot.cogs.ask import BUSY_TEXT
-from bot.discordbot.cogs.feedback import answer_view
+from bot.discordbot.buttons import answer_view
+from bot.discordbot.client import ChipBot
 from bot.discordbot.render import NO_MENTIONS, render_answer
+from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
 from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from dataclasses import replace
 from datetime import date
 
 from bot.answering.answerer import Answerer
-from bot.answering.conversation import Conversations
+from bot.service.conversations import Conversations
 from bot.answering.types import Answer
 
 from index.types import Hit, SearchResult

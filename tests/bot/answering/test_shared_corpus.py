@@ -22,7 +22,7 @@ def dev_answers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[list
     corpus = SHARED_CORPUS / "chip_trade_news.jsonl"
     if not corpus.is_file():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS} (set CHIPBOT_SHARED_CORPUS)")
-    from bot.service.bootstrap import make_settings_embedder
+    from bot.service.wiring import make_settings_embedder
     from corpus.pipeline import ingest
     from corpus.store import open_store
     from index.builder import update_index

@@ -9,8 +9,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.discordbot.client import ERROR_TEXT
-from bot.discordbot.cogs.ask import BUSY_TEXT
+from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
 from bot.service.workers import WorkerPool
 from tests.bot.discord_world import ARTICLES, FakeClock, build_index, make_services, running
 

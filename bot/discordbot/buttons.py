@@ -11,10 +11,9 @@ import re
 from typing import TYPE_CHECKING
 
 import discord
-from discord.ext import commands
 
-from bot.discordbot.client import defer, report_failure
-from bot.discordbot.render import NO_MENTIONS, render_hits
+from bot.discordbot.render import render_hits
+from bot.discordbot.replies import Reply
 
 if TYPE_CHECKING:
     from bot.discordbot.client import ChipBot
@@ -22,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MORE_SOURCES = 5
+GONE = "I no longer have that answer on record."
 
 
 def answer_view(answer_id: int, *, abstained: bool = False) -> discord.ui.View:
@@ -54,14 +54,14 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:v
         return cls(int(match["id"]), 1 if match["vote"] == "up" else -1)
 
     async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
-        await defer(interaction, ephemeral=True)
+        reply = Reply.of(interaction)
+        await reply.thinking(private=True)
         try:
             services = interaction.client.services
             known = await services.workers.run(services.feedback.vote, self.answer_id, interaction.user.id, self.vote)
-            text = "Thanks for the feedback!" if known else "I no longer have that answer on record."
-            await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await reply.private("Thanks for the feedback!" if known else GONE)
         except Exception as exc:  # noqa: BLE001 - reported to the user and logged
-            await report_failure(interaction, exc, "feedback button")
+            await reply.failed(exc, "feedback button")
 
 
 class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:more:(?P<id>[0-9]+)"):
@@ -80,21 +80,19 @@ class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ch
         return cls(int(match["id"]))
 
     async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
-        await defer(interaction, ephemeral=True)
+        reply = Reply.of(interaction)
+        await reply.thinking(private=True)
         try:
             services = interaction.client.services
             stored = await services.workers.run(services.feedback.get, self.answer_id)
             if stored is None:
-                await interaction.followup.send("I no longer have that answer on record.", ephemeral=True)
+                await reply.private(GONE)
                 return
             result = await services.workers.run(services.search.search, stored.question, k=len(stored.cited_ids) + 10)
             cited = set(stored.cited_ids)
             extra = [hit for hit in result.hits if hit.article.id not in cited][:MORE_SOURCES]
             rendered = render_hits(f"More sources: {stored.question}", extra)
-            await interaction.followup.send(**rendered.kwargs(), ephemeral=True)
+            await reply.send(rendered, private=True)
         except Exception as exc:  # noqa: BLE001 - reported to the user and logged
-            await report_failure(interaction, exc, "more sources button")
+            await reply.failed(exc, "more sources button")
 
-
-async def setup(bot: commands.Bot) -> None:
-    bot.add_dynamic_items(VoteButton, MoreSourcesButton)
