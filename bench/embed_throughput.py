@@ -47,6 +47,7 @@ def measure(backend: str, chunks: list[str], cache_dir: Path) -> tuple[str, floa
 
 def neighbour_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
     """Mean share of each row's k nearest other rows that ``a`` and ``b`` agree on."""
+
     def nearest(v: np.ndarray) -> np.ndarray:
         sims = v @ v.T
         np.fill_diagonal(sims, -np.inf)
@@ -86,13 +87,35 @@ def run(cache_dir: Path, count: int = 512) -> str:
         used, rate, vectors = measure(backend, chunks, cache_dir)
         reference = vectors if reference is None else reference
         gflops = rate * GFLOP_PER_CHUNK
-        rows.append((backend, used, rate, gflops, f"{gflops / ceiling:.0%}",
-                     float((vectors * reference).sum(axis=1).mean()), neighbour_overlap(vectors, reference),
-                     f"{os.getloadavg()[0]:.2f}"))
-    return (f"{GFLOP_PER_CHUNK:.2f} GFLOP per chunk; float32 matrix-multiply ceiling measured here: "
-            f"{ceiling:.0f} GFLOPS = {ceiling / GFLOP_PER_CHUNK:.0f} chunks/s at most ({os.cpu_count()} cores)\n\n"
-            + table(["backend asked", "backend used", "chunks/s (128 word pieces)", "GFLOPS", "of the float32 ceiling",
-                     "mean cosine to onnx", "top-10 overlap with onnx", "load avg 1 min"], rows))
+        rows.append(
+            (
+                backend,
+                used,
+                rate,
+                gflops,
+                f"{gflops / ceiling:.0%}",
+                float((vectors * reference).sum(axis=1).mean()),
+                neighbour_overlap(vectors, reference),
+                f"{os.getloadavg()[0]:.2f}",
+            )
+        )
+    return (
+        f"{GFLOP_PER_CHUNK:.2f} GFLOP per chunk; float32 matrix-multiply ceiling measured here: "
+        f"{ceiling:.0f} GFLOPS = {ceiling / GFLOP_PER_CHUNK:.0f} chunks/s at most ({os.cpu_count()} cores)\n\n"
+        + table(
+            [
+                "backend asked",
+                "backend used",
+                "chunks/s (128 word pieces)",
+                "GFLOPS",
+                "of the float32 ceiling",
+                "mean cosine to onnx",
+                "top-10 overlap with onnx",
+                "load avg 1 min",
+            ],
+            rows,
+        )
+    )
 
 
 if __name__ == "__main__":

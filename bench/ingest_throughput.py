@@ -47,11 +47,15 @@ def main(argv: list[str] | None = None) -> int:
     articles, chunks, _ = runs[0]
     for i, (_, _, seconds) in enumerate(runs, start=1):
         label = "cold (loads pysbd + tokenizer)" if i == 1 else "warm"
-        print(f"run {i}: {articles} articles, {chunks} chunks in {seconds:.2f} s = {articles / seconds:.1f} articles/s "
-              f"[{label}]")
+        print(
+            f"run {i}: {articles} articles, {chunks} chunks in {seconds:.2f} s = {articles / seconds:.1f} articles/s "
+            f"[{label}]"
+        )
     best = min(seconds for _, _, seconds in runs)
-    print(f"ingest throughput (embedding excluded): {articles / best:.1f} articles/s best, "
-          f"{articles / runs[0][2]:.1f} articles/s cold")
+    print(
+        f"ingest throughput (embedding excluded): {articles / best:.1f} articles/s best, "
+        f"{articles / runs[0][2]:.1f} articles/s cold"
+    )
     return 0
 
 

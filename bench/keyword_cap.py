@@ -44,12 +44,19 @@ def run(caps: list[int]) -> str:
             for cap in caps:
                 for size in SIZES:
                     keyword.TERM_CAP = 10**12 if size is None else max(1, round(cap * chunks / size))
-                    rows.append((f"{cap:,}", "exact (no word capped)" if size is None else f"{size:,} chunks",
-                                 "-" if size is None else keyword.TERM_CAP, *_recall(index, questions)))
+                    rows.append(
+                        (
+                            f"{cap:,}",
+                            "exact (no word capped)" if size is None else f"{size:,} chunks",
+                            "-" if size is None else keyword.TERM_CAP,
+                            *_recall(index, questions),
+                        )
+                    )
         finally:
             keyword.TERM_CAP = saved
-    return (f"{chunks} dev chunks; TERM_CAP {saved:,}\n\n"
-            + table(["cap", "index size stood for", "cap here", "recall@1", "recall@5", "MRR"], rows))
+    return f"{chunks} dev chunks; TERM_CAP {saved:,}\n\n" + table(
+        ["cap", "index size stood for", "cap here", "recall@1", "recall@5", "MRR"], rows
+    )
 
 
 if __name__ == "__main__":

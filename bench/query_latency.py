@@ -33,16 +33,34 @@ def ingest_row(data_dir: Path, backend: str = "auto") -> tuple[tuple, Index]:
     ingest_s = time.perf_counter() - started
     index = Index.open(data_dir, embedder)
     chunks, tokens = index.stats()["chunks"], mean_word_pieces(index)
-    return ((f"{embedder.backend}, fresh embedding cache", chunks, tokens, ingest_s, chunks / ingest_s,
-             chunks / ingest_s * gflop_per_chunk(tokens)), index)
+    return (
+        (
+            f"{embedder.backend}, fresh embedding cache",
+            chunks,
+            tokens,
+            ingest_s,
+            chunks / ingest_s,
+            chunks / ingest_s * gflop_per_chunk(tokens),
+        ),
+        index,
+    )
 
 
 def dev_latency(data_dir: Path) -> tuple[str, Index]:
     row, index = ingest_row(data_dir)
     int8_row, _ = ingest_row(fresh_data_dir(OUT / "dev-index-int8"), "onnx-int8")  # the opt-in int8 backend
     embedder, chunks = index.embedder, row[1]
-    ingest = table(["end-to-end ingest of the shared corpus", "chunks", "word pieces per chunk", "seconds",
-                    "chunks/s", "model GFLOPS"], [row, int8_row])
+    ingest = table(
+        [
+            "end-to-end ingest of the shared corpus",
+            "chunks",
+            "word pieces per chunk",
+            "seconds",
+            "chunks/s",
+            "model GFLOPS",
+        ],
+        [row, int8_row],
+    )
     questions = load_questions(SHARED / "dev_questions.jsonl")
     index.search("warm up")
     parts: dict[str, list[float]] = {}
@@ -51,8 +69,9 @@ def dev_latency(data_dir: Path) -> tuple[str, Index]:
             for name, ms in index.search(q.question, k=5).timings_ms.items():
                 parts.setdefault(name, []).append(ms)
     rows = [(name, percentile(v, 50), percentile(v, 95)) for name, v in parts.items()]
-    header = f"query latency in-process, dev questions x3 ({chunks} chunks, {embedder.backend}, " \
-             f"{index.manifest.index_type})"
+    header = (
+        f"query latency in-process, dev questions x3 ({chunks} chunks, {embedder.backend}, {index.manifest.index_type})"
+    )
     return ingest + "\n\n" + header + "\n" + table(["stage", "p50 ms", "p95 ms"], rows), index
 
 
@@ -66,8 +85,10 @@ def cold_start(data_dir: Path, runs: int = 5) -> str:
         started = time.perf_counter()
         subprocess.run(cmd, check=True, capture_output=True, env=env)
         times.append(time.perf_counter() - started)
-    return table(["command", "median s", "max s"],
-                 [("chipbot search (cold process, ONNX)", sorted(times)[runs // 2], max(times))])
+    return table(
+        ["command", "median s", "max s"],
+        [("chipbot search (cold process, ONNX)", sorted(times)[runs // 2], max(times))],
+    )
 
 
 def run() -> str:

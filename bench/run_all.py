@@ -15,11 +15,11 @@ import os
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import embed_throughput  # noqa: E402
-import keyword_cap  # noqa: E402
-import query_latency  # noqa: E402
-import scale  # noqa: E402
-from common import OUT  # noqa: E402
+import embed_throughput
+import keyword_cap
+import query_latency
+import scale
+from common import OUT
 
 
 def main() -> None:

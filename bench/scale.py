@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,9 +20,9 @@ from common import OUT, SHARED, build_shared_index, fresh_data_dir, table
 from synthetic import DESCRIPTION, TextSampler
 
 from index import docstore
+from index.attributes import ChunkFilter
 from index.builder import write_attributes
 from index.evaluate import load_questions, percentile
-from index.attributes import ChunkFilter
 from index.generation import DOCS, VECTORS, Generations, Manifest
 from index.postings import TERMS, Postings, tokenize
 from index.search import Index
@@ -50,7 +49,7 @@ def synthetic_vectors(base: np.ndarray, n: int, rng: np.random.Generator) -> np.
         a, b = base[rng.integers(len(base), size=m)], base[rng.integers(len(base), size=m)]
         x = a + rng.uniform(0, 0.6, (m, 1)).astype(np.float32) * b
         x += rng.standard_normal(x.shape, dtype=np.float32) * 0.03
-        out[start:start + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
+        out[start : start + m] = x / np.linalg.norm(x, axis=1, keepdims=True)
     return out
 
 
@@ -67,25 +66,59 @@ def write_generation(data_dir: Path, n: int, vectors: np.ndarray, embedder, rng:
         with conn:
             for a in range(n // CHUNKS_PER_ARTICLE):
                 day = FIRST_DAY + timedelta(days=int(rng.integers(0, DAYS)))
-                conn.execute(f"INSERT INTO articles ({docstore.ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                             (f"s{a}", f"https://s{a % 500}.example/{a}", f"https://s{a % 500}.example/{a}",
-                              f"synthetic {a}", f"s{a % 500}.example", day.isoformat(), "", None, None, "jsonl", "[]"))
+                conn.execute(
+                    f"INSERT INTO articles ({docstore.ARTICLE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (
+                        f"s{a}",
+                        f"https://s{a % 500}.example/{a}",
+                        f"https://s{a % 500}.example/{a}",
+                        f"synthetic {a}",
+                        f"s{a % 500}.example",
+                        day.isoformat(),
+                        "",
+                        None,
+                        None,
+                        "jsonl",
+                        "[]",
+                    ),
+                )
             for start in range(0, n, BATCH):
                 texts = sampler.texts(min(BATCH, n - start), rng)
-                conn.executemany("INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)", (
-                    (int(vids[i]), f"c{i}", f"s{i // CHUNKS_PER_ARTICLE}", i % CHUNKS_PER_ARTICLE, 0, len(text), "",
-                     text, f"k{i}") for i, text in enumerate(texts, start=start)))
+                conn.executemany(
+                    "INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)",
+                    (
+                        (
+                            int(vids[i]),
+                            f"c{i}",
+                            f"s{i // CHUNKS_PER_ARTICLE}",
+                            i % CHUNKS_PER_ARTICLE,
+                            0,
+                            len(text),
+                            "",
+                            text,
+                            f"k{i}",
+                        )
+                        for i, text in enumerate(texts, start=start)
+                    ),
+                )
                 keyword_parts.append(tokenize((int(vids[i]), "", text) for i, text in enumerate(texts, start=start)))
         conn.close()
         Postings.empty().merge((), *keyword_parts).save(tmp)
         kind = choose_kind(n)
         store = VectorStore(embedder.dim, kind)
         for start in range(0, n, 100_000):
-            store.add(vids[start:start + 100_000], vectors[start:start + 100_000])
+            store.add(vids[start : start + 100_000], vectors[start : start + 100_000])
         store.save(tmp / VECTORS)
         write_attributes(tmp, store)
-        Manifest(model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=kind,
-                 articles=n // CHUNKS_PER_ARTICLE, chunks=n, generation=tmp.name.split(".tmp-")[0]).write(tmp)
+        Manifest(
+            model=embedder.name,
+            dim=embedder.dim,
+            backend=embedder.backend,
+            index_type=kind,
+            articles=n // CHUNKS_PER_ARTICLE,
+            chunks=n,
+            generation=tmp.name.split(".tmp-")[0],
+        ).write(tmp)
         generations.publish(tmp)
     return time.perf_counter() - started
 
@@ -147,8 +180,19 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
     exact = np.argsort(-scores, axis=0)[:10].T + 1
     loaded = index._loaded
     _, got = loaded.vectors.search(qv, 10)
-    row = (f"{n:,}", index.manifest.index_type, build_s, p50, p95, dense95, keyword95, _recall(got, exact),
-           ram_per_chunk, keyword_per_chunk, disk_per_chunk)
+    row = (
+        f"{n:,}",
+        index.manifest.index_type,
+        build_s,
+        p50,
+        p95,
+        dense95,
+        keyword95,
+        _recall(got, exact),
+        ram_per_chunk,
+        keyword_per_chunk,
+        disk_per_chunk,
+    )
     filtered = []
     for name, filters in FILTERS.items():
         chunk_filter = ChunkFilter(filters.get("since"), filters.get("until"), tuple(filters.get("sources", ())))
@@ -156,8 +200,15 @@ def measure(n: int, embedder, base: np.ndarray, reuse: bool = False) -> tuple[tu
         allowed = np.flatnonzero(mask)  # positions are rows: the generation adds vectors in row order
         top = np.argsort(-scores[allowed], axis=0)[:10].T
         _, got = loaded.vectors.search(qv, 10, mask=mask)
-        filtered.append((f"{n:,}", name, f"{mask.mean():.2%}", *_latency(index, questions, **filters),
-                         _recall(got, allowed[top] + 1)))
+        filtered.append(
+            (
+                f"{n:,}",
+                name,
+                f"{mask.mean():.2%}",
+                *_latency(index, questions, **filters),
+                _recall(got, allowed[top] + 1),
+            )
+        )
     return row, filtered
 
 
@@ -169,14 +220,44 @@ def run(sizes: list[int], reuse: bool = False) -> str:
     for n in sizes:
         row, more = measure(n, embedder, base, reuse)
         rows.append(row), filtered.extend(more)
-    load = "load average %.2f %.2f %.2f" % os.getloadavg()
-    return (DESCRIPTION + "\n\n" + table(
-        ["chunks", "index", "build s", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
-         "ANN recall@10", "vector RAM B/chunk", "BM25 postings B/chunk", "SQLite disk B/chunk"], rows)
+    load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
+    return (
+        DESCRIPTION
+        + "\n\n"
+        + table(
+            [
+                "chunks",
+                "index",
+                "build s",
+                "query p50 ms",
+                "query p95 ms",
+                "dense p95 ms",
+                "BM25 p95 ms",
+                "ANN recall@10",
+                "vector RAM B/chunk",
+                "BM25 postings B/chunk",
+                "SQLite disk B/chunk",
+            ],
+            rows,
+        )
         + "\n\nFiltered queries (filter mask + dense under 'dense'; recall@10 against exact search of the "
-          "chunks that pass)\n\n" + table(
-        ["chunks", "filter", "share kept", "query p50 ms", "query p95 ms", "dense p95 ms", "BM25 p95 ms",
-         "filtered recall@10"], filtered) + "\n\n" + load)
+        "chunks that pass)\n\n"
+        + table(
+            [
+                "chunks",
+                "filter",
+                "share kept",
+                "query p50 ms",
+                "query p95 ms",
+                "dense p95 ms",
+                "BM25 p95 ms",
+                "filtered recall@10",
+            ],
+            filtered,
+        )
+        + "\n\n"
+        + load
+    )
 
 
 if __name__ == "__main__":

@@ -26,13 +26,19 @@ WORDS_PER_CHUNK, REAL_WORDS = 60, 30
 VOCABULARY = 300_000
 _WORD = re.compile(r"[^\W_]+")
 
-DESCRIPTION = (f"synthetic texts: {REAL_WORDS} consecutive words of a real shared-corpus article + "
-               f"{WORDS_PER_CHUNK - REAL_WORDS} words drawn Zipf(1) from a {VOCABULARY:,}-type vocabulary "
-               "(corpus words by frequency, then generated names/numbers/model codes)")
+DESCRIPTION = (
+    f"synthetic texts: {REAL_WORDS} consecutive words of a real shared-corpus article + "
+    f"{WORDS_PER_CHUNK - REAL_WORDS} words drawn Zipf(1) from a {VOCABULARY:,}-type vocabulary "
+    "(corpus words by frequency, then generated names/numbers/model codes)"
+)
 
 
-_SYLLABLES = [o + v + c for o in [*"bcdfghjklmnprstvwz", "ch", "sh", "th", "tr"] for v in "aeiou"
-              for c in ("", "n", "r", "s", "k")]
+_SYLLABLES = [
+    o + v + c
+    for o in [*"bcdfghjklmnprstvwz", "ch", "sh", "th", "tr"]
+    for v in "aeiou"
+    for c in ("", "n", "r", "s", "k")
+]
 
 
 def _generated_words(count: int, taken: set[str], rng: np.random.Generator) -> list[str]:
@@ -76,5 +82,5 @@ class TextSampler:
         for i in range(n):
             tokens = self._tokens[articles[i]]
             start = int(rng.integers(len(tokens) - REAL_WORDS))
-            out.append(" ".join(tokens[start:start + REAL_WORDS]) + " " + " ".join(self.words[w] for w in drawn[i]))
+            out.append(" ".join(tokens[start : start + REAL_WORDS]) + " " + " ".join(self.words[w] for w in drawn[i]))
         return out

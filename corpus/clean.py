@@ -41,9 +41,7 @@ _AGENCY_CREDIT = re.compile(
     r"(?:\s*,\s*with\b.*|\s*$|\s+contributed\b.*))",
     re.IGNORECASE,
 )
-_BIO_START = re.compile(
-    r"^(?P<name>(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'.-]+) (?:is|was|has been|covers|writes|reports)\b"
-)
+_BIO_START = re.compile(r"^(?P<name>(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'.-]+) (?:is|was|has been|covers|writes|reports)\b")
 _BIO_HINT = re.compile(
     r"\b(?:editor|reporter|correspondent|journalist|writer|columnist|contributor|producer|analyst|"
     r"write to (?:him|her|them)|follow (?:him|her|them)|has worked|email protected)\b",

@@ -27,8 +27,9 @@ class NearDuplicateIndex:
     estimates their Jaccard similarity, and LSH bands keep lookups fast on a large store.
     """
 
-    def __init__(self, *, num_perm: int = 128, bands: int = 64, shingle: int = 5, threshold: float = 0.5,
-                 seed: int = 1) -> None:
+    def __init__(
+        self, *, num_perm: int = 128, bands: int = 64, shingle: int = 5, threshold: float = 0.5, seed: int = 1
+    ) -> None:
         if num_perm % bands:
             raise ValueError("num_perm must be a multiple of bands")
         rng = np.random.default_rng(seed)
@@ -50,7 +51,8 @@ class NearDuplicateIndex:
         grams = {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
         hashes = np.fromiter(
             (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little") for g in grams),
-            dtype=np.uint64, count=len(grams),
+            dtype=np.uint64,
+            count=len(grams),
         )
         with np.errstate(over="ignore"):
             values = (np.outer(hashes, self._a) + self._b) % _PRIME

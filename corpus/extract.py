@@ -32,8 +32,13 @@ def extract_html(html: str, url: str | None = None) -> Extracted:
     import trafilatura
 
     result = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=False,
-        favor_precision=True, as_dict=True,
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        as_dict=True,
     )
     if not isinstance(result, dict) or not (result.get("text") or "").strip():
         return Extracted(text="")
@@ -53,7 +58,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text
-    raw, body = match.group("body"), text[match.end():]
+    raw, body = match.group("body"), text[match.end() :]
     if text.startswith("+++"):
         try:
             return {k.lower(): str(v) for k, v in tomllib.loads(raw).items()}, body
@@ -74,7 +79,7 @@ def extract_text_dump(text: str) -> Extracted:
     title = meta.get("title")
     if heading := _MD_HEADING.match(body.lstrip()):
         title = title or heading.group("title").strip()
-        body = body.lstrip()[heading.end():]
+        body = body.lstrip()[heading.end() :]
     cleaned = clean_page_text(body)
     return Extracted(
         text=cleaned.text,

@@ -11,10 +11,34 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 # Query parameters that only track the click, never select the content.
 _TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_hsenc",
-        "_hsmi", "ref", "ref_src", "ref_url", "cmpid", "smid", "sr_share", "ito", "ocid", "taid",
-        "guccounter", "guce_referrer", "guce_referrer_sig", "outputtype", "amp", "bc",
-        "share", "via", "__twitter_impression",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "cmpid",
+        "smid",
+        "sr_share",
+        "ito",
+        "ocid",
+        "taid",
+        "guccounter",
+        "guce_referrer",
+        "guce_referrer_sig",
+        "outputtype",
+        "amp",
+        "bc",
+        "share",
+        "via",
+        "__twitter_impression",
     }
 )
 _TRACKING_PREFIXES = ("utm_", "mkt_", "pk_", "hsa_", "oly_", "vero_", "at_")
@@ -24,9 +48,20 @@ _AMP_PATH = re.compile(r"(?:/amp/?$|/amp(?=/)|\.amp(?=\.html?$|$))", re.IGNORECA
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
-        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
-         ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
-         ("oct", "october"), ("nov", "november"), ("dec", "december")]
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
     )
     for m in names
 }
@@ -59,7 +94,7 @@ def canonical_url(url: str) -> str:
     host = (parts.hostname or "").lower().rstrip(".")
     for prefix in ("www.", "amp.", "m."):
         if host.startswith(prefix) and host.count(".") >= 2:
-            host = host[len(prefix):]
+            host = host[len(prefix) :]
     port = parts.port
     netloc = host if port is None or port == _DEFAULT_PORTS.get(parts.scheme.lower()) else f"{host}:{port}"
     path = _AMP_PATH.sub("", parts.path) or "/"

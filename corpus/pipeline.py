@@ -58,8 +58,9 @@ def to_article(doc: Document) -> Article:
 class Ingester:
     """Writes documents into the store: new, updated, unchanged, or folded into an article as a duplicate."""
 
-    def __init__(self, store: ArticleStore, chunker: Chunker, *, near: NearDuplicateIndex | None = None,
-                 max_tokens: int = 200) -> None:
+    def __init__(
+        self, store: ArticleStore, chunker: Chunker, *, near: NearDuplicateIndex | None = None, max_tokens: int = 200
+    ) -> None:
         self._store = store
         self._chunker = chunker
         self._max_tokens = max_tokens
@@ -103,8 +104,12 @@ class Ingester:
 
     def _differs(self, stored_id: str, article: Article, digest: str) -> bool:
         stored = self._store.get(stored_id)
-        return (stored is None or self._store.content_hash(stored_id) != digest or stored.title != article.title
-                or stored.published != article.published)
+        return (
+            stored is None
+            or self._store.content_hash(stored_id) != digest
+            or stored.title != article.title
+            or stored.published != article.published
+        )
 
     def _write(self, article: Article, digest: str, signature: np.ndarray | None) -> int:
         """Store the article with fresh chunks; returns how many chunks were written."""
@@ -118,17 +123,31 @@ class Ingester:
         return len(chunks)
 
 
-def iter_documents(sources: Iterable[str], feeds: Iterable[str], *, store: ArticleStore | None = None,
-                   fetcher: Fetcher | None = None, stdin: TextIO | None = None) -> Iterator[ReadItem]:
+def iter_documents(
+    sources: Iterable[str],
+    feeds: Iterable[str],
+    *,
+    store: ArticleStore | None = None,
+    fetcher: Fetcher | None = None,
+    stdin: TextIO | None = None,
+) -> Iterator[ReadItem]:
     for source in sources:
         yield from read_source(source, fetcher=fetcher, stdin=stdin, store=store)
     for feed in feeds:
         yield from read_feed(feed, fetcher=fetcher, store=store)
 
 
-def ingest(sources: Sequence[str], store: ArticleStore, *, feeds: Sequence[str] = (), progress: bool = False,
-           chunker: Chunker | None = None, fetcher: Fetcher | None = None, stdin: TextIO | None = None,
-           max_tokens: int = 200) -> IngestReport:
+def ingest(
+    sources: Sequence[str],
+    store: ArticleStore,
+    *,
+    feeds: Sequence[str] = (),
+    progress: bool = False,
+    chunker: Chunker | None = None,
+    fetcher: Fetcher | None = None,
+    stdin: TextIO | None = None,
+    max_tokens: int = 200,
+) -> IngestReport:
     """Ingest files, directories, ``-`` (JSONL on stdin), page URLs and feeds into the store.
 
     Every problem with one input becomes a line of ``report.skipped``; the rest is still ingested.

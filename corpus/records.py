@@ -64,8 +64,7 @@ class IngestReport:
     @property
     def read(self) -> int:
         """How many documents were read successfully (whatever then happened to them)."""
-        return (len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
-                + len(self.not_modified))
+        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates) + len(self.not_modified)
 
     @property
     def changed(self) -> bool:

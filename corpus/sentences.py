@@ -68,11 +68,7 @@ class SentenceSplitter:
         if not starts or line[: starts[0]].strip():
             starts.insert(0, 0)
         bounds = [*starts, len(line)]
-        return [
-            span
-            for a, b in pairwise(bounds)
-            if (span := _trim(text, start + a, start + b)) is not None
-        ]
+        return [span for a, b in pairwise(bounds) if (span := _trim(text, start + a, start + b)) is not None]
 
 
 def _trim(text: str, start: int, end: int) -> Span | None:

@@ -61,8 +61,10 @@ class ArticleStore:
             self._db.execute("PRAGMA journal_mode = WAL")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version not in (0, SCHEMA_VERSION):
-                raise StoreError(f"{self.path} has schema version {version}, expected {SCHEMA_VERSION}; "
-                                 "move it away and run `chipbot ingest` again")
+                raise StoreError(
+                    f"{self.path} has schema version {version}, expected {SCHEMA_VERSION}; "
+                    "move it away and run `chipbot ingest` again"
+                )
             with self._db:
                 self._db.executescript(_SCHEMA)
                 self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -87,8 +89,9 @@ class ArticleStore:
         return [Chunk(*row) for row in rows]
 
     def all_chunks(self) -> Iterator[Chunk]:
-        cursor = self._db.execute('SELECT id, article_id, ordinal, start, "end", text FROM chunks '
-                                  "ORDER BY article_id, ordinal")
+        cursor = self._db.execute(
+            'SELECT id, article_id, ordinal, start, "end", text FROM chunks ORDER BY article_id, ordinal'
+        )
         for row in cursor.fetchall():
             yield Chunk(*row)
 
@@ -144,9 +147,21 @@ class ArticleStore:
                 "title=excluded.title, source=excluded.source, published=excluded.published, text=excluded.text, "
                 "author=excluded.author, site_name=excluded.site_name, origin=excluded.origin, "
                 "content_hash=excluded.content_hash, signature=excluded.signature, updated_at=excluded.updated_at",
-                (article.id, article.url, article.canonical_url, article.title, article.source,
-                 article.published.isoformat() if article.published else None, article.text, article.author,
-                 article.site_name, article.origin, content_hash, signature, now),
+                (
+                    article.id,
+                    article.url,
+                    article.canonical_url,
+                    article.title,
+                    article.source,
+                    article.published.isoformat() if article.published else None,
+                    article.text,
+                    article.author,
+                    article.site_name,
+                    article.origin,
+                    content_hash,
+                    signature,
+                    now,
+                ),
             )
             self._db.execute("DELETE FROM chunks WHERE article_id = ?", (article.id,))
             self._db.executemany(
@@ -162,8 +177,15 @@ class ArticleStore:
             self._db.execute(
                 "INSERT OR IGNORE INTO alternates (article_id, canonical_url, url, source, title, alt_article_id, "
                 "ordinal) VALUES (?,?,?,?,?,?,?)",
-                (article_id, canonical_url, alternate.url, alternate.source, alternate.title,
-                 alternate.article_id, ordinal),
+                (
+                    article_id,
+                    canonical_url,
+                    alternate.url,
+                    alternate.source,
+                    alternate.title,
+                    alternate.article_id,
+                    ordinal,
+                ),
             )
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
@@ -192,9 +214,17 @@ class ArticleStore:
             )
         ]
         return Article(
-            id=aid, url=url, canonical_url=canonical, title=title, source=source,
-            published=date.fromisoformat(published) if published else None, text=text, author=author,
-            site_name=site_name, origin=origin, alternates=alternates,
+            id=aid,
+            url=url,
+            canonical_url=canonical,
+            title=title,
+            source=source,
+            published=date.fromisoformat(published) if published else None,
+            text=text,
+            author=author,
+            site_name=site_name,
+            origin=origin,
+            alternates=alternates,
         )
 
     def close(self) -> None:
@@ -203,8 +233,9 @@ class ArticleStore:
     def __enter__(self) -> ArticleStore:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.close()
 
 

@@ -72,18 +72,23 @@ class ChunkAttributes:
     def from_docstore(cls, conn: sqlite3.Connection, position_ids: np.ndarray, live: np.ndarray) -> ChunkAttributes:
         """Attributes of the chunks at ``position_ids`` (ids missing from the docstore and positions
         not ``live`` get none; a replaced vector's dead position may share its id with the live one)."""
-        rows = conn.execute("SELECT c.vid, a.published, a.source, a.id FROM chunks c "
-                            "JOIN articles a ON a.id = c.article_id ORDER BY c.vid").fetchall()
+        rows = conn.execute(
+            "SELECT c.vid, a.published, a.source, a.id FROM chunks c "
+            "JOIN articles a ON a.id = c.article_id ORDER BY c.vid"
+        ).fetchall()
         vids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
         ordinals: dict[str | None, int] = {None: UNDATED}
         names: dict[str | None, int] = {None: -1}
         article_index: dict[str, int] = {}
-        day_of = np.fromiter((ordinals.setdefault(r[1], date.fromisoformat(r[1]).toordinal() if r[1] else UNDATED)
-                              for r in rows), dtype=np.int32, count=len(rows))
-        source_of = np.fromiter((names.setdefault(r[2], len(names) - 1) for r in rows), dtype=np.int32,
-                                count=len(rows))
-        article_of = np.fromiter((article_index.setdefault(r[3], len(article_index)) for r in rows), dtype=np.int32,
-                                 count=len(rows))
+        day_of = np.fromiter(
+            (ordinals.setdefault(r[1], date.fromisoformat(r[1]).toordinal() if r[1] else UNDATED) for r in rows),
+            dtype=np.int32,
+            count=len(rows),
+        )
+        source_of = np.fromiter((names.setdefault(r[2], len(names) - 1) for r in rows), dtype=np.int32, count=len(rows))
+        article_of = np.fromiter(
+            (article_index.setdefault(r[3], len(article_index)) for r in rows), dtype=np.int32, count=len(rows)
+        )
         position_ids = np.ascontiguousarray(position_ids, dtype=np.int64)
         row = np.searchsorted(vids, position_ids).clip(0, max(len(vids) - 1, 0))
         known = (vids[row] == position_ids if len(vids) else np.zeros(len(position_ids), dtype=bool)) & live
@@ -92,8 +97,9 @@ class ChunkAttributes:
         articles = np.where(known, article_of[row] if len(vids) else 0, -1).astype(np.int32)
         live_positions = np.flatnonzero(live)
         by_vid = live_positions[np.argsort(position_ids[live_positions], kind="stable")]
-        return cls(position_ids, days, sources, by_vid, [n for n in names if n is not None], articles,
-                   list(article_index))
+        return cls(
+            position_ids, days, sources, by_vid, [n for n in names if n is not None], articles, list(article_index)
+        )
 
     def save(self, folder: Path) -> None:
         np.save(folder / DAYS, self.days)
@@ -108,11 +114,20 @@ class ChunkAttributes:
         """The saved arrays (memory-mapped), or None when the generation predates them."""
         if not all((folder / name).is_file() for name in (SOURCE_NAMES, ARTICLES, ARTICLE_IDS)):
             return None
-        attrs = cls(position_ids, np.load(folder / DAYS, mmap_mode="r"), np.load(folder / SOURCES, mmap_mode="r"),
-                    np.load(folder / BY_VID, mmap_mode="r"), json.loads((folder / SOURCE_NAMES).read_text()),
-                    np.load(folder / ARTICLES, mmap_mode="r"), json.loads((folder / ARTICLE_IDS).read_text()))
-        if len(attrs.days) != len(position_ids) or len(attrs.articles) != len(position_ids) \
-                or len(attrs.by_vid) > len(position_ids):
+        attrs = cls(
+            position_ids,
+            np.load(folder / DAYS, mmap_mode="r"),
+            np.load(folder / SOURCES, mmap_mode="r"),
+            np.load(folder / BY_VID, mmap_mode="r"),
+            json.loads((folder / SOURCE_NAMES).read_text()),
+            np.load(folder / ARTICLES, mmap_mode="r"),
+            json.loads((folder / ARTICLE_IDS).read_text()),
+        )
+        if (
+            len(attrs.days) != len(position_ids)
+            or len(attrs.articles) != len(position_ids)
+            or len(attrs.by_vid) > len(position_ids)
+        ):
             raise ValueError(f"{folder / DAYS} has {len(attrs.days)} rows for {len(position_ids)} vectors")
         return attrs
 
@@ -126,8 +141,11 @@ class ChunkAttributes:
         if chunk_filter.until:
             keep &= self.days <= chunk_filter.until.toordinal()
         if chunk_filter.sources:
-            wanted = [i for i, name in enumerate(self.source_names)
-                      if any(source_matches(name, s) for s in chunk_filter.sources)]
+            wanted = [
+                i
+                for i, name in enumerate(self.source_names)
+                if any(source_matches(name, s) for s in chunk_filter.sources)
+            ]
             if len(wanted) <= 8:  # one comparison per source: ~20x cheaper than a lookup per chunk
                 passed = np.zeros(len(self.sources), dtype=bool)
                 for i in wanted:

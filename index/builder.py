@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Protocol
@@ -65,7 +65,7 @@ def embed_text(title: str | None, chunk_text: str) -> str:
 
 def _library_versions(backend: str) -> dict[str, str]:
     libraries = {"onnx": ["onnxruntime", "tokenizers"], "torch": ["torch", "sentence-transformers"]}
-    names = ["faiss-cpu", "numpy"] + libraries.get(backend.removesuffix("-int8"), [])
+    names = ["faiss-cpu", "numpy", *libraries.get(backend.removesuffix("-int8"), [])]
     versions = {}
     for name in names:
         try:
@@ -75,8 +75,9 @@ def _library_versions(backend: str) -> dict[str, str]:
     return versions
 
 
-def _embed_missing(keys_texts: dict[str, str], cache: EmbeddingCache, embedder: Embedder,
-                   progress: bool) -> tuple[dict[str, np.ndarray], int]:
+def _embed_missing(
+    keys_texts: dict[str, str], cache: EmbeddingCache, embedder: Embedder, progress: bool
+) -> tuple[dict[str, np.ndarray], int]:
     vectors = cache.get_many(keys_texts)
     missing = [k for k in keys_texts if k not in vectors]
     bar = None
@@ -146,17 +147,26 @@ def _sync_snapshot(conn: sqlite3.Connection, store: ArticleSource) -> _Diff:
     return _Diff(wanted, texts, len(seen), added, removed, changed + len(gone))
 
 
-def _build_vectors(diff: _Diff, previous: Manifest | None, current: Path | None, cache: EmbeddingCache,
-                   embedder: Embedder, progress: bool) -> tuple[VectorStore, int]:
+def _build_vectors(
+    diff: _Diff,
+    previous: Manifest | None,
+    current: Path | None,
+    cache: EmbeddingCache,
+    embedder: Embedder,
+    progress: bool,
+) -> tuple[VectorStore, int]:
     """The new generation's vectors: the previous ones updated in place when the index type still
     fits, else a fresh index (vectors from the cache; only never-seen texts are embedded)."""
     kind = choose_kind(len(diff.wanted))
-    incremental = current is not None and previous is not None and previous.index_type == kind and (
-        kind == FLAT or previous.tombstones + len(diff.removed) <= REBUILD_TOMBSTONE_SHARE * len(diff.wanted))
+    incremental = (
+        current is not None
+        and previous is not None
+        and previous.index_type == kind
+        and (kind == FLAT or previous.tombstones + len(diff.removed) <= REBUILD_TOMBSTONE_SHARE * len(diff.wanted))
+    )
     todo = diff.added if incremental else list(diff.wanted)
     key_of = {v: diff.wanted[v][2] for v in todo}
-    vectors, embedded = _embed_missing({key: diff.texts[key] for key in key_of.values()}, cache, embedder,
-                                       progress)
+    vectors, embedded = _embed_missing({key: diff.texts[key] for key in key_of.values()}, cache, embedder, progress)
     if incremental:
         store = VectorStore.load(current / VECTORS, kind)
         store.remove(np.asarray(diff.removed, dtype=np.int64))
@@ -169,6 +179,7 @@ def _build_vectors(diff: _Diff, previous: Manifest | None, current: Path | None,
 def _build_postings(diff: _Diff, current: Path | None) -> Postings:
     """The new generation's keyword postings: the previous ones without the removed chunks and with
     the added ones (only those are tokenised), or all chunks' when there are none to start from."""
+
     def rows(vids: Iterable[int]) -> Iterator[tuple[int, str, str]]:
         return ((v, diff.wanted[v][1], diff.wanted[v][0].text) for v in vids)
 
@@ -191,8 +202,9 @@ def write_attributes(folder: Path, vectors: VectorStore) -> None:
         conn.close()
 
 
-def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False,
-                 rebuild: bool = False) -> BuildReport:
+def update_index(
+    data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False, rebuild: bool = False
+) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
     generation (needed after changing the embedding model)."""
     started = time.perf_counter()
@@ -211,8 +223,17 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
             conn.close()
         if previous and diff.empty:
             log.info("index already up to date (%s)", current.name)
-            return BuildReport(None, diff.articles, len(diff.wanted), 0, 0, 0, previous.index_type,
-                               previous.backend, time.perf_counter() - started)
+            return BuildReport(
+                None,
+                diff.articles,
+                len(diff.wanted),
+                0,
+                0,
+                0,
+                previous.index_type,
+                previous.backend,
+                time.perf_counter() - started,
+            )
         cache = EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)
         try:
             vectors, embedded = _build_vectors(diff, previous, current, cache, embedder, progress)
@@ -223,12 +244,28 @@ def update_index(data_dir: Path, store: ArticleSource, embedder: Embedder, *, pr
         _build_postings(diff, current).save(tmp)
         final_name = tmp.name.split(".tmp-")[0]
         Manifest(
-            model=embedder.name, dim=embedder.dim, backend=embedder.backend, index_type=vectors.kind,
-            articles=diff.articles, chunks=len(diff.wanted), tombstones=vectors.tombstones,
-            built_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            build_seconds=round(time.perf_counter() - started, 3), embedded=embedded,
-            versions=_library_versions(embedder.backend), generation=final_name,
+            model=embedder.name,
+            dim=embedder.dim,
+            backend=embedder.backend,
+            index_type=vectors.kind,
+            articles=diff.articles,
+            chunks=len(diff.wanted),
+            tombstones=vectors.tombstones,
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            build_seconds=round(time.perf_counter() - started, 3),
+            embedded=embedded,
+            versions=_library_versions(embedder.backend),
+            generation=final_name,
         ).write(tmp)
         generations.publish(tmp)
-    return BuildReport(final_name, diff.articles, len(diff.wanted), len(diff.added), len(diff.removed), embedded,
-                       vectors.kind, embedder.backend, time.perf_counter() - started)
+    return BuildReport(
+        final_name,
+        diff.articles,
+        len(diff.wanted),
+        len(diff.added),
+        len(diff.removed),
+        embedded,
+        vectors.kind,
+        embedder.backend,
+        time.perf_counter() - started,
+    )

@@ -46,8 +46,12 @@ def vector_id(chunk_id: str, embed_key: str) -> int:
 def connect_writable(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path)
     conn.executescript(SCHEMA)
-    retired = [name for (name,) in conn.execute(
-        f"SELECT name FROM sqlite_master WHERE name IN ({','.join('?' * len(RETIRED))})", RETIRED)]
+    retired = [
+        name
+        for (name,) in conn.execute(
+            f"SELECT name FROM sqlite_master WHERE name IN ({','.join('?' * len(RETIRED))})", RETIRED
+        )
+    ]
     if retired:  # a snapshot copied from an older generation: drop them and give their pages back
         conn.executescript("".join(f"DROP TABLE IF EXISTS {name};" for name in retired) + "VACUUM;")
     return conn
@@ -63,24 +67,42 @@ def article_row(article: Article) -> tuple:
     alternates = json.dumps([vars(alt) for alt in article.alternates])
     published = article.published.isoformat() if article.published else None
     return (
-        article.id, article.url, article.canonical_url, article.title, article.source, published,
-        article.text, article.author, article.site_name, article.origin, alternates,
+        article.id,
+        article.url,
+        article.canonical_url,
+        article.title,
+        article.source,
+        published,
+        article.text,
+        article.author,
+        article.site_name,
+        article.origin,
+        alternates,
     )
 
 
 def row_to_article(row: tuple) -> Article:
     (id_, url, canonical, title, source, published, text, author, site_name, origin, alternates) = row
     return Article(
-        id=id_, url=url, canonical_url=canonical, title=title, source=source,
-        published=date.fromisoformat(published) if published else None, text=text, author=author,
-        site_name=site_name, origin=origin, alternates=[Alternate(**alt) for alt in json.loads(alternates)],
+        id=id_,
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        source=source,
+        published=date.fromisoformat(published) if published else None,
+        text=text,
+        author=author,
+        site_name=site_name,
+        origin=origin,
+        alternates=[Alternate(**alt) for alt in json.loads(alternates)],
     )
 
 
 def upsert_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> None:
     for article in articles:
-        conn.execute(f"INSERT OR REPLACE INTO articles ({ARTICLE_COLUMNS}) VALUES ({','.join('?' * 11)})",
-                     article_row(article))
+        conn.execute(
+            f"INSERT OR REPLACE INTO articles ({ARTICLE_COLUMNS}) VALUES ({','.join('?' * 11)})", article_row(article)
+        )
         conn.execute("DELETE FROM alternate_ids WHERE article_id = ?", (article.id,))
         conn.executemany(
             "INSERT OR REPLACE INTO alternate_ids (alt_id, article_id) VALUES (?, ?)",

@@ -18,9 +18,7 @@ from .errors import EmbedderUnavailable
 
 log = logging.getLogger(__name__)
 
-PACKAGED_MODEL_NAMES = frozenset(
-    {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
-)
+PACKAGED_MODEL_NAMES = frozenset({"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"})
 BACKENDS = ("auto", "onnx", "onnx-int8", "torch", "hash")
 
 

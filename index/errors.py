@@ -13,9 +13,7 @@ class IndexNotFound(IndexStageError):
     """No index generation has been built in the data directory yet."""
 
     def __init__(self, data_dir: Path) -> None:
-        super().__init__(
-            f"no search index in {data_dir}: run `chipbot --data-dir {data_dir} ingest SOURCE...` first"
-        )
+        super().__init__(f"no search index in {data_dir}: run `chipbot --data-dir {data_dir} ingest SOURCE...` first")
         self.data_dir = data_dir
 
 

@@ -93,8 +93,19 @@ def summarise(outcomes: Sequence[Outcome], cutoffs: Sequence[int] = (1, 3, 5)) -
         answerable=len(scored),
         recall={c: sum(1 for r in ranks if r is not None and r <= c) / n for c in cutoffs},
         mrr=sum(1.0 / r for r in ranks if r) / n,
-        latency_ms={"p50": percentile(latencies, 50), "p95": percentile(latencies, 95),
-                    "max": max(latencies, default=0.0)},
-        misses=[{"id": o.question.id, "expected": o.question.article_id, "rank": o.rank,
-                 "got": [ids[0] for ids in o.ranked[:3]]} for o in scored if o.rank != 1],
+        latency_ms={
+            "p50": percentile(latencies, 50),
+            "p95": percentile(latencies, 95),
+            "max": max(latencies, default=0.0),
+        },
+        misses=[
+            {
+                "id": o.question.id,
+                "expected": o.question.article_id,
+                "rank": o.rank,
+                "got": [ids[0] for ids in o.ranked[:3]],
+            }
+            for o in scored
+            if o.rank != 1
+        ],
     )

@@ -102,8 +102,9 @@ def relevance_cutoff(weights: FusionWeights) -> float:
     return (weights.dense + weights.keyword) / (weights.rrf_k + weights.recent_depth)
 
 
-def order_by_recency(groups: Sequence[ArticleGroup], published: Mapping[str, date | None],
-                     cutoff: float) -> list[ArticleGroup]:
+def order_by_recency(
+    groups: Sequence[ArticleGroup], published: Mapping[str, date | None], cutoff: float
+) -> list[ArticleGroup]:
     """Newest relevant coverage first, for questions that ask for the latest news.
 
     ``groups`` come best first. The relevant ones score at least ``cutoff``: among them, dated

@@ -85,9 +85,16 @@ class Stemmer:
         return {w: tuple(found.get(i, ())) for i, w in enumerate(words)}
 
 
-def keyword_search(postings: Postings, stemmer: Stemmer, question: str, limit: int, *, title_weight: float,
-                   allowed: Callable[[np.ndarray], np.ndarray] | None = None, cap: int | None = None
-                   ) -> list[tuple[int, float]]:
+def keyword_search(
+    postings: Postings,
+    stemmer: Stemmer,
+    question: str,
+    limit: int,
+    *,
+    title_weight: float,
+    allowed: Callable[[np.ndarray], np.ndarray] | None = None,
+    cap: int | None = None,
+) -> list[tuple[int, float]]:
     """(chunk id, BM25 score, higher is better) of the best ``limit`` chunks, best first, among the
     postings' documents that ``allowed(documents)`` lets through. ``cap`` defaults to ``TERM_CAP``
     as it is at call time."""

@@ -28,8 +28,7 @@ import logging
 import math
 import sqlite3
 import threading
-from collections.abc import Callable
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,8 +39,15 @@ log = logging.getLogger(__name__)
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 DEFAULT_TITLE_WEIGHT = 1.5  # orders postings within a term; any weight can be used to score
-TERMS, OFFSETS, DOCS, TF, IMPACT, VIDS, LENGTHS = ("kw.terms.txt", "kw.offsets.npy", "kw.docs.npy", "kw.tf.npy",
-                                                   "kw.impact.npy", "kw.vids.npy", "kw.lengths.npy")
+TERMS, OFFSETS, DOCS, TF, IMPACT, VIDS, LENGTHS = (
+    "kw.terms.txt",
+    "kw.offsets.npy",
+    "kw.docs.npy",
+    "kw.tf.npy",
+    "kw.impact.npy",
+    "kw.vids.npy",
+    "kw.lengths.npy",
+)
 ARRAYS = (OFFSETS, DOCS, TF, IMPACT, VIDS, LENGTHS)
 TOKENIZE_BATCH = 20_000  # chunks tokenised at a time (bounds the memory of a large build)
 
@@ -71,8 +77,15 @@ class Postings:
 
     @classmethod
     def empty(cls) -> Postings:
-        return cls([], np.zeros(1, np.int64), np.zeros(0, np.int32), np.zeros((0, 2), np.uint16),
-                   np.zeros(0, np.float32), np.zeros(0, np.int64), np.zeros(0, np.int32))
+        return cls(
+            [],
+            np.zeros(1, np.int64),
+            np.zeros(0, np.int32),
+            np.zeros((0, 2), np.uint16),
+            np.zeros(0, np.float32),
+            np.zeros(0, np.int64),
+            np.zeros(0, np.int32),
+        )
 
     def __len__(self) -> int:
         return len(self.vids)
@@ -93,8 +106,11 @@ class Postings:
             return None
         text = (folder / TERMS).read_text(encoding="utf-8")
         p = cls(text.split("\n") if text else [], *(np.load(folder / name, mmap_mode="r") for name in ARRAYS))
-        fits = (len(p.offsets) == len(p.terms) + 1 and int(p.offsets[-1]) == len(p.docs) == len(p.tf) == len(p.impact)
-                and len(p.vids) == len(p.lengths))
+        fits = (
+            len(p.offsets) == len(p.terms) + 1
+            and int(p.offsets[-1]) == len(p.docs) == len(p.tf) == len(p.impact)
+            and len(p.vids) == len(p.lengths)
+        )
         if not fits:
             raise ValueError(f"{folder / TERMS}: keyword postings arrays do not fit together")
         return p
@@ -102,7 +118,7 @@ class Postings:
     def merge(self, removed: Iterable[int], *added: Postings) -> Postings:
         """These postings without the chunk ids ``removed``, with those of ``added`` (new chunk ids)."""
         keep = ~np.isin(self.vids, np.fromiter(removed, dtype=np.int64))
-        parts = [self] + list(added)
+        parts = [self, *list(added)]
         terms = sorted(set().union(*(p.terms for p in parts)))
         index = {term: i for i, term in enumerate(terms)}
         renumber = np.cumsum(keep) - 1
@@ -122,8 +138,9 @@ class Postings:
         return _assemble(terms, np.concatenate(tids), np.concatenate(docs), np.concatenate(tfs), vids, lengths)
 
 
-def _assemble(terms: list[str], tid: np.ndarray, doc: np.ndarray, tf: np.ndarray, vids: np.ndarray,
-              lengths: np.ndarray) -> Postings:
+def _assemble(
+    terms: list[str], tid: np.ndarray, doc: np.ndarray, tf: np.ndarray, vids: np.ndarray, lengths: np.ndarray
+) -> Postings:
     """Postings from unordered (term id, document, tf) triples; terms left without postings go."""
     if len(np.unique(vids)) != len(vids):
         raise ValueError("a chunk id appears twice in the keyword postings")
@@ -137,8 +154,15 @@ def _assemble(terms: list[str], tid: np.ndarray, doc: np.ndarray, tf: np.ndarray
     counts = np.bincount(tid, minlength=len(terms))
     present = counts > 0
     offsets = np.concatenate([[0], np.cumsum(counts[present])]).astype(np.int64)
-    return Postings([t for t, p in zip(terms, present.tolist()) if p], offsets, doc.astype(np.int32),
-                    np.ascontiguousarray(tf, dtype=np.uint16), impact, vids.astype(np.int64), lengths.astype(np.int32))
+    return Postings(
+        [t for t, p in zip(terms, present.tolist()) if p],
+        offsets,
+        doc.astype(np.int32),
+        np.ascontiguousarray(tf, dtype=np.uint16),
+        impact,
+        vids.astype(np.int64),
+        lengths.astype(np.int32),
+    )
 
 
 def _impact(tf: np.ndarray, doc: np.ndarray, norm: np.ndarray, title_weight: float) -> np.ndarray:
@@ -191,7 +215,8 @@ def _tokenize_batch(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str
     terms: list[str] = []
     tid, vid_col, text_col, counts = [], [], [], []
     for term, vid, column, count in conn.execute(
-            "SELECT term, doc, col, count(*) FROM probe_vocab GROUP BY term, doc, col"):
+        "SELECT term, doc, col, count(*) FROM probe_vocab GROUP BY term, doc, col"
+    ):
         if not terms or terms[-1] != term:
             terms.append(term)
         tid.append(len(terms) - 1), vid_col.append(vid), text_col.append(column == "text"), counts.append(count)
@@ -204,12 +229,19 @@ def _tokenize_batch(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str
     tf = np.zeros((len(unique), 2), dtype=np.int64)
     np.add.at(tf, (posting, column), count)
     lengths = np.bincount(doc, weights=count, minlength=len(rows)).astype(np.int32)
-    return _assemble(terms, unique // len(rows), unique % len(rows), np.minimum(tf, np.iinfo(np.uint16).max),
-                     vids, lengths)
+    return _assemble(
+        terms, unique // len(rows), unique % len(rows), np.minimum(tf, np.iinfo(np.uint16).max), vids, lengths
+    )
 
 
-def bm25(postings: Postings, term_ids: Sequence[int], title_weight: float, limit: int, cap: int | None = None,
-         allowed: Callable[[np.ndarray], np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+def bm25(
+    postings: Postings,
+    term_ids: Sequence[int],
+    title_weight: float,
+    limit: int,
+    cap: int | None = None,
+    allowed: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(documents, scores) of the best ``limit`` documents holding any of ``term_ids`` (and any tied
     with the last), unordered, scored as FTS5's ``bm25(table, title_weight, 1.0)`` (negated: higher
     is better). ``allowed(documents)`` says which may be returned. ``cap``: score at most this many
@@ -246,8 +278,9 @@ def _best(hit: np.ndarray, scores: np.ndarray, limit: int) -> np.ndarray:
     return hit[scores[hit] >= threshold]
 
 
-def _accumulate(postings: Postings, acc: np.ndarray, term_ids: Sequence[int], title_weight: float,
-                cap: int | None) -> tuple[np.ndarray, np.ndarray]:
+def _accumulate(
+    postings: Postings, acc: np.ndarray, term_ids: Sequence[int], title_weight: float, cap: int | None
+) -> tuple[np.ndarray, np.ndarray]:
     """(document, total score) per posting scored; a document's total is given once, zeros after."""
     n = len(postings)
     slices = []
@@ -268,7 +301,7 @@ def _accumulate(postings: Postings, acc: np.ndarray, term_ids: Sequence[int], ti
     scores = np.empty(len(docs), dtype=np.float32)
     at = 0
     for part in slices:  # each document's total once (then zero: acc is left all zero)
-        scores[at:at + len(part)] = acc[part]
+        scores[at : at + len(part)] = acc[part]
         acc[part] = 0
         at += len(part)
     return docs, scores

@@ -121,8 +121,16 @@ class Index:
     def manifest(self) -> Manifest:
         return self._loaded.manifest
 
-    def search(self, query: str, *, k: int = 5, since: date | None = None, until: date | None = None,
-               sources: list[str] | None = None, today: date | None = None) -> SearchResult:
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+        today: date | None = None,
+    ) -> SearchResult:
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -150,8 +158,16 @@ class Index:
         dense = {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0}
         timings["dense"] = _ms(mark)
         mark = time.perf_counter()
-        keyword = dict(keyword_search(loaded.postings, self._stemmer, topic, n, title_weight=self.tuning.title_weight,
-                                      allowed=loaded.keyword_allowed(mask)))
+        keyword = dict(
+            keyword_search(
+                loaded.postings,
+                self._stemmer,
+                topic,
+                n,
+                title_weight=self.tuning.title_weight,
+                allowed=loaded.keyword_allowed(mask),
+            )
+        )
         timings["keyword"] = _ms(mark)
 
         mark = time.perf_counter()
@@ -161,8 +177,15 @@ class Index:
         timings["total"] = _ms(started)
         return result
 
-    def _rank(self, loaded: _Loaded, dense: dict[int, float], keyword: dict[int, float], k: int,
-              prefer_recent: bool, around: tuple[date, date] | None) -> list[Hit]:
+    def _rank(
+        self,
+        loaded: _Loaded,
+        dense: dict[int, float],
+        keyword: dict[int, float],
+        k: int,
+        prefer_recent: bool,
+        around: tuple[date, date] | None,
+    ) -> list[Hit]:
         weights = self.tuning.weights
         fused = fuse(list(dense), list(keyword), weights)
         if not fused:
@@ -171,13 +194,15 @@ class Index:
         described = loaded.attributes.describe([c.vid for c in fused])  # arrays: no SQL per candidate
         fused = [c for c in fused if c.vid in described]
         groups = group(fused, {vid: article for vid, (article, _) in described.items()}, weights)
-        published = {article: day for article, day in described.values()}
+        published = dict(described.values())
         groups = apply_date_preferences(groups, published, weights, prefer_recent=prefer_recent, around=around)
         groups = groups[: max(4 * k, 20)]  # copies only need folding where they could crowd the top k
         lead = _texts_and_titles(conn, [g.chunks[0].vid for g in groups])
         fingerprints = {
-            g.article_id: [normalise_title(lead[g.chunks[0].vid][1]),
-                           " ".join(re.findall(r"\w+", lead[g.chunks[0].vid][0][:600].lower()))[:300]]
+            g.article_id: [
+                normalise_title(lead[g.chunks[0].vid][1]),
+                " ".join(re.findall(r"\w+", lead[g.chunks[0].vid][0][:600].lower()))[:300],
+            ]
             for g in groups
         }
         groups = fold_copies(groups, fingerprints)[:k]
@@ -188,13 +213,19 @@ class Index:
             dense_scores = [dense[c.vid] for c in g.chunks if c.vid in dense]
             keyword_scores = [keyword[c.vid] for c in g.chunks if c.vid in keyword]
             best = g.chunks[0]
-            hits.append(Hit(
-                article=articles[g.article_id], chunk=chunks[best.vid], score=g.score,
-                dense_rank=best.dense_rank, keyword_rank=best.keyword_rank,
-                chunks=[chunks[c.vid] for c in g.chunks[1:]],
-                dense_score=max(dense_scores, default=None), keyword_score=max(keyword_scores, default=None),
-                copies=g.copies,
-            ))
+            hits.append(
+                Hit(
+                    article=articles[g.article_id],
+                    chunk=chunks[best.vid],
+                    score=g.score,
+                    dense_rank=best.dense_rank,
+                    keyword_rank=best.keyword_rank,
+                    chunks=[chunks[c.vid] for c in g.chunks[1:]],
+                    dense_score=max(dense_scores, default=None),
+                    keyword_score=max(keyword_scores, default=None),
+                    copies=g.copies,
+                )
+            )
         return hits
 
     def article(self, article_id: str) -> Article | None:
@@ -205,13 +236,15 @@ class Index:
 
     def chunks(self, article_id: str) -> list[Chunk]:
         rows = self._loaded.conn().execute(
-            f"SELECT {docstore.CHUNK_COLUMNS} FROM chunks WHERE article_id = ? ORDER BY ordinal", (article_id,))
+            f"SELECT {docstore.CHUNK_COLUMNS} FROM chunks WHERE article_id = ? ORDER BY ordinal", (article_id,)
+        )
         return [docstore.row_to_chunk(r) for r in rows]
 
     def articles(self) -> Iterator[Article]:
         """All articles, newest first (undated last)."""
         rows = self._loaded.conn().execute(
-            f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles ORDER BY published IS NULL, published DESC, id")
+            f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles ORDER BY published IS NULL, published DESC, id"
+        )
         for row in rows:
             yield docstore.row_to_article(row)
 
@@ -225,7 +258,9 @@ class Index:
         if topic is None:
             rows = self._loaded.conn().execute(
                 f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE published IS NOT NULL "
-                "ORDER BY published DESC, id LIMIT ?", (n,))
+                "ORDER BY published DESC, id LIMIT ?",
+                (n,),
+            )
             return [docstore.row_to_article(r) for r in rows]
         hits = self.search(topic, k=max(3 * n, 15)).hits
         dated = [h.article for h in hits if h.article.published is not None]
@@ -239,9 +274,18 @@ class Index:
         ).fetchone()
         m = loaded.manifest
         return {
-            "generation": loaded.folder.name, "articles": m.articles, "chunks": m.chunks, "dated_articles": dated,
-            "sources": sources, "oldest": oldest, "newest": newest, "model": m.model, "dim": m.dim,
-            "backend": m.backend, "index_type": m.index_type, "built_at": m.built_at,
+            "generation": loaded.folder.name,
+            "articles": m.articles,
+            "chunks": m.chunks,
+            "dated_articles": dated,
+            "sources": sources,
+            "oldest": oldest,
+            "newest": newest,
+            "model": m.model,
+            "dim": m.dim,
+            "backend": m.backend,
+            "index_type": m.index_type,
+            "built_at": m.built_at,
             "query_backend": self.embedder.backend,
         }
 
@@ -257,7 +301,8 @@ def _texts_and_titles(conn, vids: list[int]) -> dict[int, tuple[str, str]]:
 
 def _chunks_by_vid(conn, vids: list[int]) -> dict[int, Chunk]:
     rows = conn.execute(
-        f"SELECT vid, {docstore.CHUNK_COLUMNS} FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids)
+        f"SELECT vid, {docstore.CHUNK_COLUMNS} FROM chunks WHERE vid IN ({','.join('?' * len(vids))})", vids
+    )
     return {r[0]: docstore.row_to_chunk(r[1:]) for r in rows}
 
 
@@ -265,5 +310,6 @@ def _articles(conn, ids: list[str]) -> list[Article]:
     if not ids:
         return []
     rows = conn.execute(
-        f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids)
+        f"SELECT {docstore.ARTICLE_COLUMNS} FROM articles WHERE id IN ({','.join('?' * len(ids))})", ids
+    )
     return [docstore.row_to_article(r) for r in rows]

@@ -20,11 +20,28 @@ from datetime import date, timedelta
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
 MONTHS["sept"] = 9
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = (
+    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
+    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _YEAR = r"((?:19|20)\d\d)"
 _UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_NUMBERS = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-            "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "couple": 2, "few": 3}
+_NUMBERS = {
+    "a": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "couple": 2,
+    "few": 3,
+}
 
 
 _RECENT_WORDS = r"latest|most recent|recent(?:ly)?|newest|lately"
@@ -62,7 +79,9 @@ def _period(month: str | None, year: str) -> tuple[date, date]:
 
 
 def _relative(text: str, today: date) -> tuple[date, date, str] | None:
-    if m := re.search(r"\b(?:(?:in|over|during|within)\s+)?(?:the\s+)?(?:past|last)\s+(\d+|[a-z]+)\s+(day|week|month|year)s?\b", text):
+    if m := re.search(
+        r"\b(?:(?:in|over|during|within)\s+)?(?:the\s+)?(?:past|last)\s+(\d+|[a-z]+)\s+(day|week|month|year)s?\b", text
+    ):
         count = int(m[1]) if m[1].isdigit() else _NUMBERS.get(m[1])
         if count:
             return today - timedelta(days=count * _UNITS[m[2]]), today, m[0].strip()
@@ -74,8 +93,11 @@ def _relative(text: str, today: date) -> tuple[date, date, str] | None:
             return last.replace(day=1), last, m[0]
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31), m[0]
     if m := re.search(r"\bthis\s+(week|month|year)\b", text):
-        start = {"week": today - timedelta(days=today.weekday()), "month": today.replace(day=1),
-                 "year": today.replace(month=1, day=1)}[m[1]]
+        start = {
+            "week": today - timedelta(days=today.weekday()),
+            "month": today.replace(day=1),
+            "year": today.replace(month=1, day=1),
+        }[m[1]]
         return start, today, m[0]
     if m := re.search(r"\b(today|yesterday)\b", text):
         return today - timedelta(days=1 if m[1] == "yesterday" else 0), today, m[0]

@@ -137,7 +137,8 @@ class VectorStore:
         keep = faiss.IDSelectorBitmap(len(bits), faiss.swig_ptr(bits))  # n counts bytes
         if self.kind == FLAT:
             scores, positions = faiss.downcast_index(self._index.index).search(
-                queries, k, params=faiss.SearchParameters(sel=keep))
+                queries, k, params=faiss.SearchParameters(sel=keep)
+            )
             ids = self.position_ids()
             return scores, np.where(positions >= 0, ids[np.clip(positions, 0, None)], -1)
         if allowed <= EXACT_FILTER_LIMIT:

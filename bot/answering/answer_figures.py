@@ -93,7 +93,9 @@ def answer_figures(
         both += is_first and is_shown
         if not (is_first and is_shown):
             got = answer.citations[0].article.id if answer.citations else "nothing"
-            failures.append(f"{item['id']}: cited {got} first" if not is_first else f"{item['id']}: evidence not quoted")
+            failures.append(
+                f"{item['id']}: cited {got} first" if not is_first else f"{item['id']}: evidence not quoted"
+            )
     abstentions = right_abstain + wrong_abstain
     return AnswerFigures(
         answerable=answerable,

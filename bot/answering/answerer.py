@@ -13,15 +13,14 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
-from corpus.types import Article
-from index.types import SearchResult
-
 from bot.answering.abstain import AbstainPolicy
 from bot.answering.compose import Candidate, compose
 from bot.answering.evidence import Passage, Query, best_passage
 from bot.answering.semantic import SemanticReranker, TextEmbedder
 from bot.answering.terms import TermWeights
 from bot.answering.types import Answer
+from corpus.types import Article
+from index.types import SearchResult
 
 if TYPE_CHECKING:
     from bot.answering.followup import Conversation
@@ -35,7 +34,7 @@ ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats
 MISSING_ENTITY_PENALTY = 0.1  # per name in the question that the article never mentions
 UNDATED_PENALTY = 0.1  # of two sources that answer alike, the dated one lets a reader judge how current it is
 EMPTY_QUESTION = (
-    "Please ask a question about chip-trade news, e.g. \"Which Chinese companies got approval to buy H200 chips?\""
+    'Please ask a question about chip-trade news, e.g. "Which Chinese companies got approval to buy H200 chips?"'
 )
 
 
@@ -116,7 +115,9 @@ class Answerer:
         query = Query.parse(question, self.weights)
         keep = self._reranker.tuning.windows if self._reranker else 1
         passages = [best_passage(hit.article, query, [hit.chunk, *hit.chunks], keep=keep) for hit in result.hits]
-        ranked = [Candidate(hit, p, self._rank_score(p, rank)) for rank, (hit, p) in enumerate(zip(result.hits, passages))]
+        ranked = [
+            Candidate(hit, p, self._rank_score(p, rank)) for rank, (hit, p) in enumerate(zip(result.hits, passages))
+        ]
         ranked.sort(key=lambda c: -c.rank_score)
         if self._reranker is None or not ranked:
             return ranked
@@ -125,7 +126,7 @@ class Answerer:
         rescored = self._reranker.rescore(question, [c.passage for c in head])
         head = [Candidate(c.hit, p, self._rank_score(p, ranks[id(c.hit)])) for c, p in zip(head, rescored)]
         head.sort(key=lambda c: -c.rank_score)
-        return head + ranked[len(head):]
+        return head + ranked[len(head) :]
 
     def answer(
         self,
@@ -141,9 +142,7 @@ class Answerer:
         if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         resolved = conversation.resolve(asked) if conversation else asked
-        result = self._index.search(
-            resolved, k=self._k, since=since, until=until, sources=sources, today=self._today
-        )
+        result = self._index.search(resolved, k=self._k, since=since, until=until, sources=sources, today=self._today)
         searched = self._clock()
         candidates = self.candidates(resolved, result)
         answer = compose(asked, candidates, article_count=self.weights.documents, policy=self._policy)

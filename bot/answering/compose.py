@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from corpus.types import Article
-from index.types import Hit
-
 from bot.answering.abstain import AbstainPolicy
 from bot.answering.evidence import Passage
 from bot.answering.sentences import excerpt
 from bot.answering.types import Answer, Citation
+from corpus.types import Article
+from index.types import Hit
 
 MAX_SUPPORTING = 2
 MAX_RELATED_TOPICS = 3
@@ -37,9 +36,7 @@ def topic_label(article: Article) -> str:
 def _relevant(candidate: Candidate, lead: Candidate, policy: AbstainPolicy) -> bool:
     passage = candidate.passage
     return (
-        not policy.abstains(passage)
-        and passage.coverage >= 0.6 * lead.passage.coverage
-        and passage.end > passage.start
+        not policy.abstains(passage) and passage.coverage >= 0.6 * lead.passage.coverage and passage.end > passage.start
     )
 
 
@@ -103,9 +100,7 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)
 
 
-def compose(
-    question: str, candidates: list[Candidate], *, article_count: int, policy: AbstainPolicy
-) -> Answer:
+def compose(question: str, candidates: list[Candidate], *, article_count: int, policy: AbstainPolicy) -> Answer:
     """Build the answer from candidates ranked best first, or abstain when no lead is strong enough."""
     accepted = [c for c in candidates[:LEAD_POOL] if not policy.abstains(c.passage)]
     if not accepted:
@@ -128,4 +123,3 @@ def compose(
         abstained=False,
         newer=[c.article for c in newer],
     )
-

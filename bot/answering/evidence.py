@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from corpus.types import Article, Chunk
-
 from bot.answering.sentences import LINE_BREAK, Span, sentence_spans
 from bot.answering.terms import TermWeights, acronym_pattern, content_terms, entities, tokens
+from corpus.types import Article, Chunk
 
 MAX_PASSAGE_CHARS = 600
 MAX_PASSAGE_SENTENCES = 3
@@ -24,16 +23,19 @@ _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
 _NUMERIC_QUESTION = re.compile(
-    r"\b(?:how (?:many|much|long|large|big|soon|far)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|percent|"
-    r"price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|fee|fine|"
+    r"\b(?:how (?:many|much|long|large|big|soon|far)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|"
+    r"percent|price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|fee|fine|"
     r"penalty|subsidy|investment|guidance|sales|budget|units|deadline))\b",
     re.I,
 )
 _DATE_QUESTION = re.compile(
     r"^\s*when\b|\b(?:what date|which date|what day|until what|through what|by what date)\b", re.I
 )
-_NAME_QUESTION = re.compile(r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|analyst|spokesperson|official|minister|"
-                            r"director|outlet|firm|company|ceo|chair|executive|president))\b", re.I)
+_NAME_QUESTION = re.compile(
+    r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|analyst|spokesperson|official|minister|"
+    r"director|outlet|firm|company|ceo|chair|executive|president))\b",
+    re.I,
+)
 # The head noun of the wh-phrase ("yield" in "What was the reported yield of ...", "spokesperson" in
 # "Which Ministry of Commerce spokesperson said ...") names what the answer is about.
 _FOCUS = re.compile(
@@ -135,10 +137,12 @@ def _windows(text: str, spans: list[Span]) -> list[tuple[int, int, int]]:
 
 
 # Words of a name that any company may carry: "Imagination Technologies" is named by "imagination".
-_GENERIC_NAME_PARTS = frozenset(tokens(
-    "technologies group corp corporation company co inc ltd holdings electronics international semiconductor "
-    "semiconductors industries systems the of and"
-))
+_GENERIC_NAME_PARTS = frozenset(
+    tokens(
+        "technologies group corp corporation company co inc ltd holdings electronics international semiconductor "
+        "semiconductors industries systems the of and"
+    )
+)
 
 
 def _entity_present(entity: str, found: set[str], weights: dict[str, float], text: str = "") -> bool:

@@ -47,10 +47,29 @@ _ENTITY = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&\-]+|[A-Z]{2,}[0-9A-Za-z\-]*)(?:\s+(
 # Word forms the Snowball stemmer keeps apart but a reader would not: irregular verbs, British
 # spellings, and nouns made from verbs ("revocation" answers "revoked", "licence" is "license").
 _SAME_STEM = {
-    "fell": "fall", "fallen": "fall", "sold": "sell", "bought": "buy", "paid": "pay", "rose": "rise",
-    "risen": "rise", "grew": "grow", "grown": "grow", "cut": "cut", "won": "win", "held": "hold",
-    "licenc": "licens", "revoc": "revok", "suspens": "suspend", "approval": "approv", "restriction": "restrict",
-    "spent": "spend", "led": "lead", "began": "begin", "begun": "begin", "took": "take", "taken": "take",
+    "fell": "fall",
+    "fallen": "fall",
+    "sold": "sell",
+    "bought": "buy",
+    "paid": "pay",
+    "rose": "rise",
+    "risen": "rise",
+    "grew": "grow",
+    "grown": "grow",
+    "cut": "cut",
+    "won": "win",
+    "held": "hold",
+    "licenc": "licens",
+    "revoc": "revok",
+    "suspens": "suspend",
+    "approval": "approv",
+    "restriction": "restrict",
+    "spent": "spend",
+    "led": "lead",
+    "began": "begin",
+    "begun": "begin",
+    "took": "take",
+    "taken": "take",
 }
 
 

@@ -10,9 +10,8 @@ import argparse
 import logging
 import sys
 
-from bot.service.settings import Settings, load_dotenv_file
-
 from bot.cli import ask, ingest, search, serve
+from bot.service.settings import Settings, load_dotenv_file
 
 log = logging.getLogger(__name__)
 

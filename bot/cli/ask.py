@@ -29,15 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     ask.add_argument("questions", nargs="+", metavar="QUESTION", help="one or more questions (quote each one)")
     ask.add_argument("--since", type=_date, metavar="YYYY-MM-DD", help="only articles published on or after")
     ask.add_argument("--until", type=_date, metavar="YYYY-MM-DD", help="only articles published on or before")
-    ask.add_argument("--source", action="append", dest="sources", metavar="DOMAIN",
-                     help="only articles from this outlet (repeatable)")
+    ask.add_argument(
+        "--source",
+        action="append",
+        dest="sources",
+        metavar="DOMAIN",
+        help="only articles from this outlet (repeatable)",
+    )
     ask.add_argument("--json", action="store_true", help="one JSON object per question, one per line")
     ask.set_defaults(func=cmd_ask)
 
     chat = sub.add_parser("chat", help="interactive questions with follow-ups (reads lines when piped)")
     chat.set_defaults(func=cmd_chat)
-
-
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -71,8 +74,8 @@ def run_chat(settings: Settings, stdin: TextIO, stdout: TextIO, *, answerer: Ans
     Without an index in the data dir, one is first built from the bundled sample corpus.
     """
     from bot.answering.answerer import EMPTY_QUESTION
-    from bot.service.conversations import Conversations
     from bot.cli.output import render_plain
+    from bot.service.conversations import Conversations
     from bot.service.wiring import make_answerer
 
     interactive = stdin.isatty()

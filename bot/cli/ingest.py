@@ -17,11 +17,18 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
     ingest = sub.add_parser("ingest", help="read articles from files, directories, URLs, stdin and feeds")
-    ingest.add_argument("sources", nargs="*", metavar="SOURCE",
-                        help="JSONL / HTML / text file, directory, http(s) URL, or - for JSONL on stdin")
+    ingest.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="JSONL / HTML / text file, directory, http(s) URL, or - for JSONL on stdin",
+    )
     ingest.add_argument("--feed", action="append", default=[], metavar="URL", help="an RSS/Atom feed (repeatable)")
-    ingest.add_argument("--all-feeds", action="store_true",
-                        help="also read every feed of the feeds file (CHIPBOT_FEEDS_FILE, else corpus/feeds.toml)")
+    ingest.add_argument(
+        "--all-feeds",
+        action="store_true",
+        help="also read every feed of the feeds file (CHIPBOT_FEEDS_FILE, else corpus/feeds.toml)",
+    )
     ingest.add_argument("--no-index", action="store_true", help="only update the article store, not the search index")
     ingest.set_defaults(func=cmd_ingest)
 
@@ -63,8 +70,10 @@ def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> No
 
     built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
     if built.changed:
-        print(f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
-              f"({built.embedded} embedded, {built.removed} removed) in {built.seconds:.1f} s")
+        print(
+            f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
+            f"({built.embedded} embedded, {built.removed} removed) in {built.seconds:.1f} s"
+        )
     else:
         print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
 
@@ -85,8 +94,10 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for row in rows:
         alternates = f" +{len(row['alternates'])} alt" if row["alternates"] else ""
-        print(f"{row['id']:<16} {row['published'] or '----------':<10} {row['source'][:24]:<24} "
-              f"{row['chunks']:>3} chunks{alternates}  {row['title'] or '(untitled)'}")
+        print(
+            f"{row['id']:<16} {row['published'] or '----------':<10} {row['source'][:24]:<24} "
+            f"{row['chunks']:>3} chunks{alternates}  {row['title'] or '(untitled)'}"
+        )
     print(f"{len(rows)} articles", file=sys.stderr)
     return 0
 
@@ -103,8 +114,12 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
         chunks = store.chunks(article.id)
     if args.json:
         data = _summary(article, len(chunks)) | {
-            "canonical_url": article.canonical_url, "author": article.author, "site_name": article.site_name,
-            "origin": article.origin, "text": article.text, "chunks": [_chunk(c) for c in chunks],
+            "canonical_url": article.canonical_url,
+            "author": article.author,
+            "site_name": article.site_name,
+            "origin": article.origin,
+            "text": article.text,
+            "chunks": [_chunk(c) for c in chunks],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -125,11 +140,13 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
 
 def _summary(article: Article, chunk_count: int) -> dict[str, Any]:
     return {
-        "id": article.id, "url": article.url, "title": article.title, "source": article.source,
+        "id": article.id,
+        "url": article.url,
+        "title": article.title,
+        "source": article.source,
         "published": article.published.isoformat() if article.published else None,
         "alternates": [
-            {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id}
-            for a in article.alternates
+            {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id} for a in article.alternates
         ],
         "chunks": chunk_count,
     }

@@ -45,9 +45,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "source": c.article.source,
                 "published": c.article.published.isoformat() if c.article.published else None,
                 "quote": c.quote,
-                "alternates": [
-                    {"article_id": a.article_id, "url": a.url, "source": a.source} for a in c.alternates
-                ],
+                "alternates": [{"article_id": a.article_id, "url": a.url, "source": a.source} for a in c.alternates],
             }
             for c in answer.citations
         ],

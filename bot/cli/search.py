@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from bot.service.wiring import open_index
 
 if TYPE_CHECKING:
-    from bot.service.settings import Settings
     from bot.answering.answer_figures import AnswerFigures
+    from bot.service.settings import Settings
     from index.search import Index
     from index.types import SearchResult
 
@@ -49,8 +49,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         index = open_index(settings)
-        result = index.search(" ".join(args.query), k=args.k, since=args.since, until=args.until,
-                              sources=args.source)
+        result = index.search(" ".join(args.query), k=args.k, since=args.since, until=args.until, sources=args.source)
     except IndexStageError as exc:
         return _fail(exc)
     if args.json:
@@ -65,21 +64,39 @@ def result_to_json(result: SearchResult) -> dict[str, object]:
         "query": result.query,
         "since": result.since.isoformat() if result.since else None,
         "until": result.until.isoformat() if result.until else None,
-        "sources": result.sources, "recency": result.recency, "timings_ms": result.timings_ms,
-        "hits": [{
-            "rank": rank, "score": round(hit.score, 6), "article_id": hit.article.id, "title": hit.article.title,
-            "source": hit.article.source,
-            "published": hit.article.published.isoformat() if hit.article.published else None,
-            "url": hit.article.url, "chunk_id": hit.chunk.id, "start": hit.chunk.start, "end": hit.chunk.end,
-            "text": hit.chunk.text, "dense_rank": hit.dense_rank, "keyword_rank": hit.keyword_rank,
-            "dense_score": hit.dense_score, "keyword_score": hit.keyword_score, "copies": hit.copies,
-        } for rank, hit in enumerate(result.hits, start=1)],
+        "sources": result.sources,
+        "recency": result.recency,
+        "timings_ms": result.timings_ms,
+        "hits": [
+            {
+                "rank": rank,
+                "score": round(hit.score, 6),
+                "article_id": hit.article.id,
+                "title": hit.article.title,
+                "source": hit.article.source,
+                "published": hit.article.published.isoformat() if hit.article.published else None,
+                "url": hit.article.url,
+                "chunk_id": hit.chunk.id,
+                "start": hit.chunk.start,
+                "end": hit.chunk.end,
+                "text": hit.chunk.text,
+                "dense_rank": hit.dense_rank,
+                "keyword_rank": hit.keyword_rank,
+                "dense_score": hit.dense_score,
+                "keyword_score": hit.keyword_score,
+                "copies": hit.copies,
+            }
+            for rank, hit in enumerate(result.hits, start=1)
+        ],
     }
 
 
 def print_result(result: SearchResult) -> None:
-    notes = [f"{name} {value}" for name, value in (("since", result.since), ("until", result.until),
-                                                    ("recency", result.recency)) if value]
+    notes = [
+        f"{name} {value}"
+        for name, value in (("since", result.since), ("until", result.until), ("recency", result.recency))
+        if value
+    ]
     if notes:
         print(f"({'; '.join(notes)})")
     if not result.hits:
@@ -94,8 +111,8 @@ def print_result(result: SearchResult) -> None:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from index.errors import IndexStageError
     from bot.answering.answer_figures import format_figures
+    from index.errors import IndexStageError
     from index.evaluate import evaluate_search, load_questions
 
     try:
@@ -123,8 +140,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
     """The answer stage's figures (bot.answering.answer_figures) on the same questions."""
-    from bot.answering.answerer import Answerer
     from bot.answering.answer_figures import answer_figures, load_questions
+    from bot.answering.answerer import Answerer
 
     return answer_figures(Answerer(index), load_questions(questions))
 
@@ -138,6 +155,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         report = update_index(
             settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
         )
-    print(f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
-          f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s")
+    print(
+        f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
+        f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s"
+    )
     return 0

@@ -54,8 +54,8 @@ def cmd_sync(args: argparse.Namespace, settings: Settings) -> int:
     if not settings.discord_token:
         print("chipbot sync needs DISCORD_TOKEN (environment or .env); see docs/discord.md.", file=sys.stderr)
         return 2
-    from bot.service.wiring import ensure_index
     from bot.discordbot.runner import InvalidToken, sync_commands
+    from bot.service.wiring import ensure_index
 
     try:
         names = sync_commands(settings, ensure_index(settings), guild_id=args.guild)

@@ -60,7 +60,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:v
             services = interaction.client.services
             known = await services.workers.run(services.feedback.vote, self.answer_id, interaction.user.id, self.vote)
             await reply.private("Thanks for the feedback!" if known else GONE)
-        except Exception as exc:  # noqa: BLE001 - reported to the user and logged
+        except Exception as exc:
             await reply.failed(exc, "feedback button")
 
 
@@ -93,6 +93,5 @@ class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ch
             extra = [hit for hit in result.hits if hit.article.id not in cited][:MORE_SOURCES]
             rendered = render_hits(f"More sources: {stored.question}", extra)
             await reply.send(rendered, private=True)
-        except Exception as exc:  # noqa: BLE001 - reported to the user and logged
+        except Exception as exc:
             await reply.failed(exc, "more sources button")
-

@@ -121,9 +121,7 @@ def fit(embed: discord.Embed) -> discord.Embed:
 
 
 def _embed(title: str, description: str, colour: discord.Colour) -> discord.Embed:
-    return discord.Embed(
-        title=clip(title, MAX_TITLE), description=clip(description, MAX_DESCRIPTION), colour=colour
-    )
+    return discord.Embed(title=clip(title, MAX_TITLE), description=clip(description, MAX_DESCRIPTION), colour=colour)
 
 
 def _add_field(embed: discord.Embed, name: str, value: str) -> None:

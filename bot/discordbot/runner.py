@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.service.wiring import make_services
 from bot.discordbot.client import ChipBot
 from bot.service.settings import Settings
+from bot.service.wiring import make_services
 
 if TYPE_CHECKING:
     from index.search import Index

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.service.collaborators import Services
 from bot.answering.types import Answer
+from bot.service.collaborators import Services
 
 log = logging.getLogger(__name__)
 
@@ -79,9 +79,7 @@ class Asker:
         answer = services.answerer.answer(
             question.text, since=question.since, sources=question.sources, conversation=conversation
         )
-        answer_id = services.feedback.record_answer(
-            answer, user_id=question.user_id, channel_id=question.channel_id
-        )
+        answer_id = services.feedback.record_answer(answer, user_id=question.user_id, channel_id=question.channel_id)
         log.info(
             "answered user %s: abstained=%s citations=%d", question.user_id, answer.abstained, len(answer.citations)
         )

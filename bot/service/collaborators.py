@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
+from bot.answering.types import Answer
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
-from bot.answering.types import Answer
 from bot.service.workers import WorkerPool
 from corpus.types import Article
 from index.types import SearchResult

@@ -14,9 +14,9 @@ import urllib.request
 from dataclasses import replace
 
 from bot.answering.compose import date_label
-from bot.service.settings import Settings
 from bot.answering.grounding import attach_markers, check_grounding, renumber
 from bot.answering.types import Answer, Citation
+from bot.service.settings import Settings
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ being answered from the current generation; when a new generation is written the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import tomllib
@@ -110,14 +111,18 @@ class Refresher:
                 outcome = await loop.run_in_executor(self._executor, self._update, sources, feeds)
                 swapped = await loop.run_in_executor(self._executor, self._swap)
                 error = None
-            except Exception as exc:  # noqa: BLE001 - a failed poll must not kill the loop; it is reported
+            except Exception as exc:
                 log.exception("refresh failed")
                 outcome, swapped, error = UpdateOutcome(), False, f"{type(exc).__name__}: {exc}"
             result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
             self.last = result
             log.info(
                 "refresh: %d added, %d updated, %d failed, swapped=%s (%.1f s)",
-                outcome.added, outcome.updated, len(outcome.failed), swapped, result.seconds,
+                outcome.added,
+                outcome.updated,
+                len(outcome.failed),
+                swapped,
+                result.seconds,
             )
             return result
 
@@ -140,10 +145,8 @@ class Refresher:
     async def stop(self) -> None:
         if self._task is not None:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
             self._task = None
         self._executor.shutdown(wait=False, cancel_futures=True)
 

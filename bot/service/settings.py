@@ -40,9 +40,7 @@ class Settings:
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
         env = dict(os.environ if env is None else env)
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
-        admins = frozenset(
-            int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit()
-        )
+        admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
         return cls(
             data_dir=resolved,

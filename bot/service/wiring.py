@@ -12,8 +12,8 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.service.conversations import Conversations
 from bot.service.collaborators import Services
+from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 __all__ = ["Fetcher", "read_feed", "read_source"]
 
 
-def read_source(source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | None = None,
-                store: ArticleStore | None = None) -> Iterator[ReadItem]:
+def read_source(
+    source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | None = None, store: ArticleStore | None = None
+) -> Iterator[ReadItem]:
     """Documents from a path (file or directory), ``-`` (JSONL on stdin) or an http(s) URL."""
     if source == "-":
         yield from read_stdin(stdin or sys.stdin)
@@ -30,7 +31,6 @@ def read_source(source: str, *, fetcher: Fetcher | None = None, stdin: TextIO | 
         yield from read_path(Path(source).expanduser())
 
 
-def read_feed(url: str, *, fetcher: Fetcher | None = None,
-              store: ArticleStore | None = None) -> Iterator[ReadItem]:
+def read_feed(url: str, *, fetcher: Fetcher | None = None, store: ArticleStore | None = None) -> Iterator[ReadItem]:
     """Documents from an RSS/Atom feed's entries."""
     yield from _read_feed(url, fetcher or Fetcher(), store)

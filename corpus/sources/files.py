@@ -106,9 +106,18 @@ def _document(label: str, found: Extracted, origin: str) -> Iterator[Document | 
         yield Skip(label, "no article text found")
         return
     url = found.url or Path(label).resolve().as_uri()
-    yield Document(source=label, text=found.text, url=url, title=found.title, published=found.published,
-                   outlet=found.outlet, author=found.author, site_name=found.site_name, origin=origin,
-                   article_id=found.article_id)
+    yield Document(
+        source=label,
+        text=found.text,
+        url=url,
+        title=found.title,
+        published=found.published,
+        outlet=found.outlet,
+        author=found.author,
+        site_name=found.site_name,
+        origin=origin,
+        article_id=found.article_id,
+    )
 
 
 def _looks_html(data: bytes) -> bool:

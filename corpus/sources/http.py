@@ -49,8 +49,9 @@ class _LimitedRedirects(urllib.request.HTTPRedirectHandler):
 class Fetcher:
     """Fetches one URL at a time; never reads more than ``max_bytes`` of a body into memory."""
 
-    def __init__(self, *, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_RESPONSE_BYTES,
-                 user_agent: str = USER_AGENT) -> None:
+    def __init__(
+        self, *, timeout_s: float = DEFAULT_TIMEOUT_S, max_bytes: int = MAX_RESPONSE_BYTES, user_agent: str = USER_AGENT
+    ) -> None:
         self.timeout_s = timeout_s
         self.max_bytes = max_bytes
         self.user_agent = user_agent
@@ -95,5 +96,11 @@ class Fetcher:
             if total > self.max_bytes:
                 raise FetchError(f"response larger than the {self.max_bytes / 2**20:g} MiB cap; stopped reading")
             parts.append(chunk)
-        return Response(final_url, status, b"".join(parts), headers.get("Content-Type", ""),
-                        headers.get("ETag"), headers.get("Last-Modified"))
+        return Response(
+            final_url,
+            status,
+            b"".join(parts),
+            headers.get("Content-Type", ""),
+            headers.get("ETag"),
+            headers.get("Last-Modified"),
+        )

@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
-               store: ArticleStore | None = None) -> ReadItem:
+def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None, store: ArticleStore | None = None) -> ReadItem:
     """The article at a URL, a Skip with the reason, or NotModified when the server says it has not changed."""
     label = label or url
     etag, modified = store.validators(url) if store else (None, None)
@@ -43,17 +42,23 @@ def fetch_page(url: str, fetcher: Fetcher, *, label: str | None = None,
         return Skip(label, "no article text found on the page")
     if store:
         store.remember_validators(url, response.etag, response.last_modified)
-    return Document(source=label, text=found.text, url=url, title=found.title, published=found.published,
-                    author=found.author, site_name=found.site_name, origin="url")
+    return Document(
+        source=label,
+        text=found.text,
+        url=url,
+        title=found.title,
+        published=found.published,
+        author=found.author,
+        site_name=found.site_name,
+        origin="url",
+    )
 
 
-def read_url(url: str, fetcher: Fetcher,
-             store: ArticleStore | None = None) -> Iterator[ReadItem]:
+def read_url(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[ReadItem]:
     yield fetch_page(url, fetcher, store=store)
 
 
-def read_feed(url: str, fetcher: Fetcher,
-              store: ArticleStore | None = None) -> Iterator[ReadItem]:
+def read_feed(url: str, fetcher: Fetcher, store: ArticleStore | None = None) -> Iterator[ReadItem]:
     """Every entry of an RSS/Atom feed: its page, or else the feed's own summary (origin ``feed-summary``)."""
     etag, modified = store.validators(url) if store else (None, None)
     try:
@@ -101,8 +106,9 @@ def parse_feed(body: bytes, label: str) -> FeedParserDict | Skip:
     return parsed
 
 
-def _entry(feed_url: str, number: int, entry: Entry, site: str | None, fetcher: Fetcher,
-           store: ArticleStore | None) -> ReadItem:
+def _entry(
+    feed_url: str, number: int, entry: Entry, site: str | None, fetcher: Fetcher, store: ArticleStore | None
+) -> ReadItem:
     """The entry's page (NotModified when unchanged since the last ingest), else the feed summary."""
     label = f"{feed_url}#{number}"
     link = entry.get("link")
@@ -111,8 +117,12 @@ def _entry(feed_url: str, number: int, entry: Entry, site: str | None, fetcher: 
         if isinstance(page, NotModified):
             return page
         if isinstance(page, Document):
-            return replace(page, published=page.published or _entry_date(entry),
-                           title=page.title or entry.get("title"), site_name=page.site_name or site)
+            return replace(
+                page,
+                published=page.published or _entry_date(entry),
+                title=page.title or entry.get("title"),
+                site_name=page.site_name or site,
+            )
         log.info("feed entry %s: page unavailable (%s); using the feed summary", link, page.reason)
     return _summary_document(label, entry, site)
 
@@ -125,9 +135,16 @@ def _summary_document(label: str, entry: Entry, site: str | None) -> Document | 
         return Skip(label, "entry has no reachable page and no summary")
     if not link and not entry.get("id"):
         return Skip(label, "entry has neither a link nor an id")
-    return Document(source=link or label, text=summary, url=link or entry.get("id"), title=entry.get("title"),
-                    published=_entry_date(entry), author=entry.get("author"), site_name=site,
-                    origin="feed-summary")
+    return Document(
+        source=link or label,
+        text=summary,
+        url=link or entry.get("id"),
+        title=entry.get("title"),
+        published=_entry_date(entry),
+        author=entry.get("author"),
+        site_name=site,
+        origin="feed-summary",
+    )
 
 
 def _entry_date(entry: Entry) -> str | None:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import EmbedderUnavailable
+from index.errors import EmbedderUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -109,13 +109,17 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # tracer notes on shapes; the export is checked by tests
                 torch.onnx.export(
-                    _LastHiddenState.wrap(model), args, str(tmp), input_names=list(_INPUTS),
+                    _LastHiddenState.wrap(model),
+                    args,
+                    str(tmp),
+                    input_names=list(_INPUTS),
                     output_names=["last_hidden_state"],
                     dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
-                    opset_version=17, dynamo=False,
+                    opset_version=17,
+                    dynamo=False,
                 )
             _fuse(tmp, model.config)
-    except Exception as exc:  # noqa: BLE001 - any export failure falls back to torch
+    except Exception as exc:
         raise EmbedderUnavailable(f"ONNX export of {model_dir} failed: {exc}") from exc
     return target
 
@@ -137,11 +141,16 @@ def _fuse(onnx_file: Path, config) -> None:
     try:
         from onnxruntime.transformers import optimizer
 
-        fused = optimizer.optimize_model(str(onnx_file), model_type="bert", num_heads=config.num_attention_heads,
-                                         hidden_size=config.hidden_size, opt_level=0)
+        fused = optimizer.optimize_model(
+            str(onnx_file),
+            model_type="bert",
+            num_heads=config.num_attention_heads,
+            hidden_size=config.hidden_size,
+            opt_level=0,
+        )
         fused.save_model_to_file(str(onnx_file))
         log.info("fused ONNX graph: %s", {k: v for k, v in fused.get_fused_operator_statistics().items() if v})
-    except Exception as exc:  # noqa: BLE001 - the unfused graph computes the same vectors
+    except Exception as exc:
         log.warning("onnxruntime transformer fusions unavailable (%s); using the unfused graph", exc)
 
 
@@ -164,16 +173,19 @@ def ensure_int8(onnx_file: Path) -> Path:
 
         with _written_once(target) as tmp:
             # The fused kernels (Attention, SkipLayerNormalization) are outside ONNX's type inference.
-            quantize_dynamic(str(onnx_file), str(tmp), weight_type=QuantType.QInt8,
-                             extra_options={"DefaultTensorType": TensorProto.FLOAT})
-    except Exception as exc:  # noqa: BLE001 - reported as an unusable backend
+            quantize_dynamic(
+                str(onnx_file),
+                str(tmp),
+                weight_type=QuantType.QInt8,
+                extra_options={"DefaultTensorType": TensorProto.FLOAT},
+            )
+    except Exception as exc:
         raise EmbedderUnavailable(f"int8 quantisation of {onnx_file.name} failed: {exc}") from exc
     return target
 
 
 class OnnxEmbedder:
-    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 8, *,
-                 int8: bool = False) -> None:
+    def __init__(self, name: str, model_dir: Path, onnx_file: Path, batch_size: int = 8, *, int8: bool = False) -> None:
         self.name = name + INT8 if int8 else name
         self.backend = "onnx-int8" if int8 else "onnx"
         self.onnx_file = onnx_file

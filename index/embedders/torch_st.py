@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import EmbedderUnavailable
+from index.errors import EmbedderUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ class TorchEmbedder:
                 from sentence_transformers import SentenceTransformer
 
                 self._model = SentenceTransformer(self._source, device="cpu")
-            except Exception as exc:  # noqa: BLE001 - any load failure means the same to the user
+            except Exception as exc:
                 raise EmbedderUnavailable(f"cannot load sentence-transformers model {self._source!r}: {exc}") from exc
             get_dim = getattr(self._model, "get_embedding_dimension", None) or (
                 self._model.get_sentence_embedding_dimension
@@ -46,7 +46,10 @@ class TorchEmbedder:
         with self._lock:
             model = self._load()
             vectors = model.encode(
-                texts, batch_size=self._batch_size, normalize_embeddings=True, convert_to_numpy=True,
+                texts,
+                batch_size=self._batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
                 show_progress_bar=False,
             )
         return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -20,8 +20,11 @@ WIRE_STORY = (
 def syndicated_copy(story: str = WIRE_STORY) -> str:
     """The same wire story as another site would run it: own header and footer, a couple of small edits."""
     body = story.replace("said on Monday", "said Monday").replace("welcomed", "broadly welcomed")
-    return ("Asia Tech Daily | Policy desk\n\n" + body +
-            "\n\nSubscribe to our newsletter for daily updates on trade policy and markets.")
+    return (
+        "Asia Tech Daily | Policy desk\n\n"
+        + body
+        + "\n\nSubscribe to our newsletter for daily updates on trade policy and markets."
+    )
 
 
 OTHER_STORY = (
@@ -32,9 +35,14 @@ OTHER_STORY = (
 
 
 def record(rid: str | None, url: str | None, text: str, **extra: object) -> dict[str, object]:
-    data: dict[str, object] = {"id": rid, "url": url, "title": extra.pop("title", f"Title {rid}"),
-                               "published": extra.pop("published", None), "source": extra.pop("source", None),
-                               "text": text}
+    data: dict[str, object] = {
+        "id": rid,
+        "url": url,
+        "title": extra.pop("title", f"Title {rid}"),
+        "published": extra.pop("published", None),
+        "source": extra.pop("source", None),
+        "text": text,
+    }
     data.update(extra)
     return data
 

@@ -31,8 +31,11 @@ def make_bad_inputs(folder: Path) -> dict[str, Path]:
     shutil.copy(FIXTURES / "broken_feed.xml", files["broken_xml"])
     shutil.copy(FIXTURES / "not_a_feed.xml", files["not_feed"])
     shutil.copy(FIXTURES / "empty_feed.xml", files["empty_feed"])
-    write_jsonl(files["jsonl"], [record("ok-1", "https://ok.example/1", WIRE_STORY)],
-                extra_lines=['{"id": "broken", "text": "unterminated', "[1, 2]", json_line_without_text()])
+    write_jsonl(
+        files["jsonl"],
+        [record("ok-1", "https://ok.example/1", WIRE_STORY)],
+        extra_lines=['{"id": "broken", "text": "unterminated', "[1, 2]", json_line_without_text()],
+    )
     return files
 
 

@@ -10,24 +10,59 @@ from corpus.chunk import Chunker, chunk_article, default_chunker
 from corpus.sentences import SentenceSplitter, WordPieceCounter
 from corpus.types import Article
 
-WORDS = ["Nvidia", "export", "licence", "U.S.", "Sept. 1", "No. 2", "chips", "Beijing", "approved", "H200",
-         "the", "of", "SMIC", "ASML", "tools", "Mr. Huang", "tariffs", "fab", "Dec. 2", "supercalifragilistic",
-         "$5.6bn", "(BIS)", "“curbs”", "e.g.", "Huawei's"]
+WORDS = [
+    "Nvidia",
+    "export",
+    "licence",
+    "U.S.",
+    "Sept. 1",
+    "No. 2",
+    "chips",
+    "Beijing",
+    "approved",
+    "H200",
+    "the",
+    "of",
+    "SMIC",
+    "ASML",
+    "tools",
+    "Mr. Huang",
+    "tariffs",
+    "fab",
+    "Dec. 2",
+    "supercalifragilistic",
+    "$5.6bn",
+    "(BIS)",
+    "“curbs”",
+    "e.g.",
+    "Huawei's",
+]
 
 
 def make_article(text: str, article_id: str = "t-1") -> Article:
-    return Article(id=article_id, url="https://x.example/a", canonical_url="https://x.example/a",
-                   title="T", source="x.example", published=None, text=text)
+    return Article(
+        id=article_id,
+        url="https://x.example/a",
+        canonical_url="https://x.example/a",
+        title="T",
+        source="x.example",
+        published=None,
+        text=text,
+    )
 
 
 def count_words(texts: Sequence[str]) -> list[int]:
     return [len(t.split()) for t in texts]
 
 
-sentence = st.lists(st.sampled_from(WORDS), min_size=1, max_size=30).map(lambda ws: " ".join(ws)) \
+sentence = (
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=30)
+    .map(lambda ws: " ".join(ws))
     .flatmap(lambda s: st.sampled_from([".", "!", "?", ""]).map(lambda p: s + p))
-texts = st.lists(st.tuples(sentence, st.sampled_from([" ", "  ", "\n", "\n\n", " \n\n "])), min_size=1, max_size=25) \
-    .map(lambda parts: "".join(s + sep for s, sep in parts))
+)
+texts = st.lists(
+    st.tuples(sentence, st.sampled_from([" ", "  ", "\n", "\n\n", " \n\n "])), min_size=1, max_size=25
+).map(lambda parts: "".join(s + sep for s, sep in parts))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -54,8 +89,10 @@ def test_chunk_spans_are_exact_cover_every_sentence_and_respect_the_budget(text:
 
 
 def test_abbreviations_do_not_split_sentences() -> None:
-    text = ("The U.S. told Nvidia on Sept. 1 that No. 2 rival AMD also needed a licence. "
-            "Mr. Huang said Corp. sales in China fell. Beijing then acted.")
+    text = (
+        "The U.S. told Nvidia on Sept. 1 that No. 2 rival AMD also needed a licence. "
+        "Mr. Huang said Corp. sales in China fell. Beijing then acted."
+    )
     spans = SentenceSplitter().spans(text)
     assert [text[s.start : s.end] for s in spans] == [
         "The U.S. told Nvidia on Sept. 1 that No. 2 rival AMD also needed a licence.",
@@ -67,7 +104,10 @@ def test_abbreviations_do_not_split_sentences() -> None:
 def test_lines_are_sentence_boundaries() -> None:
     text = "Balancing ambitions\n\nOfficials said chips were scarce. Prices rose."
     assert [text[s.start : s.end] for s in SentenceSplitter().spans(text)] == [
-        "Balancing ambitions", "Officials said chips were scarce.", "Prices rose."]
+        "Balancing ambitions",
+        "Officials said chips were scarce.",
+        "Prices rose.",
+    ]
 
 
 def test_consecutive_chunks_overlap_by_one_sentence() -> None:

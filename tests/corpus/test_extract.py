@@ -13,31 +13,51 @@ def test_the_real_page_dump_keeps_the_whole_body_and_drops_the_furniture(shared_
     cleaned = clean_page_text(raw)
     start = cleaned.text.index("China’s three largest technology firms have received Beijing’s approval")
     assert cleaned.text.endswith("more capable homegrown AI chips.")
-    body = raw[raw.index("China’s three largest"): raw.index("homegrown AI chips.") + len("homegrown AI chips.")]
-    paragraphs = [p.strip() for p in body.split("\n\n") if p.strip() and p.strip() != "\u00a0"
-                  and not p.strip().startswith("Also on AF")]
+    body = raw[raw.index("China’s three largest") : raw.index("homegrown AI chips.") + len("homegrown AI chips.")]
+    paragraphs = [
+        p.strip()
+        for p in body.split("\n\n")
+        if p.strip() and p.strip() != "\u00a0" and not p.strip().startswith("Also on AF")
+    ]
     for paragraph in paragraphs:  # every body paragraph survives verbatim
         assert paragraph in cleaned.text[start:]
-    for junk in ("fbpx", "Type to search", "Photo: Reuters", "In this photo illustration", "Also on AF",
-                 "Also read", "Nvidia Asks Chinese Buyers to Pay Upfront", "Reuters, with additional editing",
-                 "Multimedia and Social Media Editor", "Vishakha Saxena", "email"):
+    for junk in (
+        "fbpx",
+        "Type to search",
+        "Photo: Reuters",
+        "In this photo illustration",
+        "Also on AF",
+        "Also read",
+        "Nvidia Asks Chinese Buyers to Pay Upfront",
+        "Reuters, with additional editing",
+        "Multimedia and Social Media Editor",
+        "Vishakha Saxena",
+        "email",
+    ):
         assert junk not in cleaned.text, junk
     assert cleaned.title == "ByteDance, Alibaba Get Beijing Nod to Buy Nvidia’s H200 Chips"
 
 
 def test_cleaner_rules_are_general() -> None:
-    raw = "\n\n".join([
-        "Skip to content", "Menu", "Subscribe",
-        "Taiwan Tightens Rules on Chip Engineers Leaving for China",
-        "Workers walk past a fab in Hsinchu\nPhoto: AFP via Getty Images",
-        "Taiwan will require approval before senior chip engineers take jobs in mainland China, officials said.",
-        "Also on Chip Wire: Korea plans new fab subsidies",
-        "The rule applies to staff of firms that received state research funding.",
-        "We use cookies to personalise content. By continuing to browse you agree.",
-        "(Reporting by A. Reporter; Editing by B. Editor)",
-        "Related stories:", "Korea plans new fab subsidies", "Japan widens tool controls",
-        "Lee Min", "Lee Min is a correspondent for Chip Wire covering Taiwan. Follow her on social media.",
-    ])
+    raw = "\n\n".join(
+        [
+            "Skip to content",
+            "Menu",
+            "Subscribe",
+            "Taiwan Tightens Rules on Chip Engineers Leaving for China",
+            "Workers walk past a fab in Hsinchu\nPhoto: AFP via Getty Images",
+            "Taiwan will require approval before senior chip engineers take jobs in mainland China, officials said.",
+            "Also on Chip Wire: Korea plans new fab subsidies",
+            "The rule applies to staff of firms that received state research funding.",
+            "We use cookies to personalise content. By continuing to browse you agree.",
+            "(Reporting by A. Reporter; Editing by B. Editor)",
+            "Related stories:",
+            "Korea plans new fab subsidies",
+            "Japan widens tool controls",
+            "Lee Min",
+            "Lee Min is a correspondent for Chip Wire covering Taiwan. Follow her on social media.",
+        ]
+    )
     cleaned = clean_page_text(raw)
     assert cleaned.title == "Taiwan Tightens Rules on Chip Engineers Leaving for China"
     assert cleaned.text == (
@@ -58,8 +78,15 @@ def test_html_extraction_drops_navigation_cookie_banner_related_links_and_footer
     assert found.url == "https://chipledger.example/2025/03/14/dutch-tool-maker-servicing-limits/"
     assert found.text.startswith("The Netherlands said on Friday")
     assert found.text.endswith("according to a Sept. 1 note from a brokerage cited by the ministry.")
-    for junk in ("cookies", "Home", "Subscribe", "Related stories", "Japan widens list", "All rights reserved",
-                 "Privacy policy"):
+    for junk in (
+        "cookies",
+        "Home",
+        "Subscribe",
+        "Related stories",
+        "Japan widens list",
+        "All rights reserved",
+        "Privacy policy",
+    ):
         assert junk not in found.text, junk
 
 

@@ -21,10 +21,13 @@ def store(data_dir: Path) -> ArticleStore:
 
 
 def test_jsonl_ids_are_kept_and_reingest_changes_nothing(store: ArticleStore, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "a.jsonl", [
-        record("dev-1", "https://www.news.example/2025/07/21/malaysia?utm_source=rss", WIRE_STORY),
-        record("dev-2", "https://other.example/japan", OTHER_STORY, published="2023-05-23", source="other.example"),
-    ])
+    path = write_jsonl(
+        tmp_path / "a.jsonl",
+        [
+            record("dev-1", "https://www.news.example/2025/07/21/malaysia?utm_source=rss", WIRE_STORY),
+            record("dev-2", "https://other.example/japan", OTHER_STORY, published="2023-05-23", source="other.example"),
+        ],
+    )
     report = ingest([str(path)], store)
     assert report.added == ["dev-1", "dev-2"] and not report.skipped
     first = store.get("dev-1")
@@ -37,8 +40,10 @@ def test_jsonl_ids_are_kept_and_reingest_changes_nothing(store: ArticleStore, tm
     again = ingest([str(path)], store)
     assert again.unchanged == ["dev-1", "dev-2"] and not (again.added or again.updated or again.duplicates)
     assert [c.id for c in store.all_chunks()] == chunk_ids
-    same_page = write_jsonl(tmp_path / "b.jsonl", [
-        record("dev-1", "http://news.example/2025/07/21/malaysia/?utm_medium=email#top", WIRE_STORY)])
+    same_page = write_jsonl(
+        tmp_path / "b.jsonl",
+        [record("dev-1", "http://news.example/2025/07/21/malaysia/?utm_medium=email#top", WIRE_STORY)],
+    )
     assert ingest([str(same_page)], store).unchanged == ["dev-1"]
 
 
@@ -46,8 +51,9 @@ def test_changed_text_at_the_same_url_updates_the_article(store: ArticleStore, t
     ingest([str(write_jsonl(tmp_path / "v1.jsonl", [record(None, "https://n.example/story", WIRE_STORY)]))], store)
     (article,) = store.articles()
     revised = WIRE_STORY + " A spokesperson later added that the permits would be free of charge."
-    report = ingest([str(write_jsonl(tmp_path / "v2.jsonl",
-                                     [record(None, "https://n.example/story#comments", revised)]))], store)
+    report = ingest(
+        [str(write_jsonl(tmp_path / "v2.jsonl", [record(None, "https://n.example/story#comments", revised)]))], store
+    )
     assert report.updated == [article.id] and store.count() == 1
     assert store.get(article.id).text == revised  # type: ignore[union-attr]
     assert all(revised[c.start : c.end] == c.text for c in store.chunks(article.id))
@@ -55,12 +61,15 @@ def test_changed_text_at_the_same_url_updates_the_article(store: ArticleStore, t
 
 
 def test_exact_and_near_duplicates_become_alternates(store: ArticleStore, tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "dups.jsonl", [
-        record("w-1", "https://wire.example/malaysia-permits", WIRE_STORY),
-        record("w-2", "https://mirror.example/copy", WIRE_STORY.upper()),
-        record("w-3", "https://asiatech.example/malaysia", syndicated_copy()),
-        record("w-4", "https://other.example/japan", OTHER_STORY),
-    ])
+    path = write_jsonl(
+        tmp_path / "dups.jsonl",
+        [
+            record("w-1", "https://wire.example/malaysia-permits", WIRE_STORY),
+            record("w-2", "https://mirror.example/copy", WIRE_STORY.upper()),
+            record("w-3", "https://asiatech.example/malaysia", syndicated_copy()),
+            record("w-4", "https://other.example/japan", OTHER_STORY),
+        ],
+    )
     report = ingest([str(path)], store)
     assert report.added == ["w-1", "w-4"]
     assert [(d.duplicate_of, d.kind) for d in report.duplicates] == [("w-1", "exact"), ("w-1", "near")]

@@ -30,7 +30,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def test_sample_path_points_at_the_bundled_file() -> None:
-    assert SAMPLE_PATH == Path(__file__).resolve().parents[2] / "corpus" / "sample" / "articles.jsonl"
+    assert Path(__file__).resolve().parents[2] / "corpus" / "sample" / "articles.jsonl" == SAMPLE_PATH
     assert SAMPLE_PATH.is_file()
 
 

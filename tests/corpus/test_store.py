@@ -14,9 +14,18 @@ from corpus.types import Alternate, Article, Chunk
 
 
 def article(text: str = "Chips were approved. Exports resumed in May.", article_id: str = "a-1") -> Article:
-    return Article(id=article_id, url="https://x.example/a", canonical_url="https://x.example/a",
-                   title="Approval", source="x.example", published=date(2025, 5, 2), text=text,
-                   author="A. Writer", site_name="X", origin="jsonl")
+    return Article(
+        id=article_id,
+        url="https://x.example/a",
+        canonical_url="https://x.example/a",
+        title="Approval",
+        source="x.example",
+        published=date(2025, 5, 2),
+        text=text,
+        author="A. Writer",
+        site_name="X",
+        origin="jsonl",
+    )
 
 
 def put(store: ArticleStore, art: Article) -> None:

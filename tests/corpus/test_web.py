@@ -18,9 +18,14 @@ from corpus.sources.http import Fetcher
 from corpus.store import ArticleStore, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
-FILES = {"/article.html": ("article.html", "text/html"), "/feed.xml": ("feed.xml", "application/rss+xml"),
-         "/atom.xml": ("atom.xml", "application/atom+xml"), "/empty.xml": ("empty_feed.xml", "application/rss+xml"),
-         "/broken.xml": ("broken_feed.xml", "application/xml"), "/inventory.xml": ("not_a_feed.xml", "text/xml")}
+FILES = {
+    "/article.html": ("article.html", "text/html"),
+    "/feed.xml": ("feed.xml", "application/rss+xml"),
+    "/atom.xml": ("atom.xml", "application/atom+xml"),
+    "/empty.xml": ("empty_feed.xml", "application/rss+xml"),
+    "/broken.xml": ("broken_feed.xml", "application/xml"),
+    "/inventory.xml": ("not_a_feed.xml", "text/xml"),
+}
 
 
 class FixtureServer(ThreadingHTTPServer):
@@ -64,8 +69,9 @@ class Handler(BaseHTTPRequestHandler):
         else:
             self._send(404, b"not here", "text/plain")
 
-    def _send(self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None,
-              length: bool = True) -> None:
+    def _send(
+        self, status: int, body: bytes, kind: str, headers: dict[str, str] | None = None, length: bool = True
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", kind)
         for key, value in (headers or {}).items():
@@ -140,7 +146,7 @@ def test_an_unchanged_page_is_not_replaced_by_the_summary_when_the_feed_changes(
     assert not (report.added or report.updated or report.skipped)
     assert report.not_modified == [f"{base}/article.html"] and len(report.unchanged) == 1
     assert sorted(a.origin for a in store.articles()) == ["feed-summary", "url"]
-    assert ("/article.html", "\"article.html-v1\"") in [(p, h.get("If-None-Match")) for p, h in server.requests]
+    assert ("/article.html", '"article.html-v1"') in [(p, h.get("If-None-Match")) for p, h in server.requests]
 
 
 def test_an_unchanged_page_by_url_is_a_success(store, base) -> None:

@@ -13,11 +13,26 @@ from corpus.types import Alternate, Article, Chunk
 from index.embedders.hashing import HashEmbedder
 
 
-def make_article(article_id: str, text: str, *, title: str | None = None, source: str = "example.com",
-                 published: date | None = None, alternates: list[Alternate] | None = None) -> Article:
+def make_article(
+    article_id: str,
+    text: str,
+    *,
+    title: str | None = None,
+    source: str = "example.com",
+    published: date | None = None,
+    alternates: list[Alternate] | None = None,
+) -> Article:
     url = f"https://{source}/{article_id}"
-    return Article(id=article_id, url=url, canonical_url=url, title=title, source=source, published=published,
-                   text=text, alternates=alternates or [])
+    return Article(
+        id=article_id,
+        url=url,
+        canonical_url=url,
+        title=title,
+        source=source,
+        published=published,
+        text=text,
+        alternates=alternates or [],
+    )
 
 
 def paragraph_chunks(article: Article) -> list[Chunk]:
@@ -71,21 +86,46 @@ class CountingEmbedder(HashEmbedder):
 
 # A tiny corpus in our own words.
 ARTICLES = [
-    make_article("a1", "The Commerce Department restricted exports of Nvidia H20 accelerators to China.\n"
-                 "Nvidia said the licence requirement would cost it billions in lost sales.",
-                 title="US curbs Nvidia H20 sales to China", source="newswire.example", published=date(2025, 4, 16)),
-    make_article("a2", "ASML said Dutch rules now require licences for its immersion lithography machines.\n"
-                 "Shipments of the NXT:2000i to Chinese fabs need approval from The Hague.",
-                 title="Dutch licence rules hit ASML", source="dutchnews.example", published=date(2023, 9, 1)),
-    make_article("a3", "TSMC broke ground on a second Kumamoto fab with subsidies from Japan.\n"
-                 "The plant will make 6-nanometre chips for carmakers.",
-                 title="TSMC starts second Japan fab", source="asia.example", published=date(2024, 2, 6)),
-    make_article("a4", "Huawei's Ascend 910C accelerator reached yields of about forty percent.\n"
-                 "SMIC manufactures the chip on its 7nm-class process.",
-                 title="Huawei Ascend yields improve", source="newswire.example", published=None),
-    make_article("a5", "Rapidus began prototype production of 2nm chips in Hokkaido.\n"
-                 "Japan's government has committed further subsidies to the venture.",
-                 title="Rapidus prototypes 2nm", source="asia.example", published=date(2025, 7, 18)),
+    make_article(
+        "a1",
+        "The Commerce Department restricted exports of Nvidia H20 accelerators to China.\n"
+        "Nvidia said the licence requirement would cost it billions in lost sales.",
+        title="US curbs Nvidia H20 sales to China",
+        source="newswire.example",
+        published=date(2025, 4, 16),
+    ),
+    make_article(
+        "a2",
+        "ASML said Dutch rules now require licences for its immersion lithography machines.\n"
+        "Shipments of the NXT:2000i to Chinese fabs need approval from The Hague.",
+        title="Dutch licence rules hit ASML",
+        source="dutchnews.example",
+        published=date(2023, 9, 1),
+    ),
+    make_article(
+        "a3",
+        "TSMC broke ground on a second Kumamoto fab with subsidies from Japan.\n"
+        "The plant will make 6-nanometre chips for carmakers.",
+        title="TSMC starts second Japan fab",
+        source="asia.example",
+        published=date(2024, 2, 6),
+    ),
+    make_article(
+        "a4",
+        "Huawei's Ascend 910C accelerator reached yields of about forty percent.\n"
+        "SMIC manufactures the chip on its 7nm-class process.",
+        title="Huawei Ascend yields improve",
+        source="newswire.example",
+        published=None,
+    ),
+    make_article(
+        "a5",
+        "Rapidus began prototype production of 2nm chips in Hokkaido.\n"
+        "Japan's government has committed further subsidies to the venture.",
+        title="Rapidus prototypes 2nm",
+        source="asia.example",
+        published=date(2025, 7, 18),
+    ),
 ]
 
 
@@ -100,5 +140,9 @@ def fts5_bm25(rows: list[tuple[int, str, str]], terms: list[str], title_weight: 
     conn.execute(f"CREATE VIRTUAL TABLE ref USING fts5(title, text, tokenize='{TOKENIZER}')")
     conn.executemany("INSERT INTO ref (rowid, title, text) VALUES (?, ?, ?)", rows)
     query = " OR ".join(f'"{t}"' for t in terms)
-    return {vid: -score for vid, score in conn.execute(
-        "SELECT rowid, bm25(ref, ?, 1.0) FROM ref WHERE ref MATCH ?", (title_weight, query))}
+    return {
+        vid: -score
+        for vid, score in conn.execute(
+            "SELECT rowid, bm25(ref, ?, 1.0) FROM ref WHERE ref MATCH ?", (title_weight, query)
+        )
+    }

@@ -48,7 +48,7 @@ def test_search_ranks_the_article_that_shares_the_rare_words_first(index: Index)
     result = index.search("Which lithography machine needs approval from The Hague?", k=3, today=TODAY)
     assert result.hits[0].article.id == "a2"
     hit = result.hits[0]
-    assert hit.article.text[hit.chunk.start:hit.chunk.end] == hit.chunk.text
+    assert hit.article.text[hit.chunk.start : hit.chunk.end] == hit.chunk.text
     assert "The Hague" in hit.chunk.text
     assert hit.keyword_rank == 1 and hit.dense_score is not None
     assert len({h.article.id for h in result.hits}) == len(result.hits)  # grouped by article
@@ -90,14 +90,22 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
     edited = replace(ARTICLES[0], text=ARTICLES[0].text + "\nThe rule took effect at once.")
     store.put(edited)
     store.delete("a2")
-    store.put(make_article("a6", "Micron chips were barred from critical infrastructure in China.",
-                           title="China bars Micron", published=date(2023, 5, 21)))
+    store.put(
+        make_article(
+            "a6",
+            "Micron chips were barred from critical infrastructure in China.",
+            title="China bars Micron",
+            published=date(2023, 5, 21),
+        )
+    )
     report = update_index(data_dir, store, embedder)
     assert report.changed and report.generation == "gen-000002"
-    assert sorted(embedder.embedded) == sorted([
-        "US curbs Nvidia H20 sales to China\nThe rule took effect at once.",
-        "China bars Micron\nMicron chips were barred from critical infrastructure in China.",
-    ])
+    assert sorted(embedder.embedded) == sorted(
+        [
+            "US curbs Nvidia H20 sales to China\nThe rule took effect at once.",
+            "China bars Micron\nMicron chips were barred from critical infrastructure in China.",
+        ]
+    )
     assert report.removed == 2  # a2's two chunks; a1's unchanged chunks stay
     vectors, chunks = _vector_and_chunk_counts(data_dir)
     assert vectors == chunks == report.chunks
@@ -142,11 +150,19 @@ def test_reader_sees_new_generation_only_after_reload(data_dir: Path, store: Mem
 
 
 def test_copies_are_folded_and_alternate_ids_resolve(data_dir: Path) -> None:
-    original = make_article("s1", "Officials confirmed the new gallium export licences on Monday.",
-                            title="China tightens gallium and germanium export licences", source="one.example",
-                            alternates=[Alternate(url="https://x.example/g", source="x.example", article_id="s9")])
-    copy = make_article("s2", "Officials confirmed the new gallium export licences on Monday.",
-                        title="China tightens gallium and germanium export licences", source="two.example")
+    original = make_article(
+        "s1",
+        "Officials confirmed the new gallium export licences on Monday.",
+        title="China tightens gallium and germanium export licences",
+        source="one.example",
+        alternates=[Alternate(url="https://x.example/g", source="x.example", article_id="s9")],
+    )
+    copy = make_article(
+        "s2",
+        "Officials confirmed the new gallium export licences on Monday.",
+        title="China tightens gallium and germanium export licences",
+        source="two.example",
+    )
     other = make_article("s3", "Gallium prices rose after the licences.", title="Gallium prices rise")
     update_index(data_dir, MemoryStore([original, copy, other]), HashEmbedder())
     index = Index.open(data_dir, HashEmbedder())
@@ -185,7 +201,7 @@ def test_concurrent_searches_from_threads(index: Index) -> None:
         try:
             for _ in range(20):
                 assert index.search("Rapidus 2nm prototype", k=2).hits[0].article.id == expected
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(4)]

@@ -18,8 +18,9 @@ def test_killed_build_leaves_previous_generation_searchable(data_dir: Path) -> N
     update_index(data_dir, MemoryStore(ARTICLES), HashEmbedder())
     before = Generations(data_dir).current()
 
-    proc = subprocess.Popen([sys.executable, "-m", "tests.index.crash_build", str(data_dir)], cwd=REPO,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.index.crash_build", str(data_dir)], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "embedding"  # mid-build: new generation half written
         assert list((data_dir / "index").glob("gen-*.tmp-*"))

@@ -42,8 +42,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for a in range(80):
         published = None if rng.random() < 0.15 else date(2022, 1, 1) + timedelta(days=rng.randrange(1200))
         text = "\n".join(" ".join(rng.choices(WORDS, k=12)) for _ in range(rng.randint(2, 6)))
-        articles.append(make_article(f"r{a}", text, title=" ".join(rng.choices(WORDS, k=4)),
-                                     source=rng.choice(SOURCES), published=published))
+        articles.append(
+            make_article(
+                f"r{a}", text, title=" ".join(rng.choices(WORDS, k=4)), source=rng.choice(SOURCES), published=published
+            )
+        )
     data_dir = tmp_path_factory.mktemp("filters")
     update_index(data_dir, MemoryStore(articles), HashEmbedder())
     return data_dir
@@ -52,7 +55,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _brute_force(conn: sqlite3.Connection, f: ChunkFilter) -> set[int]:
     kept = set()
     for vid, published, source in conn.execute(
-            "SELECT c.vid, a.published, a.source FROM chunks c JOIN articles a ON a.id = c.article_id"):
+        "SELECT c.vid, a.published, a.source FROM chunks c JOIN articles a ON a.id = c.article_id"
+    ):
         day = date.fromisoformat(published) if published else None
         if (f.since or f.until) and day is None:
             continue
@@ -106,10 +110,15 @@ def test_filtered_keyword_search_equals_fts5_then_the_filter(built: Path, f: Chu
 @pytest.mark.parametrize("f", FILTERS[:6])
 def test_filtered_search_returns_only_articles_that_pass(built: Path, f: ChunkFilter) -> None:
     index = Index.open(built, HashEmbedder())
-    passing = {aid for (aid,) in index._loaded.conn().execute(
-        f"SELECT article_id FROM chunks WHERE vid IN ({','.join(map(str, _brute_force(index._loaded.conn(), f)))})")}
-    result = index.search("nvidia chips export", k=10, since=f.since, until=f.until, sources=list(f.sources),
-                          today=date(2026, 1, 1))
+    passing = {
+        aid
+        for (aid,) in index._loaded.conn().execute(
+            f"SELECT article_id FROM chunks WHERE vid IN ({','.join(map(str, _brute_force(index._loaded.conn(), f)))})"
+        )
+    }
+    result = index.search(
+        "nvidia chips export", k=10, since=f.since, until=f.until, sources=list(f.sources), today=date(2026, 1, 1)
+    )
     assert result.hits
     assert {h.article.id for h in result.hits} <= passing
     assert len(result.hits) == min(10, len(passing))
@@ -156,8 +165,9 @@ def test_a_replaced_vector_is_found_at_its_live_position() -> None:
 def test_source_mask_is_the_same_for_few_and_many_wanted_sources() -> None:
     names = [f"s{i}.example" for i in range(12)] + ["news.s3.example"]
     sources = np.array([i % 14 - 1 for i in range(140)], dtype=np.int32)  # -1 = no source
-    attrs = ChunkAttributes(np.arange(140), np.ones(140, np.int32), sources, np.arange(140), names,
-                            np.zeros(140, np.int32), ["a0"])
+    attrs = ChunkAttributes(
+        np.arange(140), np.ones(140, np.int32), sources, np.arange(140), names, np.zeros(140, np.int32), ["a0"]
+    )
     for wanted in (("s3.example",), tuple(names[:10])):
         expected = [source >= 0 and any(source_matches(names[source], w) for w in wanted) for source in sources]
         assert attrs.mask(ChunkFilter(sources=wanted)).tolist() == expected
@@ -166,15 +176,25 @@ def test_source_mask_is_the_same_for_few_and_many_wanted_sources() -> None:
 
 def test_describe_gives_each_chunks_article_and_date_as_the_docstore_does(built: Path) -> None:
     loaded = Index.open(built, HashEmbedder())._loaded
-    rows = loaded.conn().execute(
-        "SELECT c.vid, a.id, a.published FROM chunks c JOIN articles a ON a.id = c.article_id").fetchall()
+    rows = (
+        loaded.conn()
+        .execute("SELECT c.vid, a.id, a.published FROM chunks c JOIN articles a ON a.id = c.article_id")
+        .fetchall()
+    )
     expected = {vid: (aid, date.fromisoformat(p) if p else None) for vid, aid, p in rows}
     assert any(day is None for _, day in expected.values()) and len(set(expected.values())) > 10
-    assert loaded.attributes.describe(list(expected) + [12345]) == expected  # unknown ids are left out
+    assert loaded.attributes.describe([*list(expected), 12345]) == expected  # unknown ids are left out
 
 
 def test_lookups_on_an_index_without_live_chunks_find_nothing() -> None:
-    empty = ChunkAttributes(np.zeros(0, np.int64), np.zeros(0, np.int32), np.zeros(0, np.int32),
-                            np.zeros(0, np.int64), [], np.zeros(0, np.int32), [])
+    empty = ChunkAttributes(
+        np.zeros(0, np.int64),
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int32),
+        np.zeros(0, np.int64),
+        [],
+        np.zeros(0, np.int32),
+        [],
+    )
     assert empty.positions(np.array([5, 9]))[1].tolist() == [False, False]
     assert empty.describe([5, 9]) == {}

@@ -4,9 +4,18 @@ from datetime import date
 
 import pytest
 
-from index.fusion import (ArticleGroup, ChunkScore, FusionWeights, apply_date_preferences, fold_copies, fuse,
-                          group, normalise_title, order_by_recency,
-                          relevance_cutoff)
+from index.fusion import (
+    ArticleGroup,
+    ChunkScore,
+    FusionWeights,
+    apply_date_preferences,
+    fold_copies,
+    fuse,
+    group,
+    normalise_title,
+    order_by_recency,
+    relevance_cutoff,
+)
 
 W = FusionWeights(dense=1.0, keyword=1.0, rrf_k=10.0, extra_chunk=0.0, recent_depth=15, period=0.01)
 
@@ -46,8 +55,9 @@ def test_date_preferences_never_favour_undated_articles() -> None:
     published = {"undated": None, "old": date(2020, 1, 1), "new": date(2025, 1, 1)}
     recent = apply_date_preferences(groups(), published, W, prefer_recent=True, around=None)
     assert [g.article_id for g in recent] == ["new", "old", "undated"]
-    period = apply_date_preferences(groups(), published, W, prefer_recent=False,
-                                    around=(date(2019, 12, 1), date(2020, 2, 1)))
+    period = apply_date_preferences(
+        groups(), published, W, prefer_recent=False, around=(date(2019, 12, 1), date(2020, 2, 1))
+    )
     assert [g.article_id for g in period] == ["old", "undated", "new"]
     same = apply_date_preferences(groups(), published, W, prefer_recent=False, around=None)
     assert [g.article_id for g in same] == ["undated", "old", "new"]
@@ -56,10 +66,19 @@ def test_date_preferences_never_favour_undated_articles() -> None:
 def test_latest_puts_the_newest_dated_relevant_article_first_however_low_it_ranked() -> None:
     # The shape of "latest news on Huawei Ascend": undated pages rank first, the newest dated
     # article fifth, and weaker matches (one newer still) below the relevance margin.
-    groups = _groups(("undated-1", 0.186), ("2024-11", 0.171), ("undated-2", 0.153), ("undated-3", 0.120),
-                     ("2025-09", 0.098), ("2023-09", 0.084), ("weak-2026", 0.060))
-    published = {g.article_id: date.fromisoformat(g.article_id[-7:] + "-01") if g.article_id[-7:-3].isdigit()
-                 else None for g in groups}
+    groups = _groups(
+        ("undated-1", 0.186),
+        ("2024-11", 0.171),
+        ("undated-2", 0.153),
+        ("undated-3", 0.120),
+        ("2025-09", 0.098),
+        ("2023-09", 0.084),
+        ("weak-2026", 0.060),
+    )
+    published = {
+        g.article_id: date.fromisoformat(g.article_id[-7:] + "-01") if g.article_id[-7:-3].isdigit() else None
+        for g in groups
+    }
     ranked = [g.article_id for g in order_by_recency(groups, published, cutoff=0.09)]
     assert ranked == ["2025-09", "2024-11", "undated-1", "undated-2", "undated-3", "2023-09", "weak-2026"]
 
@@ -68,9 +87,15 @@ def test_recency_margin_bounds_what_recency_may_lift() -> None:
     groups = _groups(("best-old", 0.20), ("close-new", 0.15), ("far-newest", 0.05))
     published = {"best-old": date(2021, 3, 1), "close-new": date(2025, 6, 1), "far-newest": date(2026, 1, 1)}
     assert [g.article_id for g in order_by_recency(groups, published, cutoff=0.08)] == [
-        "close-new", "best-old", "far-newest"]
+        "close-new",
+        "best-old",
+        "far-newest",
+    ]
     assert [g.article_id for g in order_by_recency(groups, published, cutoff=0.16)] == [
-        "best-old", "close-new", "far-newest"]  # 0.15 is below the cutoff: not relevant enough to be lifted
+        "best-old",
+        "close-new",
+        "far-newest",
+    ]  # 0.15 is below the cutoff: not relevant enough to be lifted
     same_day = _groups(("z", 0.12), ("a", 0.10))
     tie = {"a": date(2025, 1, 1), "z": date(2025, 1, 1)}
     assert [g.article_id for g in order_by_recency(same_day, tie, cutoff=0.08)] == ["z", "a"]

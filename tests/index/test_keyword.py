@@ -25,11 +25,13 @@ def test_stemmer_stems_as_the_index_does() -> None:
 
 
 def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
-    postings = tokenize([
-        (1, "Chip news", "China and the US argued about chips again."),
-        (2, "Entity List", "BIS added Inspur subsidiaries to the Entity List."),
-        (3, "Inspur", "A note on servers."),
-    ])
+    postings = tokenize(
+        [
+            (1, "Chip news", "China and the US argued about chips again."),
+            (2, "Entity List", "BIS added Inspur subsidiaries to the Entity List."),
+            (3, "Inspur", "A note on servers."),
+        ]
+    )
     stemmer = Stemmer()
     ranked = keyword_search(postings, stemmer, "Which Inspur subsidiaries were added?", 3, title_weight=1.0)
     assert ranked[0][0] == 2 and ranked[0][1] > ranked[-1][1] and len(ranked) == 2
@@ -42,8 +44,9 @@ def test_limit_allowed_and_ties_are_repeatable() -> None:
     postings = tokenize([(vid, "", "gallium controls") for vid in (9, 4, 7, 1)] + [(5, "", "other words")])
     stemmer = Stemmer()
     assert [v for v, _ in keyword_search(postings, stemmer, "gallium", 3, title_weight=1.5)] == [1, 4, 7]
-    got = keyword_search(postings, stemmer, "gallium", 10, title_weight=1.5,
-                         allowed=lambda docs: np.asarray(postings.vids)[docs] != 4)
+    got = keyword_search(
+        postings, stemmer, "gallium", 10, title_weight=1.5, allowed=lambda docs: np.asarray(postings.vids)[docs] != 4
+    )
     assert [v for v, _ in got] == [1, 7, 9]
 
 
@@ -59,9 +62,14 @@ def test_filters_that_pass_the_best_hits_or_only_the_worst_give_the_exact_top() 
     stemmer = Stemmer()
     everything = keyword_search(postings, stemmer, "chips", 300, title_weight=1.5)
     vids = np.asarray(postings.vids)
-    for name, wanted in {"most pass": lambda v: v % 10 != 0, "only the worst pass": lambda v: v % 7 == 0,
-                         "none pass": lambda v: v < 0}.items():
-        got = keyword_search(postings, stemmer, "chips", 10, title_weight=1.5, allowed=lambda d: wanted(vids[d]))
+    for name, wanted in {
+        "most pass": lambda v: v % 10 != 0,
+        "only the worst pass": lambda v: v % 7 == 0,
+        "none pass": lambda v: v < 0,
+    }.items():
+        got = keyword_search(
+            postings, stemmer, "chips", 10, title_weight=1.5, allowed=lambda d, wanted=wanted: wanted(vids[d])
+        )
         assert got == [hit for hit in everything if wanted(hit[0])][:10], name
 
 

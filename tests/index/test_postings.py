@@ -13,14 +13,22 @@ from index.postings import Postings, bm25, tokenize
 
 from .fakes import fts5_bm25
 
-WORDS = ("nvidia asml tsmc huawei smic export exports exported licence licences tariff fab chips lithography "
-         "sanctions rules china japan Ünïcödé café 2nm h20").split()
+WORDS = (
+    "nvidia asml tsmc huawei smic export exports exported licence licences tariff fab chips lithography "
+    "sanctions rules china japan Ünïcödé café 2nm h20"
+).split()
 
 
 def _rows(n: int, seed: int) -> list[tuple[int, str, str]]:
     rng = random.Random(seed)
-    return [(rng.randrange(1, 2**62), " ".join(rng.choices(WORDS, k=rng.randint(0, 5))),
-             " ".join(rng.choices(WORDS, k=rng.randint(0, 40)))) for _ in range(n)]
+    return [
+        (
+            rng.randrange(1, 2**62),
+            " ".join(rng.choices(WORDS, k=rng.randint(0, 5))),
+            " ".join(rng.choices(WORDS, k=rng.randint(0, 40))),
+        )
+        for _ in range(n)
+    ]
 
 
 def _scores(postings: Postings, words: list[str], title_weight: float = 1.5, cap: int | None = None) -> dict:
@@ -30,8 +38,14 @@ def _scores(postings: Postings, words: list[str], title_weight: float = 1.5, cap
     return dict(zip(np.asarray(postings.vids)[docs].tolist(), scores.tolist()))
 
 
-QUERIES = [["nvidia"], ["exported", "china"], ["tsmc", "fab", "rule", "licence"], ["unicode", "cafe", "2nm", "h20"],
-           ["chips", "sanctions", "japan", "huawei", "smic", "asml"], ["absent"]]
+QUERIES = [
+    ["nvidia"],
+    ["exported", "china"],
+    ["tsmc", "fab", "rule", "licence"],
+    ["unicode", "cafe", "2nm", "h20"],
+    ["chips", "sanctions", "japan", "huawei", "smic", "asml"],
+    ["absent"],
+]
 
 
 @pytest.mark.parametrize("title_weight", [1.0, 1.5, 4.0])

@@ -29,7 +29,7 @@ def _sentences(shared: Path | None) -> list[str]:
     if shared is None:
         return own
     texts = [json.loads(line)["text"] for line in (shared / "chip_trade_news.jsonl").open()]
-    return own + [t[i:i + 300] for t in texts[:40] for i in (0, 900)]
+    return own + [t[i : i + 300] for t in texts[:40] for i in (0, 900)]
 
 
 def test_onnx_matches_sentence_transformers(model_cache: Path, request: pytest.FixtureRequest) -> None:
@@ -58,8 +58,13 @@ def test_query_process_with_exported_model_never_imports_torch(model_cache: Path
         f"e = make_embedder({MODEL!r}, 'auto', cache_dir=Path({str(model_cache)!r}));"
         "v = e.embed(['H20 export licence']); print(e.backend, v.shape, 'torch' in sys.modules)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2]).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    ).stdout.split()
     assert out == ["onnx", "(1,", "384)", "False"]
 
 
@@ -69,8 +74,9 @@ def _dev_report(index, questions):
     return evaluate_search(lambda question: index.search(question, k=5).hits, questions)
 
 
-def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, data_dir: Path, model_cache: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_hybrid_retrieval_meets_targets_on_dev_questions(
+    shared_corpus: Path, data_dir: Path, model_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from corpus.pipeline import ingest
     from corpus.store import open_store
     from index import keyword
@@ -96,8 +102,9 @@ def test_hybrid_retrieval_meets_targets_on_dev_questions(shared_corpus: Path, da
     assert capped.recall[1] >= CAPPED_RECALL[1] and capped.recall[5] >= CAPPED_RECALL[5], capped.misses
 
 
-def test_opt_in_int8_backend_keeps_dev_retrieval_and_its_index_apart(shared_corpus: Path, data_dir: Path,
-                                                                      model_cache: Path) -> None:
+def test_opt_in_int8_backend_keeps_dev_retrieval_and_its_index_apart(
+    shared_corpus: Path, data_dir: Path, model_cache: Path
+) -> None:
     from corpus.pipeline import ingest
     from corpus.store import open_store
     from index.builder import update_index

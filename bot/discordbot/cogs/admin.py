@@ -14,10 +14,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import ChipBot
+from bot.discordbot.render import clip, escape
 from bot.discordbot.replies import Reply
-from bot.service.refresh import RefreshResult
-from bot.discordbot.render import NO_MENTIONS, clip, escape
 from bot.service.coverage import coverage, describe_coverage
+from bot.service.refresh import RefreshResult
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,6 @@ class Admin(commands.Cog):
 
     async def interaction_check(self, interaction: discord.Interaction[ChipBot]) -> bool:
         return admin_only(interaction)
-
 
     @app_commands.command(name="ingest")
     @app_commands.default_permissions(administrator=True)

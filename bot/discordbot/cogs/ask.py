@@ -9,11 +9,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.service.asking import Asker, BadOption, Question, parse_since
 from bot.discordbot.buttons import answer_view
 from bot.discordbot.client import ChipBot
 from bot.discordbot.render import render_answer
 from bot.discordbot.replies import BUSY_TEXT, Reply
+from bot.service.asking import Asker, BadOption, Question, parse_since
 from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)

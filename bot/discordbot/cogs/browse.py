@@ -9,10 +9,10 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.service.asking import BadOption, parse_since
 from bot.discordbot.client import ChipBot
 from bot.discordbot.render import Rendered, render_articles, render_search_page, render_sources
 from bot.discordbot.replies import BUSY_TEXT, Reply
+from bot.service.asking import BadOption, parse_since
 from bot.service.coverage import coverage
 from bot.service.workers import Busy
 from index.types import Hit
@@ -42,7 +42,9 @@ class SearchPager(discord.ui.View):
 
     async def interaction_check(self, interaction: discord.Interaction) -> bool:
         if interaction.user.id != self.owner_id:
-            await Reply.of(interaction).private("Only the person who searched can turn these pages; try /search yourself.")
+            await Reply.of(interaction).private(
+                "Only the person who searched can turn these pages; try /search yourself."
+            )
             return False
         return True
 
@@ -107,7 +109,9 @@ class Browse(commands.Cog):
         reply = Reply.of(interaction)
         await reply.thinking()
         topic = topic.strip() if topic and topic.strip() else None
-        articles = await self.services.workers.run(self.services.search.latest, self.services.limits.latest_count, topic)
+        articles = await self.services.workers.run(
+            self.services.search.latest, self.services.limits.latest_count, topic
+        )
         title = f"Latest on {topic}" if topic else "Latest stories"
         await reply.send(render_articles(title, list(articles)))
 

@@ -13,11 +13,11 @@ import traceback
 import discord
 from discord.ext import commands
 
-from bot.service.asking import Asker, Question
 from bot.discordbot.buttons import answer_view
 from bot.discordbot.client import ChipBot
 from bot.discordbot.render import NO_MENTIONS, render_answer
 from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
+from bot.service.asking import Asker, Question
 from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Messages(commands.Cog):
             await message.reply(**rendered.kwargs(), view=view, mention_author=False)
         except Busy:
             await message.reply(BUSY_TEXT, mention_author=False, allowed_mentions=NO_MENTIONS)
-        except Exception as exc:  # noqa: BLE001 - logged with its traceback and reported briefly
+        except Exception as exc:
             log.error("answering message %s failed:\n%s", message.id, "".join(traceback.format_exception(exc)))
             await message.reply(ERROR_TEXT, mention_author=False, allowed_mentions=NO_MENTIONS)
 

@@ -7,11 +7,12 @@ import pytest
 from bot.answering.answer_figures import answer_figures, format_figures
 from bot.answering.types import Answer, Citation
 from corpus.types import Alternate
-
 from tests.bot.fakes import make_article
 
 ARTICLE = make_article("a1", "Alpha said the fee is 25%. Other text follows.")
-COPY_HOLDER = make_article("a2", "Beta said exports fell 40%.", alternates=[Alternate(url="u", source="s", article_id="a3")])
+COPY_HOLDER = make_article(
+    "a2", "Beta said exports fell 40%.", alternates=[Alternate(url="u", source="s", article_id="a3")]
+)
 
 
 def cited(question: str, article=ARTICLE, quote: str = "Alpha said the fee is 25%.") -> Answer:

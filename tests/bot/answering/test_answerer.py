@@ -4,11 +4,9 @@ from dataclasses import replace
 from datetime import date
 
 from bot.answering.answerer import Answerer
-from bot.service.conversations import Conversations
 from bot.answering.types import Answer
-
+from bot.service.conversations import Conversations
 from index.types import Hit, SearchResult
-
 from tests.bot.corpus_fixture import small_corpus
 from tests.bot.fakes import FakeIndex, make_article, paragraph_chunks
 

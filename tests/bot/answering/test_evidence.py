@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from bot.answering.evidence import Query, _focus, best_passage
 from bot.answering.terms import TermWeights
-
 from tests.bot.fakes import make_article
 
 
@@ -16,7 +15,10 @@ def test_a_day_of_a_month_the_question_names_is_not_the_date_it_asks_for() -> No
     article = make_article("proclamation", f"{first}\n\n{second}")
     query = parse(
         "By what date are officials to report the outcome under the January 2026 proclamation?",
-        first, second, "Chip tariffs rose.", "A fab opened in Ohio.",
+        first,
+        second,
+        "Chip tariffs rose.",
+        "A fab opened in Ohio.",
     )
     assert best_passage(article, query).quote.startswith("Officials are to report")
 

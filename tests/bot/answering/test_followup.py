@@ -13,7 +13,10 @@ PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
         ("what about Tencent?", "Did Beijing approve Tencent to buy H200 chips?"),
         ("And what about the H20?", "Did Beijing approve Alibaba to buy H20 chips?"),
         ("how about Japan?", "Did Japan approve Alibaba to buy H200 chips?"),
-        ("what about the rare earth curbs?", "Did Beijing approve Alibaba to buy H200 chips: what about rare earth curbs?"),
+        (
+            "what about the rare earth curbs?",
+            "Did Beijing approve Alibaba to buy H200 chips: what about rare earth curbs?",
+        ),
         ("when was that?", f"{PREVIOUS} When was that?"),
         ("who said it", f"{PREVIOUS} Who said it"),
     ],

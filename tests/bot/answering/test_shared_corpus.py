@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.answerer import Answerer
-from bot.service.settings import Settings
 from bot.answering.answer_figures import answer_figures, load_questions
+from bot.answering.answerer import Answerer
 from bot.answering.types import Answer
+from bot.service.settings import Settings
 
 pytestmark = pytest.mark.slow
 

@@ -63,8 +63,9 @@ def test_reranker_cache_is_safe_from_many_threads_at_once() -> None:
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
-    articles = [Article(f"a{i}", "u", "u", "t", "s.example", None, f"Shares fell {i}%. Other news {i}.")
-                for i in range(40)]
+    articles = [
+        Article(f"a{i}", "u", "u", "t", "s.example", None, f"Shares fell {i}%. Other news {i}.") for i in range(40)
+    ]
     passages = [Passage(a, 0, len(a.text.split(".")[0]) + 1, 0.5, 0.5, 0.5, 0.5, ()) for a in articles]
     reranker = SemanticReranker(_Embedder(), SemanticTuning(weight=0.25, windows=1, cache_size=2))
     expected = [reranker.rescore("How far did the shares drop?", [p])[0].score for p in passages]
@@ -72,8 +73,9 @@ def test_reranker_cache_is_safe_from_many_threads_at_once() -> None:
     sys.setswitchinterval(1e-6)  # switch threads as often as possible
     try:
         with ThreadPoolExecutor(max_workers=8) as pool:
-            got = list(pool.map(lambda p: reranker.rescore("How far did the shares drop?", [p])[0].score,
-                                passages * 20))
+            got = list(
+                pool.map(lambda p: reranker.rescore("How far did the shares drop?", [p])[0].score, passages * 20)
+            )
     finally:
         sys.setswitchinterval(interval)
     assert got == expected * 20

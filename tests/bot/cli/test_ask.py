@@ -9,9 +9,8 @@ import pytest
 from bot.answering.answerer import Answerer
 from bot.cli import main
 from bot.cli.ask import run_chat
-from bot.service.settings import Settings
 from bot.cli.output import answer_json, render_plain
-
+from bot.service.settings import Settings
 from tests.bot.corpus_fixture import small_corpus
 from tests.bot.fakes import FakeIndex
 
@@ -25,8 +24,14 @@ def write_corpus(path: Path) -> Path:
     """The test articles as a JSONL file ``chipbot ingest`` reads."""
     with path.open("w", encoding="utf-8") as handle:
         for a in small_corpus():
-            record = {"id": a.id, "url": a.url, "title": a.title, "source": a.source, "text": a.text,
-                      "published": a.published.isoformat() if a.published else None}
+            record = {
+                "id": a.id,
+                "url": a.url,
+                "title": a.title,
+                "source": a.source,
+                "text": a.text,
+                "published": a.published.isoformat() if a.published else None,
+            }
             handle.write(json.dumps(record) + "\n")
     return path
 
@@ -36,12 +41,19 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
 
 
-def test_ask_json_gives_one_object_per_question(hashed: None, tmp_path: Path, data_dir: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_json_gives_one_object_per_question(
+    hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))]) == 0
     capsys.readouterr()
-    code = main(["ask", "How much did Japan approve for Rapidus?",
-                 "How much did Brazil spend to revive the CEITEC chip plant?", "--json"])
+    code = main(
+        [
+            "ask",
+            "How much did Japan approve for Rapidus?",
+            "How much did Brazil spend to revive the CEITEC chip plant?",
+            "--json",
+        ]
+    )
     assert code == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
@@ -56,8 +68,9 @@ def test_ask_json_gives_one_object_per_question(hashed: None, tmp_path: Path, da
     assert second["abstained"] is True and second["citations"] == []
 
 
-def test_ask_plain_text_lists_sources_and_filters(hashed: None, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_plain_text_lists_sources_and_filters(
+    hashed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))])
     capsys.readouterr()
     assert main(["ask", "Which companies did Beijing approve to buy Nvidia H200 chips?"]) == 0
@@ -103,7 +116,10 @@ def test_piped_chat_answers_each_line_with_follow_ups(data_dir: Path) -> None:
     assert "> " not in out
     assert out.count("[1] Japan adds funding for Rapidus — asia.example, 2024-04-02") == 2
     assert "(understood as: How much did Japan approve for Rapidus? When was that?)" in out
-    assert index.queries == ["How much did Japan approve for Rapidus?", "How much did Japan approve for Rapidus? When was that?"]
+    assert index.queries == [
+        "How much did Japan approve for Rapidus?",
+        "How much did Japan approve for Rapidus? When was that?",
+    ]
 
 
 def test_interactive_chat_prompts_and_stops_on_exit(data_dir: Path) -> None:
@@ -123,8 +139,9 @@ def test_interactive_chat_says_how_to_ask_on_a_blank_line(data_dir: Path) -> Non
     assert index.queries == []
 
 
-def test_ask_with_a_blank_question_says_how_to_ask(hashed: None, tmp_path: Path, data_dir: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_with_a_blank_question_says_how_to_ask(
+    hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl"))]) == 0
     capsys.readouterr()
     assert main(["--data-dir", str(data_dir), "ask", "  "]) == 0

@@ -11,11 +11,15 @@ from tests.corpus.helpers import OTHER_STORY, WIRE_STORY, record, syndicated_cop
 
 @pytest.fixture
 def corpus_file(tmp_path: Path) -> Path:
-    return write_jsonl(tmp_path / "in.jsonl", [
-        record("k-1", "https://wire.example/2025/07/21/permits", WIRE_STORY, title="Malaysia permits"),
-        record("k-2", "https://copy.example/permits", syndicated_copy()),
-        record("k-3", "https://other.example/japan", OTHER_STORY, published="2023-05-23"),
-    ], extra_lines=["not json"])
+    return write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            record("k-1", "https://wire.example/2025/07/21/permits", WIRE_STORY, title="Malaysia permits"),
+            record("k-2", "https://copy.example/permits", syndicated_copy()),
+            record("k-3", "https://other.example/japan", OTHER_STORY, published="2023-05-23"),
+        ],
+        extra_lines=["not json"],
+    )
 
 
 def test_ingest_then_list_and_show(corpus_file: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -41,8 +45,9 @@ def test_ingest_then_list_and_show(corpus_file: Path, data_dir: Path, capsys: py
     assert "Malaysia permits" in capsys.readouterr().out
 
 
-def test_exit_code_is_non_zero_only_when_nothing_could_be_read(tmp_path: Path, corpus_file: Path,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_exit_code_is_non_zero_only_when_nothing_could_be_read(
+    tmp_path: Path, corpus_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     assert main(["ingest", str(empty), str(tmp_path / "nope"), "--no-index"]) == 1
@@ -53,8 +58,9 @@ def test_exit_code_is_non_zero_only_when_nothing_could_be_read(tmp_path: Path, c
     assert main(["ingest"]) == 2
 
 
-def test_ingest_updates_the_search_index(corpus_file: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_updates_the_search_index(
+    corpus_file: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     pytest.importorskip("index.builder", reason="the index stage is not installed")
     monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
     assert main(["ingest", str(corpus_file)]) == 0

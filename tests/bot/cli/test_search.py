@@ -8,7 +8,6 @@ import pytest
 from bot.cli import main
 from index.builder import update_index
 from index.embedders.hashing import HashEmbedder
-
 from tests.index.fakes import ARTICLES, MemoryStore
 
 
@@ -37,8 +36,10 @@ def test_search_json_with_filters(built: Path, capsys: pytest.CaptureFixture[str
 
 def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     questions = tmp_path / "q.jsonl"
-    rows = [{"id": "q1", "question": "Which lithography machines need approval from The Hague?", "article_id": "a2"},
-            {"id": "q2", "question": "Who makes pancakes?", "article_id": None}]
+    rows = [
+        {"id": "q1", "question": "Which lithography machines need approval from The Hague?", "article_id": "a2"},
+        {"id": "q2", "question": "Who makes pancakes?", "article_id": None},
+    ]
     questions.write_text("\n".join(json.dumps(r) for r in rows))
     assert main(["eval", str(questions), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -47,8 +48,9 @@ def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.Captur
     assert "| recall@1 |" in capsys.readouterr().out
 
 
-def test_search_without_index_explains(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_search_without_index_explains(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
     assert main(["search", "anything"]) == 1
     assert "chipbot" in capsys.readouterr().err

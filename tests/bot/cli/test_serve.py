@@ -14,7 +14,9 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.fake-token-for-tests_0123456789abcdef"
 def test_run_without_a_token_starts_the_terminal_session(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     calls = []
     monkeypatch.setattr("bot.service.wiring.ensure_index", lambda settings: calls.append("index") or object())
-    monkeypatch.setattr("bot.cli.ask.run_chat", lambda settings, stdin, stdout: calls.append("chat") or 0, raising=False)
+    monkeypatch.setattr(
+        "bot.cli.ask.run_chat", lambda settings, stdin, stdout: calls.append("chat") or 0, raising=False
+    )
     assert main(["--data-dir", str(tmp_path), "run"]) == 0
     assert calls == ["index", "chat"]
 

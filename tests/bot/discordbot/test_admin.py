@@ -36,7 +36,7 @@ async def test_admin_command_refused_for_a_non_admin_even_when_granted_in_the_se
     calls: list[str] = []
 
     class CountingRefresher(Refresher):
-        async def refresh_now(self):  # noqa: ANN201
+        async def refresh_now(self):
             calls.append("refresh")
             return await super().refresh_now()
 
@@ -85,8 +85,9 @@ class GatedUpdater:
 async def test_refresh_swaps_the_index_while_questions_are_answered(data_dir: Path, index, tmp_path: Path) -> None:
     updater = GatedUpdater(data_dir, index.embedder, write_jsonl(tmp_path / "new.jsonl", [NEW_ARTICLE]))
     services = make_services(data_dir, index)
-    services.refresher = Refresher(updater, index, feeds=["https://feeds.example/chips.xml"], interval_s=0,
-                                   on_swap=services.answerer.refresh)
+    services.refresher = Refresher(
+        updater, index, feeds=["https://feeds.example/chips.xml"], interval_s=0, on_swap=services.answerer.refresh
+    )
     async with running(services) as w:
         before = await w.alice.slash(w.channel, "ask", question=TSMC)
         assert "fresh.example" not in embed_text(before.response)

@@ -43,7 +43,10 @@ async def test_latest_lists_newest_first_with_dates_and_links(data_dir: Path, in
         lines = text.splitlines()
         assert "wire.example/nvidia-h20" in lines[0] and "2024-05-10" in lines[0]
         assert "2023-09-05" in lines[-1]
-        assert "smic" in (await w.alice.slash(w.channel, "latest", topic="SMIC Huawei teardown")).response.embeds[0].description
+        assert (
+            "smic"
+            in (await w.alice.slash(w.channel, "latest", topic="SMIC Huawei teardown")).response.embeds[0].description
+        )
 
 
 async def test_sources_help_and_about(data_dir: Path, index) -> None:
@@ -62,7 +65,18 @@ async def test_sources_help_and_about(data_dir: Path, index) -> None:
 async def test_commands_installable_to_servers_and_users_and_usable_in_dms(data_dir: Path, index) -> None:
     async with running(make_services(data_dir, index)) as w:
         commands = {c.name: c for c in await w.bot.tree.fetch_commands()}
-        assert {"ask", "search", "latest", "sources", "help", "about", "ingest", "refresh", "stats", "Ask chipbot"} <= set(commands)
+        assert {
+            "ask",
+            "search",
+            "latest",
+            "sources",
+            "help",
+            "about",
+            "ingest",
+            "refresh",
+            "stats",
+            "Ask chipbot",
+        } <= set(commands)
         synced = next(r.json for r in w.env.http_requests if r.method == "PUT" and r.path.endswith("/commands"))
         for payload in synced:  # what `chipbot sync` registers with Discord
             assert payload["integration_types"] == [0, 1]  # guild install and user install

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-import discord
 import pytest
 
 from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
@@ -144,7 +143,7 @@ async def test_error_after_defer_is_an_ephemeral_message_and_a_logged_traceback(
 
 async def test_busy_pool_tells_the_user(data_dir: Path, index) -> None:
     pool = WorkerPool(max_workers=1, max_queue=0)
-    pool._admitted = 1  # noqa: SLF001 - the one slot is taken
+    pool._admitted = 1
     async with running(make_services(data_dir, index, workers=pool)) as w:
         result = await w.alice.slash(w.channel, "ask", question=DUV)
         assert [f.content for f in result.followups] == [BUSY_TEXT] and result.followups[0].ephemeral

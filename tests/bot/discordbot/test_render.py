@@ -9,6 +9,7 @@ import discord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.answering.types import Answer, Citation
 from bot.discordbot.render import (
     MAX_DESCRIPTION,
     MAX_FIELD_NAME,
@@ -23,14 +24,41 @@ from bot.discordbot.render import (
     render_articles,
     render_search_page,
 )
-from bot.answering.types import Answer, Citation
 from corpus.types import Article, Chunk
 from index.types import Hit
 
 HOSTILE = [
-    "@everyone", "@here", "<@123456789012345678>", "<@!42>", "<@&987654321>", "<#555>", "**", "__", "~~",
-    "||", "`", "```", "> ", "# ", "- ", "1. ", "[click](https://evil.example)", "](", "\\", "\\\\", "*",
-    "_", ":smile:", "<t:1700000000:R>", "\n\n", "\u200b", "😀", "👨‍👩‍👧", "https://x.io/a_(b)", " ", "a" * 50,
+    "@everyone",
+    "@here",
+    "<@123456789012345678>",
+    "<@!42>",
+    "<@&987654321>",
+    "<#555>",
+    "**",
+    "__",
+    "~~",
+    "||",
+    "`",
+    "```",
+    "> ",
+    "# ",
+    "- ",
+    "1. ",
+    "[click](https://evil.example)",
+    "](",
+    "\\",
+    "\\\\",
+    "*",
+    "_",
+    ":smile:",
+    "<t:1700000000:R>",
+    "\n\n",
+    "\u200b",
+    "😀",
+    "👨‍👩‍👧",
+    "https://x.io/a_(b)",
+    " ",
+    "a" * 50,
 ]
 hostile_text = st.lists(
     st.one_of(st.sampled_from(HOSTILE), st.text(min_size=0, max_size=40)), min_size=0, max_size=25
@@ -164,8 +192,13 @@ def test_search_pages_and_article_lists_fit(found: list[Article], page: int) -> 
 
 def test_links_keep_their_target_and_escape_their_title() -> None:
     article = Article(
-        id="a", url="https://ex.com/a b)c", canonical_url="https://ex.com/a b)c", title="Chips [are] *big*",
-        source="ex.com", published=date(2025, 1, 2), text="Chips are big.",
+        id="a",
+        url="https://ex.com/a b)c",
+        canonical_url="https://ex.com/a b)c",
+        title="Chips [are] *big*",
+        source="ex.com",
+        published=date(2025, 1, 2),
+        text="Chips are big.",
     )
     answer = Answer("q", "Chips are big [1].", [Citation(1, article, "Chips are big.", 0, 14)], abstained=False)
     description = render_answer(answer).embeds[0].description or ""

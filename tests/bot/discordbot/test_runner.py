@@ -7,6 +7,7 @@ import os
 import signal
 import sqlite3
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -17,7 +18,7 @@ TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.fake-token-for-tests_0123456789abcdef"
 
 def test_token_never_reaches_the_log_output_even_from_discord_debug_logs() -> None:
     stream = io.StringIO()
-    root = logging.Logger("test-root")
+    root = logging.getLogger("test-root")
     handler = logging.StreamHandler(stream)
     root.addHandler(handler)
     install_redaction([TOKEN], root=root)
@@ -27,7 +28,9 @@ def test_token_never_reaches_the_log_output_even_from_discord_debug_logs() -> No
     try:
         raise RuntimeError(f"401 for token {TOKEN}")
     except RuntimeError:
-        handler.handle(root.makeRecord("x", logging.ERROR, __file__, 1, "login failed", (), __import__("sys").exc_info()))
+        handler.handle(
+            root.makeRecord("x", logging.ERROR, __file__, 1, "login failed", (), __import__("sys").exc_info())
+        )
     out = stream.getvalue()
     assert TOKEN not in out and out.count(REDACTED) == 2 and "identify" in out
 
@@ -35,7 +38,7 @@ def test_token_never_reaches_the_log_output_even_from_discord_debug_logs() -> No
 class FakeGatewayBot:
     """Stands in for ChipBot's connection: ``start`` runs until ``close`` (or refuses the token)."""
 
-    instances: list[FakeGatewayBot] = []
+    instances: ClassVar[list[FakeGatewayBot]] = []
 
     def __init__(self, services, refuse: bool = False) -> None:
         self.services = services
@@ -78,7 +81,7 @@ async def test_sigterm_and_sigint_close_the_bot_gracefully(fake_gateway, monkeyp
 
     settings, index, services = fake_gateway
     monkeypatch.setattr(runner, "ChipBot", FakeGatewayBot)
-    serving = asyncio.create_task(runner._serve(settings, index, TOKEN))  # noqa: SLF001
+    serving = asyncio.create_task(runner._serve(settings, index, TOKEN))
     while not FakeGatewayBot.instances:
         await asyncio.sleep(0.01)
     os.kill(os.getpid(), signum)
@@ -94,4 +97,4 @@ async def test_a_refused_token_raises_invalid_token(fake_gateway, monkeypatch) -
     settings, index, _ = fake_gateway
     monkeypatch.setattr(runner, "ChipBot", lambda services: FakeGatewayBot(services, refuse=True))
     with pytest.raises(InvalidToken):
-        await runner._serve(settings, index, TOKEN)  # noqa: SLF001
+        await runner._serve(settings, index, TOKEN)

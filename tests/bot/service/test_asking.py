@@ -11,8 +11,15 @@ TODAY = date(2025, 3, 31)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [(None, None), ("  ", None), ("2025-01-15", date(2025, 1, 15)), ("30d", date(2025, 3, 1)),
-     ("2w", date(2025, 3, 17)), ("6 months", date(2024, 10, 2)), ("1y", date(2024, 3, 31))],
+    [
+        (None, None),
+        ("  ", None),
+        ("2025-01-15", date(2025, 1, 15)),
+        ("30d", date(2025, 3, 1)),
+        ("2w", date(2025, 3, 17)),
+        ("6 months", date(2024, 10, 2)),
+        ("1y", date(2024, 3, 31)),
+    ],
 )
 def test_parse_since(text: str | None, expected: date | None) -> None:
     assert parse_since(text, TODAY) == expected

@@ -5,12 +5,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.types import Answer, Citation
 from bot.cli import main
 from bot.service.feedback_store import FeedbackStore, format_summary
-from bot.answering.types import Answer, Citation
 from corpus.types import Article
 
-ARTICLE = Article("a1", "https://x.example/a", "https://x.example/a", "T", "x.example", date(2024, 1, 1), "Chips are scarce.")
+ARTICLE = Article(
+    "a1", "https://x.example/a", "https://x.example/a", "T", "x.example", date(2024, 1, 1), "Chips are scarce."
+)
 
 
 def answer(question: str, *, abstained: bool = False) -> Answer:

@@ -9,11 +9,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.answering.answerer import Answerer
-from bot.service.settings import Settings
 from bot.answering.grounding import check_grounding
-from bot.service.llm import SYSTEM_PROMPT, ChatClient, LLMWriter, make_llm_writer
 from bot.answering.types import Answer
-
+from bot.service.llm import SYSTEM_PROMPT, ChatClient, LLMWriter, make_llm_writer
+from bot.service.settings import Settings
 from tests.bot.corpus_fixture import small_corpus
 from tests.bot.fakes import FakeIndex, make_article
 
@@ -30,7 +29,7 @@ class FakeChatServer:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+            def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append(body)
                 server.headers.append(dict(self.headers))
@@ -168,11 +167,17 @@ def test_grounding_requires_numbers_to_come_from_the_cited_snippet() -> None:
     snippets = {1: "Japan approved another 590 billion yen for Rapidus.", 2: "Rapidus plans mass production in 2027."}
     assert check_grounding("Rapidus plans mass production in 2027 [2].", snippets).ok
     assert not check_grounding("Rapidus plans mass production in 2027 [1].", snippets).ok
-    assert check_grounding("Japan approved 590 billion yen [1], and production starts in 2027 [2].", snippets).order == (1, 2)
+    assert check_grounding(
+        "Japan approved 590 billion yen [1], and production starts in 2027 [2].", snippets
+    ).order == (1, 2)
 
 
 def test_settings_without_an_endpoint_give_no_writer_and_the_key_is_not_shown() -> None:
     assert make_llm_writer(Settings.from_env(data_dir="/tmp/x", env={})) is None
-    env = {"CHIPBOT_LLM_BASE_URL": "http://127.0.0.1:1/v1", "CHIPBOT_LLM_MODEL": "m", "CHIPBOT_LLM_API_KEY": "sk-secret"}
+    env = {
+        "CHIPBOT_LLM_BASE_URL": "http://127.0.0.1:1/v1",
+        "CHIPBOT_LLM_MODEL": "m",
+        "CHIPBOT_LLM_API_KEY": "sk-secret",
+    }
     writer = make_llm_writer(Settings.from_env(data_dir="/tmp/x", env=env))
     assert writer is not None and "sk-secret" not in repr(writer._client)

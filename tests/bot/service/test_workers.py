@@ -54,8 +54,11 @@ async def test_errors_in_jobs_reach_the_caller_and_free_the_slot() -> None:
 
 
 SMALL_QUESTIONS = [
-    "Which DUV tools need Dutch export licences?", "What did the SMIC teardown show?",
-    "Is Nvidia selling the H20 in China?", "What did China restrict about gallium?", "Who makes 7nm chips for Huawei?",
+    "Which DUV tools need Dutch export licences?",
+    "What did the SMIC teardown show?",
+    "Is Nvidia selling the H20 in China?",
+    "What did China restrict about gallium?",
+    "Who makes 7nm chips for Huawei?",
 ]
 
 
