@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/.data
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench clean
+.PHONY: install run test check bench clean
 
 # CPU torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -20,8 +20,17 @@ install: $(STAMP)
 run: install
 	$(BIN)/chipbot --data-dir "$(DATA_DIR)" run
 
-test: install
+test: install check
 	HF_HUB_OFFLINE=1 $(BIN)/python -m pytest -q
+
+# Static checks, also part of `make test`: lint and format (ruff), types (mypy), import layering
+# (import-linter contracts in pyproject.toml), and dead code (vulture, with its allowlist).
+check: install
+	$(BIN)/ruff check corpus index bot tests bench
+	$(BIN)/ruff format --check corpus index bot tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/vulture corpus index bot .vulture_allowlist.py --min-confidence 60
 
 bench: install
 	$(BIN)/python bench/run_all.py

@@ -78,10 +78,6 @@ def _is_headline(block: str) -> bool:
     return "\n" not in block and len(block.split()) <= 20 and not _SENTENCE_END.search(block)
 
 
-def _is_prose(block: str) -> bool:
-    return len(block.split()) >= 8 and bool(_SENTENCE_END.search(block))
-
-
 def _is_junk_line(line: str) -> bool:
     return bool(_NAV_LINE.match(line) or _COOKIE.search(line) or _AGENCY_CREDIT.match(line))
 

@@ -101,10 +101,6 @@ class ArticleStore:
     def chunk_count(self, article_id: str) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM chunks WHERE article_id = ?", (article_id,)).fetchone()[0])
 
-    def content_hashes(self) -> dict[str, str]:
-        """``{article id: content hash}``: what an incremental index compares against."""
-        return dict(self._db.execute("SELECT id, content_hash FROM articles").fetchall())
-
     def resolve(self, article_id: str) -> str | None:
         """The stored article an id names: itself, or the article an alternate with that id was folded into."""
         if self._db.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():

@@ -168,6 +168,7 @@ def _build_vectors(
     key_of = {v: diff.wanted[v][2] for v in todo}
     vectors, embedded = _embed_missing({key: diff.texts[key] for key in key_of.values()}, cache, embedder, progress)
     if incremental:
+        assert current is not None  # incremental implies a current generation
         store = VectorStore.load(current / VECTORS, kind)
         store.remove(np.asarray(diff.removed, dtype=np.int64))
     else:
@@ -221,7 +222,7 @@ def update_index(
             diff = _sync_snapshot(conn, store)
         finally:
             conn.close()
-        if previous and diff.empty:
+        if current and previous and diff.empty:
             log.info("index already up to date (%s)", current.name)
             return BuildReport(
                 None,

@@ -81,7 +81,7 @@ def normalise_title(title: str | None) -> str | None:
     return " ".join(words) if len(words) >= 4 else None
 
 
-def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Sequence[str]]) -> list[ArticleGroup]:
+def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Sequence[str | None]]) -> list[ArticleGroup]:
     """Fold each group into an earlier (better) one that shares a fingerprint (title, passage)."""
     kept: list[ArticleGroup] = []
     owner: dict[str, ArticleGroup] = {}
@@ -114,9 +114,11 @@ def order_by_recency(
     see ``relevance_cutoff``), so the same match counts as relevant whatever else the corpus holds.
     """
     relevant = [g for g in groups if g.score >= cutoff]
-    dated = [g for g in relevant if published.get(g.article_id) is not None]
-    dated.sort(key=lambda g: (-published[g.article_id].toordinal(), -g.score, g.article_id))
-    undated = [g for g in relevant if published.get(g.article_id) is None]
+    days = {g.article_id: day.toordinal() for g in relevant if (day := published.get(g.article_id)) is not None}
+    dated = sorted(
+        (g for g in relevant if g.article_id in days), key=lambda g: (-days[g.article_id], -g.score, g.article_id)
+    )
+    undated = [g for g in relevant if g.article_id not in days]
     return dated + undated + [g for g in groups if g.score < cutoff]
 
 

@@ -64,8 +64,8 @@ class Stemmer:
     def stems(self, words: list[str]) -> list[str]:
         """The stems of ``words``, in order. Two words with one stem ("share", "shares") give it
         twice, as an FTS5 OR query of the words scores it twice: the question stresses it."""
-        known = {w: self._cache.get(w) for w in dict.fromkeys(words)}
-        missing = [w for w, stems in known.items() if stems is None]
+        known = {w: stems for w in dict.fromkeys(words) if (stems := self._cache.get(w)) is not None}
+        missing = [w for w in dict.fromkeys(words) if w not in known]
         if missing:
             fresh = self._tokenise(missing)
             known.update(fresh)

@@ -129,9 +129,13 @@ class Postings:
             tid = np.repeat(term_of, np.diff(part.offsets))
             if n == 0:
                 alive = keep[part.docs]
-                tids.append(tid[alive]), docs.append(renumber[part.docs[alive]]), tfs.append(part.tf[alive])
+                tids.append(tid[alive])
+                docs.append(renumber[part.docs[alive]])
+                tfs.append(part.tf[alive])
             else:
-                tids.append(tid), docs.append(np.asarray(part.docs, np.int64) + base), tfs.append(part.tf)
+                tids.append(tid)
+                docs.append(np.asarray(part.docs, np.int64) + base)
+                tfs.append(part.tf)
                 base += len(part)
         vids = np.concatenate([self.vids[keep]] + [p.vids for p in added])
         lengths = np.concatenate([self.lengths[keep]] + [p.lengths for p in added])
@@ -219,7 +223,10 @@ def _tokenize_batch(conn: sqlite3.Connection, rows: Sequence[tuple[int, str, str
     ):
         if not terms or terms[-1] != term:
             terms.append(term)
-        tid.append(len(terms) - 1), vid_col.append(vid), text_col.append(column == "text"), counts.append(count)
+        tid.append(len(terms) - 1)
+        vid_col.append(vid)
+        text_col.append(column == "text")
+        counts.append(count)
     tid_a = np.asarray(tid, dtype=np.int64)
     doc = order[np.searchsorted(vids[order], np.asarray(vid_col, dtype=np.int64))]  # row of each chunk id
     column = np.asarray(text_col, dtype=np.int64)

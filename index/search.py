@@ -264,7 +264,7 @@ class Index:
             return [docstore.row_to_article(r) for r in rows]
         hits = self.search(topic, k=max(3 * n, 15)).hits
         dated = [h.article for h in hits if h.article.published is not None]
-        return sorted(dated, key=lambda a: a.published, reverse=True)[:n]
+        return sorted(dated, key=lambda a: a.published or date.min, reverse=True)[:n]
 
     def stats(self) -> dict[str, object]:
         loaded = self._loaded

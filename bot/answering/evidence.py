@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.answering.sentences import LINE_BREAK, Span, sentence_spans
@@ -190,7 +191,7 @@ def _article_terms(article: Article) -> set[str]:
     return set(tokens(f"{article.title or ''}\n{article.text}\n{dated}"))
 
 
-def best_passage(article: Article, query: Query, retrieved: list[Chunk] = (), *, keep: int = 1) -> Passage:
+def best_passage(article: Article, query: Query, retrieved: Sequence[Chunk] = (), *, keep: int = 1) -> Passage:
     """The run of one to three sentences of ``article`` that answers the question best, with up to
     ``keep - 1`` runners-up (windows that do not overlap a better one) for a re-ranker to weigh."""
     text = article.text

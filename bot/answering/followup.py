@@ -79,7 +79,6 @@ class Conversation:
 
     clock: Callable[[], float] = time.monotonic
     last_question: str | None = None
-    last_answer: Answer | None = None
     updated_at: float = field(default=0.0)
 
     def resolve(self, question: str) -> str:
@@ -87,5 +86,4 @@ class Conversation:
 
     def remember(self, question: str, answer: Answer) -> None:
         self.last_question = question
-        self.last_answer = answer
         self.updated_at = self.clock()

@@ -105,12 +105,6 @@ def _words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def normalise(token: str) -> str:
-    """The term a single word counts as."""
-    pairs = _words(token)
-    return pairs[0][1] if pairs else ""
-
-
 def tokens(text: str) -> list[str]:
     """Normalised word and number terms of ``text``."""
     return [term for _, term in _words(text)]

@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING
+from typing import Any
 
 import discord
 
 from bot.discordbot.render import render_hits
-from bot.discordbot.replies import Reply
-
-if TYPE_CHECKING:
-    from bot.discordbot.client import ChipBot
+from bot.discordbot.replies import Reply, services_of
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +46,15 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"chipbot:v
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> VoteButton:
         return cls(int(match["id"]), 1 if match["vote"] == "up" else -1)
 
-    async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
+    async def callback(self, interaction: discord.Interaction) -> None:
         reply = Reply.of(interaction)
         await reply.thinking(private=True)
         try:
-            services = interaction.client.services
+            services = services_of(interaction)
             known = await services.workers.run(services.feedback.vote, self.answer_id, interaction.user.id, self.vote)
             await reply.private("Thanks for the feedback!" if known else GONE)
         except Exception as exc:
@@ -75,15 +72,15 @@ class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ch
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction, item: discord.ui.Button, match: re.Match[str], /
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> MoreSourcesButton:
         return cls(int(match["id"]))
 
-    async def callback(self, interaction: discord.Interaction[ChipBot]) -> None:
+    async def callback(self, interaction: discord.Interaction) -> None:
         reply = Reply.of(interaction)
         await reply.thinking(private=True)
         try:
-            services = interaction.client.services
+            services = services_of(interaction)
             stored = await services.workers.run(services.feedback.get, self.answer_id)
             if stored is None:
                 await reply.private(GONE)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from urllib.parse import quote
 
 import discord
@@ -22,7 +23,6 @@ from corpus.types import Article
 from index.types import Hit
 
 MAX_CONTENT = 2000
-MAX_EMBEDS = 10
 MAX_TOTAL = 6000
 MAX_TITLE = 256
 MAX_DESCRIPTION = 4096
@@ -90,8 +90,8 @@ class Rendered:
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
 
-    def kwargs(self) -> dict[str, object]:
-        out: dict[str, object] = {"embeds": self.embeds, "allowed_mentions": NO_MENTIONS}
+    def kwargs(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"embeds": self.embeds, "allowed_mentions": NO_MENTIONS}
         if self.content:
             out["content"] = clip(self.content, MAX_CONTENT)
         return out
@@ -194,11 +194,6 @@ def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
     lines = [f"• {source_link(a, 100)} · {outlet_line(a)}" for a in articles]
     body = join_lines(lines, MAX_DESCRIPTION) or "No articles indexed yet."
     return Rendered(embeds=[fit(_embed(_clean(title, MAX_TITLE), body, COLOUR))])
-
-
-def render_notice(text: str) -> Rendered:
-    """A short plain message (errors, cooldowns, busy)."""
-    return Rendered(content=clip(text, MAX_CONTENT))
 
 
 def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:

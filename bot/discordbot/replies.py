@@ -11,17 +11,25 @@ from __future__ import annotations
 
 import logging
 import traceback
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot.discordbot.render import NO_MENTIONS, Rendered
+
+if TYPE_CHECKING:
+    from bot.service.collaborators import Services
 
 log = logging.getLogger(__name__)
 
 ERROR_TEXT = "Sorry, something went wrong while answering. It has been logged; please try again."
 BUSY_TEXT = "I'm answering a lot of questions right now; please try again in a minute."
 _KEY = "chipbot_reply"
+
+
+def services_of(interaction: discord.Interaction) -> Services:
+    """The collaborators of the bot that received the interaction (always a ``ChipBot``)."""
+    return interaction.client.services  # type: ignore[attr-defined]
 
 
 class Reply:

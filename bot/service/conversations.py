@@ -40,8 +40,5 @@ class Conversations:
             self._items.popitem(last=False)
         return current
 
-    def forget(self, user_id: int | str, channel_id: int | str) -> None:
-        self._items.pop((user_id, channel_id), None)
-
     def __len__(self) -> int:
         return len(self._items)

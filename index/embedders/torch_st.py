@@ -6,6 +6,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -21,7 +22,7 @@ class TorchEmbedder:
         self.name = name
         self._source = str(path) if path is not None else name
         self._batch_size = batch_size
-        self._model = None
+        self._model: Any = None  # SentenceTransformer, loaded on first use
         self._lock = threading.Lock()
         self.dim = 384 if path is None else _dim_from_config(path)
 

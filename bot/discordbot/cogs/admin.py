@@ -15,7 +15,7 @@ from discord.ext import commands
 
 from bot.discordbot.client import ChipBot
 from bot.discordbot.render import clip, escape
-from bot.discordbot.replies import Reply
+from bot.discordbot.replies import Reply, services_of
 from bot.service.coverage import coverage, describe_coverage
 from bot.service.refresh import RefreshResult
 
@@ -29,13 +29,13 @@ class NotAdmin(app_commands.CheckFailure):
         super().__init__("Only chipbot admins (CHIPBOT_ADMIN_IDS) or server administrators can use this command.")
 
 
-def is_admin(interaction: discord.Interaction[ChipBot]) -> bool:
-    if interaction.user.id in interaction.client.services.admin_ids:
+def is_admin(interaction: discord.Interaction) -> bool:
+    if interaction.user.id in services_of(interaction).admin_ids:
         return True
     return interaction.guild is not None and interaction.permissions.administrator
 
 
-def admin_only(interaction: discord.Interaction[ChipBot]) -> bool:
+def admin_only(interaction: discord.Interaction) -> bool:
     if not is_admin(interaction):
         log.warning("refused admin command for user %s", interaction.user.id)
         raise NotAdmin()
@@ -57,7 +57,7 @@ class Admin(commands.Cog):
         self.bot = bot
         self.services = bot.services
 
-    async def interaction_check(self, interaction: discord.Interaction[ChipBot]) -> bool:
+    async def interaction_check(self, interaction: discord.Interaction) -> bool:
         return admin_only(interaction)
 
     @app_commands.command(name="ingest")
