@@ -13,12 +13,14 @@ from pathlib import Path
 from types import TracebackType
 
 from corpus.errors import CorpusError
+from corpus.migrate import NewerSchema, migrate
 from corpus.types import Alternate, Article, Chunk
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-_SCHEMA = """
+# Append-only: a released entry is never edited (corpus/migrate.py).
+MIGRATIONS = [
+    """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, url TEXT NOT NULL, canonical_url TEXT NOT NULL UNIQUE, title TEXT,
     source TEXT NOT NULL, published TEXT, text TEXT NOT NULL, author TEXT, site_name TEXT,
@@ -40,8 +42,9 @@ CREATE TABLE IF NOT EXISTS chunks (
 CREATE INDEX IF NOT EXISTS chunks_article ON chunks(article_id, ordinal);
 CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL
-);
-"""
+)
+""",
+]
 _ARTICLE_COLUMNS = "id, url, canonical_url, title, source, published, text, author, site_name, origin"
 
 
@@ -59,15 +62,9 @@ class ArticleStore:
             self._db = sqlite3.connect(self.path, check_same_thread=False)
             self._db.execute("PRAGMA foreign_keys = ON")
             self._db.execute("PRAGMA journal_mode = WAL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version not in (0, SCHEMA_VERSION):
-                raise StoreError(
-                    f"{self.path} has schema version {version}, expected {SCHEMA_VERSION}; "
-                    "move it away and run `chipbot ingest` again"
-                )
-            with self._db:
-                self._db.executescript(_SCHEMA)
-                self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            migrate(self._db, MIGRATIONS, name=str(self.path))
+        except NewerSchema as exc:
+            raise StoreError(str(exc)) from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the corpus database {self.path}: {exc}") from exc
 

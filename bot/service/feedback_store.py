@@ -14,8 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.answering.types import Answer
+from corpus.migrate import migrate
 
-_SCHEMA = """
+# Append-only: a released entry is never edited (corpus/migrate.py). Votes cannot be recomputed.
+MIGRATIONS = [
+    """
 CREATE TABLE IF NOT EXISTS answers (
     id INTEGER PRIMARY KEY,
     created REAL NOT NULL,
@@ -32,8 +35,9 @@ CREATE TABLE IF NOT EXISTS votes (
     vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
     created REAL NOT NULL,
     PRIMARY KEY (answer_id, user_id)
-);
-"""
+)
+""",
+]
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ class FeedbackStore:
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False)
-        self._db.executescript(_SCHEMA)
+        migrate(self._db, MIGRATIONS, name=str(path))
 
     @classmethod
     def open(cls, data_dir: Path) -> FeedbackStore:
