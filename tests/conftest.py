@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,3 +31,14 @@ def shared_corpus() -> Path:
     if not (SHARED_CORPUS / "chip_trade_news.jsonl").is_file():
         pytest.skip(f"shared corpus not found at {SHARED_CORPUS} (set CHIPBOT_SHARED_CORPUS)")
     return SHARED_CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """`chipbot` commands run in-process configure the root logger (bot.service.logs); undo it after each test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    for handler in [h for h in root.handlers if h not in handlers]:
+        root.removeHandler(handler)
+    root.setLevel(level)

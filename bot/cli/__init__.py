@@ -11,7 +11,8 @@ import logging
 import sys
 
 from bot.cli import ask, ingest, search, serve
-from bot.service.settings import Settings, load_dotenv_file
+from bot.service.logs import configure_logging
+from bot.service.settings import LOG_LEVELS, BadSetting, Settings, load_dotenv_file
 
 log = logging.getLogger(__name__)
 
@@ -21,25 +22,49 @@ def build_parser() -> argparse.ArgumentParser:
         prog="chipbot", description="Cited answers about chip-trade news, in Discord and the terminal."
     )
     parser.add_argument("--data-dir", help="where articles and the index live (env CHIPBOT_DATA_DIR)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        metavar="LEVEL",
+        help="log LEVEL (DEBUG, INFO, WARNING, ERROR) and above (env CHIPBOT_LOG_LEVEL; default INFO for the bot)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages (--log-level DEBUG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in (ingest, search, ask, serve):
         module.register(sub)
-    # `--data-dir` is accepted before or after the subcommand (`chipbot ingest x --data-dir d`).
+    # `--data-dir` and `--log-level` are accepted before or after the subcommand (`chipbot run --log-level debug`).
     for command in sub.choices.values():
         command.add_argument("--data-dir", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        command.add_argument(
+            "--log-level", type=str.upper, choices=LOG_LEVELS, default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
+
+
+def log_level(args: argparse.Namespace, settings: Settings) -> str:
+    """--log-level, else -v, else CHIPBOT_LOG_LEVEL, else INFO when `run` starts the Discord bot
+    (the journal should show it connect and answer) and WARNING for the terminal commands."""
+    if args.log_level:
+        return str(args.log_level)
+    if args.verbose:
+        return "DEBUG"
+    if settings.log_level:
+        return settings.log_level
+    return "INFO" if args.command == "run" and settings.discord_token else "WARNING"
 
 
 def main(argv: list[str] | None = None) -> int:
     load_dotenv_file()
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
+    try:
+        settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
+    except BadSetting as exc:
+        print(f"chipbot: {exc}", file=sys.stderr)
+        return 2
+    secrets = [settings.discord_token or "", settings.llm_api_key or ""]
+    configure_logging(log_level(args, settings), settings.log_format, secrets=secrets)
     try:
         return int(args.func(args, settings) or 0)
     except KeyboardInterrupt:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import discord
 
 from bot.discordbot.client import ChipBot
+from bot.service.logs import REDACTED, RedactSecrets
 from bot.service.settings import Settings
 from bot.service.wiring import make_services
 
@@ -19,33 +20,11 @@ if TYPE_CHECKING:
     from index.search import Index
 
 log = logging.getLogger(__name__)
-REDACTED = "[REDACTED]"
+__all__ = ["REDACTED", "InvalidToken", "RedactSecrets", "install_redaction", "run_bot", "sync_commands"]
 
 
 class InvalidToken(Exception):
     """Discord refused DISCORD_TOKEN (wrong, reset or malformed)."""
-
-
-class RedactSecrets(logging.Filter):
-    """Replace secrets in every formatted log message, whichever library logged it."""
-
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
-
-    def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, REDACTED)
-        return text
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        redacted = self.redact(message)
-        if redacted != message:
-            record.msg, record.args = redacted, ()
-        if record.exc_info and record.exc_text is None:
-            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
-        return True
 
 
 class DropVoiceWarnings(logging.Filter):

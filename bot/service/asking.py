@@ -2,17 +2,25 @@
 
 Checks (cooldown, length) happen before anything slow; the answer is computed in the worker pool
 and recorded in the feedback store, so buttons under it can find it again after a restart.
+
+Every question asked ends in one log line: an opaque id, the outcome
+(answered, abstained, busy, error), the timings and the cited article ids. The question's words
+(and who asked) appear only with ``CHIPBOT_LOG_QUESTIONS=1``: they are users' words.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from bot.answering.types import Answer
 from bot.service.collaborators import Services
+from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +79,41 @@ class Asker:
 
     async def ask(self, question: Question) -> Asked:
         """Answer in the worker pool; raises :class:`bot.service.workers.Busy` when the pool is full."""
-        return await self.services.workers.run(self._answer_blocking, question)
+        started = time.perf_counter()
+        try:
+            asked = await self.services.workers.run(self._answer_blocking, question)
+        except Busy:
+            self._report(question, "busy", started)
+            raise
+        except Exception as exc:
+            self._report(question, "error", started, error=type(exc).__name__)
+            raise
+        self._report(question, "abstained" if asked.answer.abstained else "answered", started, asked)
+        return asked
+
+    def _report(
+        self, question: Question, outcome: str, started: float, asked: Asked | None = None, error: str | None = None
+    ) -> None:
+        seconds = time.perf_counter() - started
+        fields: dict[str, Any] = {"event": "question", "qid": secrets.token_hex(6), "outcome": outcome}
+        fields["total_ms"] = round(seconds * 1000, 1)
+        text = f"question {fields['qid']} {outcome} in {fields['total_ms']:.0f} ms"
+        if asked is not None:
+            fields["answer_id"] = asked.answer_id
+            fields["timings_ms"] = {k: round(v, 1) for k, v in asked.answer.timings_ms.items()}
+            fields["cited"] = [c.article.id for c in asked.answer.citations]
+            fields["generated"] = asked.answer.generated
+            steps = ", ".join(
+                f"{k} {v:.0f}" for k, v in fields["timings_ms"].items() if k in ("search", "compose", "llm")
+            )
+            text += f" ({steps} ms); answer {asked.answer_id}; cited {','.join(fields['cited']) or '-'}"
+        if error is not None:
+            fields["error"] = error
+            text += f": {error}"
+        if self.services.log_questions:
+            fields |= {"question": question.text, "user_id": question.user_id, "channel_id": question.channel_id}
+            text += f"; user {question.user_id} asked {question.text!r}"
+        log.log(logging.ERROR if error else logging.INFO, text, extra=fields)
 
     def _answer_blocking(self, question: Question) -> Asked:
         services = self.services
@@ -80,7 +122,4 @@ class Asker:
             question.text, since=question.since, sources=question.sources, conversation=conversation
         )
         answer_id = services.feedback.record_answer(answer, user_id=question.user_id, channel_id=question.channel_id)
-        log.info(
-            "answered user %s: abstained=%s citations=%d", question.user_id, answer.abstained, len(answer.citations)
-        )
         return Asked(answer, answer_id)

