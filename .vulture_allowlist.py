@@ -10,6 +10,16 @@ client.ChipTree.on_error
 client.ChipBot.setup_hook
 client.ChipBot.on_message
 client.ChipBot.on_ready
+client.ChipBot.on_connect
+client.ChipBot.on_disconnect
+client.ChipBot.on_resumed
+client.ShardedChipBot.on_connect
+client.ShardedChipBot.on_disconnect
+client.ShardedChipBot.on_resumed
+client.ShardedChipBot.on_shard_connect
+client.ShardedChipBot.on_shard_disconnect
+client.ShardedChipBot.on_shard_resumed
+client.ShardedChipBot.on_shard_ready
 buttons.VoteButton.from_custom_id
 buttons.VoteButton.callback
 buttons.MoreSourcesButton.from_custom_id

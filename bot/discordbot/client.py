@@ -2,11 +2,13 @@
 
 Intents are the non-privileged defaults: slash commands, DMs and messages that mention the bot all
 arrive without the message-content intent. Commands are synced only by ``chipbot sync``.
+:class:`ShardedChipBot` is the same bot on discord.py's ``AutoShardedBot`` (see ``CHIPBOT_SHARDING``).
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -42,7 +44,7 @@ class ChipTree(app_commands.CommandTree):
 
 
 class ChipBot(commands.Bot):
-    def __init__(self, services: Services, *, intents: discord.Intents | None = None) -> None:
+    def __init__(self, services: Services, *, intents: discord.Intents | None = None, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -51,8 +53,14 @@ class ChipBot(commands.Bot):
             allowed_mentions=NO_MENTIONS,
             allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
             allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=True),
+            **options,
         )
         self.services = services
+
+    def gateway_connected(self) -> bool:
+        """Ready once, and the gateway connection is open now (False while discord.py reconnects)."""
+        ws = self.ws
+        return not self.is_closed() and self.is_ready() and ws is not None and ws.open
 
     async def setup_hook(self) -> None:
         for name in COGS:
@@ -68,9 +76,54 @@ class ChipBot(commands.Bot):
     async def on_ready(self) -> None:
         log.info("connected as %s (%s) to %d guilds", self.user, getattr(self.user, "id", "?"), len(self.guilds))
 
+    async def on_connect(self) -> None:
+        log.info("gateway connected")
+
+    async def on_disconnect(self) -> None:
+        log.warning("gateway disconnected; discord.py reconnects on its own")
+
+    async def on_resumed(self) -> None:
+        log.info("gateway session resumed")
+
     async def close(self) -> None:
         log.info("shutting down")
         if self.services.refresher is not None:
             await self.services.refresher.stop()
         await super().close()
         self.services.workers.shutdown(wait=False)
+
+
+class ShardedChipBot(ChipBot, commands.AutoShardedBot):
+    """ChipBot on discord.py's AutoShardedBot: ``shard_count`` (all processes) and ``shard_ids`` (this
+    one) come from the settings; with neither, discord.py asks Discord how many shards to run."""
+
+    def gateway_connected(self) -> bool:
+        shards = self.shards
+        return (
+            not self.is_closed()
+            and self.is_ready()
+            and bool(shards)
+            and not any(s.is_closed() for s in shards.values())
+        )
+
+    # discord.py also dispatches the unsharded events; log the per-shard ones only.
+    async def on_connect(self) -> None:
+        pass
+
+    async def on_disconnect(self) -> None:
+        pass
+
+    async def on_resumed(self) -> None:
+        pass
+
+    async def on_shard_connect(self, shard_id: int) -> None:
+        log.info("gateway connected (shard %d)", shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        log.warning("gateway disconnected (shard %d); discord.py reconnects on its own", shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("gateway session resumed (shard %d)", shard_id)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("shard %d ready", shard_id)

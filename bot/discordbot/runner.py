@@ -1,4 +1,5 @@
-"""Running the bot for real: token hygiene, graceful shutdown on SIGINT/SIGTERM, explicit command sync."""
+"""Running the bot for real: token hygiene, graceful shutdown on SIGINT/SIGTERM, explicit command sync,
+sharding, and the operator's side (``/healthz`` and ``/metrics``, following generations built elsewhere)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,21 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
 
-from bot.discordbot.client import ChipBot
+from bot.discordbot.client import ChipBot, ShardedChipBot
+from bot.service.collaborators import Services
+from bot.service.follow import GenerationFollower
+from bot.service.health import Health, IndexFacts
 from bot.service.logs import REDACTED, RedactSecrets
+from bot.service.ops_http import OpsServer
 from bot.service.settings import Settings
+from bot.service.sharding import ShardPlan, plan_shards
 from bot.service.wiring import make_services
 
 if TYPE_CHECKING:
@@ -55,18 +63,81 @@ def run_bot(settings: Settings, index: Index) -> None:
     asyncio.run(_serve(settings, index, settings.discord_token))
 
 
+async def recommended_shards(token: str) -> int:
+    """Discord's recommended shard count for this bot (``GET /gateway/bot``)."""
+    http = discord.http.HTTPClient(asyncio.get_running_loop())
+    try:
+        await http.static_login(token)
+        shards, _, _ = await http.get_bot_gateway()
+        return int(shards)
+    except discord.LoginFailure as exc:
+        raise InvalidToken(str(exc)) from None
+    except (discord.HTTPException, discord.GatewayNotFound) as exc:
+        log.warning("could not ask Discord for a shard count (%s): starting unsharded", exc)
+        return 1
+    finally:
+        await http.close()
+
+
+def make_bot(services: Services, plan: ShardPlan) -> ChipBot:
+    if not plan.sharded:
+        return ChipBot(services)
+    ids = list(plan.shard_ids) if plan.shard_ids is not None else None
+    return ShardedChipBot(services, shard_count=plan.shard_count, shard_ids=ids)
+
+
+def health_report(index: Index, services: Services) -> Callable[[bool], Health]:
+    """What ``/healthz`` reports, given whether the gateway is connected (read on the event loop)."""
+
+    def report(connected: bool) -> Health:
+        feeds = services.journal.feeds() if services.journal is not None else []
+        return Health(IndexFacts.loaded(index), feeds, connected, services.workers.pending)
+
+    return report
+
+
+@asynccontextmanager
+async def operations(bot: ChipBot, index: Index, settings: Settings) -> AsyncIterator[OpsServer | None]:
+    """While the bot runs: ``/healthz`` and ``/metrics`` (unless CHIPBOT_HTTP_PORT=off), and a
+    follower that switches to index generations built by another process."""
+    services = bot.services
+    server = None
+    if settings.http_port is not None:
+        metrics = services.metrics
+
+        def newest() -> date | None:
+            latest = index.latest(1)
+            return latest[0].published if latest else None
+
+        metrics.watch(lambda: index.manifest.articles, newest, lambda: services.workers.pending)
+        report = health_report(index, services)
+        server = OpsServer(bot.gateway_connected, report, metrics, host=settings.http_host, port=settings.http_port)
+        await server.start()
+    refresh = getattr(services.answerer, "refresh", None)
+    follower = GenerationFollower(index, interval_s=settings.reload_seconds, on_swap=refresh)
+    follower.start()
+    try:
+        yield server
+    finally:
+        await follower.stop()
+        if server is not None:
+            await server.stop()
+
+
 async def _serve(settings: Settings, index: Index, token: str) -> None:
     services = make_services(settings, index)
     started = time.perf_counter()
     await services.workers.run(services.answerer.answer, "export controls on chips")  # load term weights once
     log.info("answerer warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
-    bot = ChipBot(services)
+    plan = await plan_shards(settings, lambda: recommended_shards(token))
+    log.info("gateway: %s", plan.describe())
+    bot = make_bot(services, plan)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
-        async with bot:
+        async with bot, operations(bot, index, settings):
             runner = asyncio.create_task(bot.start(token), name="chipbot")
             stopper = asyncio.create_task(stop.wait(), name="chipbot-signals")
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)

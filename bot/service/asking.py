@@ -3,7 +3,7 @@
 Checks (cooldown, length) happen before anything slow; the answer is computed in the worker pool
 and recorded in the feedback store, so buttons under it can find it again after a restart.
 
-Every question asked ends in one log line: an opaque id, the outcome
+Every question asked ends in one log line and one count in the metrics: an opaque id, the outcome
 (answered, abstained, busy, error), the timings and the cited article ids. The question's words
 (and who asked) appear only with ``CHIPBOT_LOG_QUESTIONS=1``: they are users' words.
 """
@@ -95,6 +95,7 @@ class Asker:
         self, question: Question, outcome: str, started: float, asked: Asked | None = None, error: str | None = None
     ) -> None:
         seconds = time.perf_counter() - started
+        self.services.metrics.question(outcome, seconds)
         fields: dict[str, Any] = {"event": "question", "qid": secrets.token_hex(6), "outcome": outcome}
         fields["total_ms"] = round(seconds * 1000, 1)
         text = f"question {fields['qid']} {outcome} in {fields['total_ms']:.0f} ms"

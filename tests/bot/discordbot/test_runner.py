@@ -62,6 +62,9 @@ class FakeGatewayBot:
     async def close(self) -> None:
         self.closed.set()
 
+    def gateway_connected(self) -> bool:
+        return not self.closed.is_set()
+
 
 @pytest.fixture
 def fake_gateway(monkeypatch: pytest.MonkeyPatch, data_dir: Path):
@@ -72,7 +75,8 @@ def fake_gateway(monkeypatch: pytest.MonkeyPatch, data_dir: Path):
     services = make_services(data_dir, index)
     FakeGatewayBot.instances.clear()
     monkeypatch.setattr("bot.discordbot.runner.make_services", lambda settings, index: services)
-    return Settings(data_dir=data_dir, discord_token=TOKEN), index, services
+    settings = Settings(data_dir=data_dir, discord_token=TOKEN, sharding="off", http_port=0)
+    return settings, index, services
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
