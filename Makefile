@@ -4,14 +4,19 @@ VENV := .venv
 BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/.data
 STAMP := $(VENV)/.installed-stamp
+TORCH_VERSION := 2.13.0
+# Where the CPU build of torch comes from: PyTorch's CPU wheel index, since plain PyPI serves the
+# multi-GB CUDA build; empty when pip already finds a CPU wheel of that version on local disk.
+TORCH_INDEX ?= $(shell $(PYTHON) -m pip install --dry-run --no-deps --no-index --quiet \
+	torch==$(TORCH_VERSION)+cpu >/dev/null 2>&1 || echo https://download.pytorch.org/whl/cpu)
 
-.PHONY: install run test check bench clean
+.PHONY: install run test check bench clean print-torch-index
 
-# CPU torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
+# CPU torch first: the project's own `torch` requirement is then already met.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX)) torch==$(TORCH_VERSION)
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
@@ -34,6 +39,9 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+print-torch-index:  # used by tests/deploy (the Dockerfile's install steps get the same torch source)
+	@echo '$(TORCH_INDEX)'
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis
