@@ -59,6 +59,17 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class QuietLibraries(logging.Filter):
+    """Below WARNING, keep chipbot's own records and discord.py's: at INFO, libraries such as the
+    ONNX graph optimiser and faiss's loader would fill the journal with lines about themselves.
+    Not installed at DEBUG, where everything is wanted."""
+
+    OWN = ("bot", "corpus", "index", "discord", "__main__")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or record.name.split(".", 1)[0] in self.OWN
+
+
 def formatter(fmt: str) -> logging.Formatter:
     """``text`` (one readable line) or ``json`` (one JSON object per line)."""
     if fmt == "json":
@@ -97,6 +108,9 @@ def configure_logging(
     handler = StderrHandler()
     handler.setFormatter(formatter(fmt))
     handler.addFilter(RedactSecrets(secrets))
+    numeric = logging.getLevelName(level) if isinstance(level, str) else level
+    if numeric > logging.DEBUG:
+        handler.addFilter(QuietLibraries())
     root.addHandler(handler)
     root.setLevel(level)
     return handler

@@ -82,3 +82,18 @@ async def test_a_failed_answer_is_logged_and_counted_as_an_error(data_dir: Path,
     assert (line["outcome"], line["error"], line["level"]) == ("error", "RuntimeError", "ERROR")
     assert "cited" not in line and "question" not in line
     assert 'chipbot_questions_total{outcome="error"} 1.0' in services.metrics.render().decode()
+
+
+def test_libraries_stay_quiet_below_warning_unless_debugging(capsys: pytest.CaptureFixture[str]) -> None:
+    import logging
+
+    configure_logging("INFO", "text")
+    logging.getLogger("fusion_base").info("Fused Gelu: 6")
+    logging.getLogger("faiss.loader").warning("no AVX2")
+    logging.getLogger("bot.service.refresh").info("refresh: 1 added")
+    logging.getLogger("discord.gateway").info("Shard ID None has connected")
+    err = capsys.readouterr().err
+    assert "Fused Gelu" not in err and "no AVX2" in err and "refresh: 1 added" in err and "has connected" in err
+    configure_logging("DEBUG", "text")
+    logging.getLogger("fusion_base").info("Fused Gelu: 6")
+    assert "Fused Gelu" in capsys.readouterr().err

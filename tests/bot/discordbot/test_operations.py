@@ -143,3 +143,18 @@ async def test_sharded_bot_answers_and_its_health_follows_each_shard(
         assert "gateway connected (shard 1)" in events[dropped:]
     finally:
         services.feedback.close()
+
+
+async def test_a_taken_port_is_a_clear_error() -> None:
+    from bot.service.health import Health
+    from bot.service.metrics import Metrics
+    from bot.service.ops_http import EndpointError, OpsServer
+
+    first = OpsServer(lambda: True, lambda connected: Health(None, []), Metrics(), port=0)
+    await first.start()
+    try:
+        second = OpsServer(lambda: True, lambda connected: Health(None, []), Metrics(), port=first.port)
+        with pytest.raises(EndpointError, match=rf"127.0.0.1:{first.port} .* set CHIPBOT_HTTP_PORT to a free port"):
+            await second.start()
+    finally:
+        await first.stop()
