@@ -8,6 +8,8 @@ import unicodedata
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from corpus.text.dates import MONTH_PATTERN, month_number
+
 # Query parameters that only track the click, never select the content.
 _TRACKING_PARAMS = frozenset(
     {
@@ -45,27 +47,7 @@ _TRACKING_PREFIXES = ("utm_", "mkt_", "pk_", "hsa_", "oly_", "vero_", "at_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_PATH = re.compile(r"(?:/amp/?$|/amp(?=/)|\.amp(?=\.html?$|$))", re.IGNORECASE)
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_MONTH_RE = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_RE = rf"(?P<mon>{MONTH_PATTERN})"
 _ISO_RE = re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)")
 _URL_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?=[/-]|$)")
 _URL_COMPACT_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=/)")
@@ -151,7 +133,7 @@ def parse_date(value: str | date | datetime | None) -> date | None:
 
 def _match_date(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
-    month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else groups["m"]
+    month = (month_number(groups["mon"]) or 0) if groups.get("mon") else groups["m"]
     return _make_date(groups["y"], month, groups["d"])
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.text.words import FTS5Stemmer
 from corpus.types import Article, Chunk
 
 from . import docstore
@@ -27,7 +28,7 @@ from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
 from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import Stemmer, keyword_search
+from .keyword import keyword_search
 from .postings import Postings, tokenize
 from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
@@ -93,7 +94,7 @@ class Index:
         self.tuning = tuning or SearchTuning()
         self._generations = Generations(data_dir)
         self._lock = threading.Lock()
-        self._stemmer = Stemmer()
+        self._stemmer = FTS5Stemmer()
         self._loaded = self._load()
 
     @classmethod

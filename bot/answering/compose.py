@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from bot.answering.abstain import AbstainPolicy
 from bot.answering.evidence import Passage
-from bot.answering.sentences import excerpt
 from bot.answering.types import Answer, Citation
+from corpus.text.sentences import excerpt
 from corpus.types import Article
 from index.types import Hit
 

@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bot.answering.sentences import LINE_BREAK, Span, sentence_spans
-from bot.answering.terms import TermWeights, acronym_pattern, content_terms, entities, tokens
+from bot.answering.terms import TermWeights, acronym_pattern, entities
+from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
+from corpus.text.sentences import LINE_BREAK, Span, sentence_spans
+from corpus.text.words import content_terms, tokens
 from corpus.types import Article, Chunk
 
 MAX_PASSAGE_CHARS = 600
@@ -16,10 +18,8 @@ EXTRA_SENTENCE_COST = 0.1  # a longer quote must cover that much more of the que
 ANSWER_TYPE_BONUS = 0.2  # the passage holds the kind of thing asked for, not already in the question
 RETRIEVED_BONUS = 0.04  # the retriever picked the chunk this passage sits in
 HEADLINE_PENALTY = 0.3  # the headline repeated in the text restates the topic; it never answers
-_DATE = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b"
-)
+_MONTH = month_pattern(capitalised=True)  # "may" in lower case is a verb
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
@@ -47,8 +47,7 @@ _FOCUS = re.compile(
     re.I,
 )
 FOCUS_BONUS = 0.3
-_MONTHS = "January February March April May June July August September October November December".split()
-_MONTH_NAME = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+_MONTH_NAME = re.compile(rf"\b{_MONTH}(?!\w)")
 
 
 def _focus(question: str) -> tuple[str, ...]:
@@ -161,9 +160,9 @@ def _is_headline(piece: str, article: Article) -> bool:
     return bool(article.title) and tokens(piece) == tokens(article.title or "")
 
 
-def _months(text: str) -> set[str]:
-    """The months a text names, as "Jan" .. "Dec" (capitalised only: "may" is a verb)."""
-    return {m.group(1) for m in _MONTH_NAME.finditer(text)}
+def _months(text: str) -> set[int | None]:
+    """The months a text names, as numbers (capitalised only: "may" is a verb)."""
+    return {month_number(m.group()) for m in _MONTH_NAME.finditer(text)}
 
 
 def _new_date(found: str, query: Query) -> bool:
@@ -187,7 +186,7 @@ def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
 
 def _article_terms(article: Article) -> set[str]:
     """Words of the title and text, plus the publication month and year (a "December 2024" question)."""
-    dated = f"{_MONTHS[article.published.month - 1]} {article.published.year}" if article.published else ""
+    dated = f"{MONTH_NAMES[article.published.month - 1]} {article.published.year}" if article.published else ""
     return set(tokens(f"{article.title or ''}\n{article.text}\n{dated}"))
 
 

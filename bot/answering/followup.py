@@ -13,8 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.answering.terms import content_terms, entities
+from bot.answering.terms import entities
 from bot.answering.types import Answer
+from corpus.text.words import content_terms
 
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$", re.I)
 _AND_SUBJECT = re.compile(r"^\s*and\s+(?P<subject>[^?]+?)\s*\?\s*$", re.I)

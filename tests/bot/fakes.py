@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.answering.terms import content_terms, tokens
+from corpus.text.words import content_terms, tokens
 from corpus.types import Alternate, Article, Chunk
 from index.types import Hit, SearchResult
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from bot.answering.evidence import Passage
 from bot.answering.semantic import SemanticReranker, SemanticTuning
-from bot.answering.terms import acronym_pattern, entities, tokens
+from bot.answering.terms import acronym_pattern, entities
+from corpus.text.words import tokens
 from corpus.types import Article
 
 
@@ -87,8 +88,6 @@ def test_stemming_is_safe_from_many_threads_at_once() -> None:
     import string
     import sys
     from concurrent.futures import ThreadPoolExecutor
-
-    from bot.answering.terms import tokens
 
     rng = random.Random(7)
     texts = [
