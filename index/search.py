@@ -4,6 +4,10 @@ grouped by article, with source/date filters and recency understood from the que
 ``Index`` is safe for concurrent readers: the loaded generation is an immutable snapshot swapped
 by reference, FAISS searches are read-only, and each thread gets its own SQLite connection.
 Embedding is CPU work: call ``search`` from a worker thread, never on an asyncio loop.
+
+The generation being served is leased (``generation.take_lease``) from before its files are opened
+until the last search using it has finished after a swap, so builds in other processes never delete
+it under a reader; a search that started on the old generation finishes on it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,7 +32,7 @@ from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
-from .generation import DOCS, VECTORS, Generations, Manifest
+from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
 from .keyword import keyword_search
 from .postings import Postings, tokenize
 from .timeparse import parse_time, topic_of
@@ -35,6 +40,8 @@ from .types import Hit, SearchResult
 from .vectors import VectorStore
 
 log = logging.getLogger(__name__)
+
+LOAD_ATTEMPTS = 5  # CURRENT moved on while we were leasing it: try the newer one
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,12 @@ class SearchTuning:
 
 
 class _Loaded:
-    """One published generation, opened read-only."""
+    """One published generation, opened read-only, leased until this object is dropped or closed."""
 
-    def __init__(self, folder: Path, manifest: Manifest) -> None:
+    def __init__(self, folder: Path, manifest: Manifest, lease: Lease) -> None:
         self.folder, self.manifest = folder, manifest
+        # Released when the last reference goes (the swap, then the last search on it), or by close().
+        self.close = weakref.finalize(self, lease.release)
         try:
             self.vectors = VectorStore.load(folder / VECTORS, manifest.index_type)
         except (RuntimeError, OSError) as exc:
@@ -102,13 +111,26 @@ class Index:
         return cls(data_dir, embedder, tuning)
 
     def _load(self) -> _Loaded:
-        folder = self._generations.current()
-        if folder is None:
-            raise IndexNotFound(self.data_dir)
-        manifest = Manifest.read(folder)
-        if manifest.model != self.embedder.name or manifest.dim != self.embedder.dim:
-            raise ModelMismatch(manifest.model, manifest.dim, self.embedder.name, self.embedder.dim)
-        return _Loaded(folder, manifest)
+        for _ in range(LOAD_ATTEMPTS):
+            folder = self._generations.current()
+            if folder is None:
+                raise IndexNotFound(self.data_dir)
+            lease = take_lease(folder)
+            if lease is None:  # pruned between reading CURRENT and leasing it: CURRENT is newer now
+                continue
+            try:
+                manifest = Manifest.read(folder)
+                if manifest.model != self.embedder.name or manifest.dim != self.embedder.dim:
+                    raise ModelMismatch(manifest.model, manifest.dim, self.embedder.name, self.embedder.dim)
+                return _Loaded(folder, manifest, lease)
+            except BaseException:
+                lease.release()
+                raise
+        raise CorruptGeneration(self.data_dir / "index", "generations kept being replaced while one was opened")
+
+    def close(self) -> None:
+        """Let the served generation go (its lease), for a reader that is done with the index."""
+        self._loaded.close()
 
     def reload_if_changed(self) -> bool:
         """Switch to a newer generation if one was published; True when it switched."""
@@ -121,6 +143,11 @@ class Index:
     @property
     def manifest(self) -> Manifest:
         return self._loaded.manifest
+
+    @property
+    def generation(self) -> str:
+        """The name of the generation being served (``gen-NNNNNN``)."""
+        return self._loaded.folder.name
 
     def search(
         self,

@@ -95,9 +95,12 @@ class Answerer:
             return self._weights
 
     def refresh(self) -> None:
-        """Forget cached term weights (call after the index was reloaded with new articles)."""
+        """Recompute the term weights over the index's articles now, then swap them in (call after
+        the index was reloaded with new articles, from the thread that reloaded it, so no answer
+        waits for them)."""
+        weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
         with self._weights_lock:
-            self._weights = None
+            self._weights = weights
 
     def _rank_score(self, passage: Passage, rank: int) -> float:
         return (

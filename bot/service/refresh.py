@@ -2,8 +2,9 @@
 
 :class:`Refresher` polls the configured feeds every ``interval_s`` (and ingests single URLs on demand
 for ``/ingest``). Ingesting and re-indexing run in their own single worker thread, so questions keep
-being answered from the current generation; when a new generation is written the index reloads it
-(``reload_if_changed``) and the answerer drops its cached term weights. No restart, no blocking.
+being answered from the current generation. New generations, whether written here or by another
+process, are taken into service by its :class:`bot.service.swap.IndexSwapper` (``on_swap`` hooks
+included, e.g. the answerer's term weights). No restart, no blocking.
 """
 
 from __future__ import annotations
@@ -13,21 +14,19 @@ import contextlib
 import logging
 import time
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+
+from bot.service.swap import CHECK_SECONDS, IndexSwapper, Reloadable, SwapHook
 
 if TYPE_CHECKING:
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
-
-
-class Reloadable(Protocol):
-    def reload_if_changed(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -80,17 +79,22 @@ class Refresher:
         *,
         feeds: Sequence[str] = (),
         interval_s: float = 1800.0,
-        on_swap: Callable[[], None] | None = None,
+        on_swap: Iterable[SwapHook] = (),
+        check_s: float = CHECK_SECONDS,
     ) -> None:
         self._update = update
-        self._index = index
+        self.swapper = IndexSwapper(index, on_swap=on_swap, check_s=check_s)
         self.feeds = list(feeds)
         self.interval_s = interval_s
-        self._on_swap = on_swap
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chipbot-refresh")
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.last: RefreshResult | None = None
+
+    @property
+    def on_swap(self) -> list[SwapHook]:
+        """Hooks run after each swap to a newer generation (append to add one)."""
+        return self.swapper.on_swap
 
     def status(self) -> RefreshStatus:
         return RefreshStatus(self.feeds, self.interval_s, self._lock.locked(), self.last)
@@ -107,13 +111,19 @@ class Refresher:
         async with self._lock:  # one ingest at a time; questions are never blocked by it
             loop = asyncio.get_running_loop()
             started = time.perf_counter()
+            swaps = self.swapper.swaps
+            outcome, error = UpdateOutcome(), None
             try:
                 outcome = await loop.run_in_executor(self._executor, self._update, sources, feeds)
-                swapped = await loop.run_in_executor(self._executor, self._swap)
-                error = None
             except Exception as exc:
                 log.exception("refresh failed")
-                outcome, swapped, error = UpdateOutcome(), False, f"{type(exc).__name__}: {exc}"
+                error = f"{type(exc).__name__}: {exc}"
+            try:  # also after a failure: what it stored may have been indexed
+                await loop.run_in_executor(self._executor, self.swapper.swap)
+            except Exception as exc:
+                log.exception("loading the new index generation failed")
+                error = error or f"{type(exc).__name__}: {exc}"
+            swapped = self.swapper.swaps > swaps  # by this refresh, or by the watcher meanwhile
             result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
             self.last = result
             log.info(
@@ -126,14 +136,10 @@ class Refresher:
             )
             return result
 
-    def _swap(self) -> bool:
-        swapped = self._index.reload_if_changed()
-        if swapped and self._on_swap is not None:
-            self._on_swap()
-        return swapped
-
     def start(self) -> None:
-        """Start polling in the background (from inside the running event loop)."""
+        """Watch for generations published elsewhere, and poll the feeds if there are any (from
+        inside the running event loop)."""
+        self.swapper.start()
         if self._task is None and self.feeds and self.interval_s > 0:
             self._task = asyncio.get_running_loop().create_task(self._poll(), name="chipbot-refresh")
 
@@ -148,11 +154,15 @@ class Refresher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.swapper.stop()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class IndexUpdater:
-    """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally."""
+    """The real :data:`Updater`: ingest into the corpus store, then bring the index up to date with
+    the *whole* store, not just this poll's additions: articles stored by an earlier poll that then
+    failed, or by ``chipbot ingest --no-index``, are indexed by the next update (a build with
+    nothing to add writes no generation)."""
 
     def __init__(self, data_dir: Path, embedder: Embedder) -> None:
         self.data_dir = data_dir
@@ -165,9 +175,13 @@ class IndexUpdater:
 
         store = open_store(self.data_dir)
         try:
-            report = ingest(list(sources), store, feeds=list(feeds))
-            if report.added or report.updated or report.duplicates:
+            try:
+                report = ingest(list(sources), store, feeds=list(feeds))
+            except Exception:
+                log.warning("ingest failed part-way; indexing what it stored before reporting the failure")
                 update_index(self.data_dir, store, self.embedder)
+                raise
+            update_index(self.data_dir, store, self.embedder)
         finally:
             store.close()
         failed = [f"{skip.source}: {skip.reason}" for skip in report.skipped]

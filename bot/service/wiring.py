@@ -113,7 +113,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
             index,
             feeds=feeds,
             interval_s=settings.refresh_minutes * 60,
-            on_swap=answerer.refresh,
+            on_swap=[answerer.refresh],
         )
     return Services(
         answerer=answerer,
