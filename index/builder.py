@@ -22,7 +22,7 @@ from . import docstore
 from .attributes import ChunkAttributes
 from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
-from .errors import ModelMismatch
+from .errors import IndexStorageError, ModelMismatch
 from .generation import DOCS, VECTORS, Generations, Manifest
 from .postings import Postings, tokenize
 from .vectors import FLAT, VectorStore, choose_kind
@@ -207,7 +207,27 @@ def update_index(
     data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False, rebuild: bool = False
 ) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
-    generation (needed after changing the embedding model)."""
+    generation (needed after changing the embedding model).
+
+    A storage fault (a full disk, a read-only data directory) raises one ``IndexStorageError`` that
+    names the directory; the half-written generation is removed and CURRENT is untouched."""
+    try:
+        return _update_index(data_dir, store, embedder, progress=progress, rebuild=rebuild)
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise IndexStorageError(data_dir, storage_reason(exc)) from exc
+
+
+def storage_reason(exc: OSError | sqlite3.OperationalError) -> str:
+    """What went wrong, in a few words: "No space left on device (vectors.faiss)"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = Path(exc.filename).name if isinstance(exc.filename, str | Path) else None
+        return f"{exc.strerror} ({where})" if where else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _update_index(
+    data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool, rebuild: bool
+) -> BuildReport:
     started = time.perf_counter()
     generations = Generations(data_dir)
     with generations.building() as tmp:

@@ -59,16 +59,22 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         report = ingest(args.sources, store, feeds=feeds, progress=progress)
         for line in report.summary_lines():
             print(line)
-        if not args.no_index and report.read:
-            _update_index(settings, store, progress)
+        if not args.no_index and report.read and not _update_index(settings, store, progress):
+            return 1
     return 1 if report.read == 0 else 0
 
 
-def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
+def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> bool:
+    """Bring the index up to date with the store; False (after one line on stderr) when it could not."""
     from bot.service.wiring import make_settings_embedder
     from index.builder import update_index
+    from index.errors import IndexStageError
 
-    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    try:
+        built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    except IndexStageError as exc:
+        print(f"chipbot ingest: {exc}", file=sys.stderr)
+        return False
     if built.changed:
         print(
             f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
@@ -76,6 +82,7 @@ def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> No
         )
     else:
         print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
+    return True
 
 
 def _default_feeds_file() -> Path:

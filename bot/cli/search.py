@@ -150,11 +150,15 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     from bot.service.wiring import make_settings_embedder
     from corpus.store import open_store
     from index.builder import update_index
+    from index.errors import IndexStageError
 
     with open_store(settings.data_dir) as store:
-        report = update_index(
-            settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
-        )
+        try:
+            report = update_index(
+                settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
+            )
+        except IndexStageError as exc:
+            return _fail(exc)
     print(
         f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
         f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s"
