@@ -33,6 +33,7 @@ MAX_FOOTER = 2048
 
 QUOTE_CHARS = 350  # of the verbatim quote shown under each source
 ANSWER_CHARS = 1800
+UNDERSTOOD_CHARS = 300  # the resolved follow-up shown above an answer
 TITLE_CHARS = 120
 COLOUR = discord.Colour.teal()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
@@ -145,6 +146,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         max_quotes = 5 if answer.generated else 0
     title = _clean(answer.question, MAX_TITLE - 2)
     text = _clean(answer.text, ANSWER_CHARS)
+    if answer.resolved_question:  # a follow-up: say how it was understood, as the terminal does
+        text = f"*Understood as:* {_clean(answer.resolved_question, UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.abstained:
         lines = [text]
         if answer.related_topics:

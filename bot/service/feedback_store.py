@@ -37,16 +37,19 @@ CREATE TABLE IF NOT EXISTS votes (
     PRIMARY KEY (answer_id, user_id)
 )
 """,
+    # 2: the question as searched, when a follow-up was resolved against the conversation ("More sources")
+    "ALTER TABLE answers ADD COLUMN searched TEXT",
 ]
 
 
 @dataclass(frozen=True)
 class StoredAnswer:
     id: int
-    question: str
+    question: str  # as the user asked it
     answer: str
     cited_ids: list[str]
     abstained: bool
+    searched: str  # what was searched: the follow-up resolved against the conversation, else the question
 
 
 @dataclass(frozen=True)
@@ -76,20 +79,29 @@ class FeedbackStore:
         cited = [c.article.id for c in answer.citations]
         with self._lock, self._db:
             cursor = self._db.execute(
-                "INSERT INTO answers (created, user_id, channel_id, question, answer, cited_ids, abstained)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), user_id, channel_id, answer.question, answer.text, json.dumps(cited), answer.abstained),
+                "INSERT INTO answers (created, user_id, channel_id, question, answer, cited_ids, abstained, searched)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    user_id,
+                    channel_id,
+                    answer.question,
+                    answer.text,
+                    json.dumps(cited),
+                    answer.abstained,
+                    answer.resolved_question,
+                ),
             )
         return int(cursor.lastrowid or 0)
 
     def get(self, answer_id: int) -> StoredAnswer | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, question, answer, cited_ids, abstained FROM answers WHERE id = ?", (answer_id,)
+                "SELECT id, question, answer, cited_ids, abstained, searched FROM answers WHERE id = ?", (answer_id,)
             ).fetchone()
         if row is None:
             return None
-        return StoredAnswer(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]))
+        return StoredAnswer(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]), row[5] or row[1])
 
     def vote(self, answer_id: int, user_id: int, vote: int) -> bool:
         """Store (or change) a user's vote; False when the answer is unknown."""
