@@ -109,6 +109,7 @@ class Ingester:
             or self._store.content_hash(stored_id) != digest
             or stored.title != article.title
             or stored.published != article.published
+            or stored.origin != article.origin  # e.g. the bundled sample, now labelled as our digests
         )
 
     def _write(self, article: Article, digest: str, signature: np.ndarray | None) -> int:

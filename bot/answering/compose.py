@@ -79,8 +79,16 @@ def _citation(n: int, passage: Passage) -> Citation:
     )
 
 
+def digest_label(article: Article) -> str:
+    """How the text of a digest (``article.is_digest``) is introduced: it is our summary of the
+    outlet's report, not the outlet's words, so it is never put in quotation marks."""
+    return f"Our digest of the {article.source} report"
+
+
 def _snippet_line(citation: Citation) -> str:
     quoted = excerpt(citation.article.text, citation.start, citation.end)
+    if citation.article.is_digest:
+        return f"{digest_label(citation.article)}: {quoted} [{citation.n}] ({date_label(citation.article)})"
     return f"“{quoted}” [{citation.n}] ({date_label(citation.article)})"
 
 

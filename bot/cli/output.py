@@ -9,10 +9,11 @@ from bot.answering.types import Answer, Citation
 
 
 def source_line(citation: Citation) -> str:
-    """``[n] Title — outlet, date, URL (also reported by ...)``."""
+    """``[n] Title — outlet, date, URL (also reported by ...)``; a digest says whose report it sums up."""
     article = citation.article
     title = article.title or "(untitled)"
-    line = f"[{citation.n}] {title} — {article.source}, {date_label(article)}, {article.url}"
+    outlet = f"our digest of the {article.source} report" if article.is_digest else article.source
+    line = f"[{citation.n}] {title} — {outlet}, {date_label(article)}, {article.url}"
     if citation.alternates:
         line += " (also reported by " + ", ".join(dict.fromkeys(a.source for a in citation.alternates)) + ")"
     return line
@@ -44,7 +45,8 @@ def answer_json(answer: Answer) -> dict[str, Any]:
                 "title": c.article.title,
                 "source": c.article.source,
                 "published": c.article.published.isoformat() if c.article.published else None,
-                "quote": c.quote,
+                "quote": c.quote,  # with "kind": "digest", our words summing up the report, not the outlet's
+                "kind": "digest" if c.article.is_digest else "verbatim",
                 "alternates": [{"article_id": a.article_id, "url": a.url, "source": a.source} for a in c.alternates],
             }
             for c in answer.citations

@@ -74,9 +74,18 @@ def _clean(text: str | None, limit: int) -> str:
 
 
 def outlet_line(article: Article) -> str:
-    """``outlet, 2025-01-03`` for an article (no date when none is known)."""
+    """``outlet, 2025-01-03`` for an article (no date when none is known); for one of our digests,
+    ``our digest of the outlet report, 2025-01-03``."""
     when = article.published.isoformat() if isinstance(article.published, date) else "undated"
-    return f"{_clean(article.source, 80)}, {when}"
+    outlet = _clean(article.source, 80)
+    return f"our digest of the {outlet} report, {when}" if article.is_digest else f"{outlet}, {when}"
+
+
+def passage(article: Article, text: str) -> str:
+    """A passage of an article as shown under its source: in quotation marks when it is the
+    outlet's own text, introduced as our digest when it is ours (never quoted as theirs)."""
+    shown = _clean(text, QUOTE_CHARS)
+    return f"Our digest: {shown}" if article.is_digest else f"“{shown}”"
 
 
 def source_link(article: Article, limit: int = TITLE_CHARS) -> str:
@@ -132,7 +141,7 @@ def _add_field(embed: discord.Embed, name: str, value: str) -> None:
 
 def _citation_field(embed: discord.Embed, citation: Citation) -> None:
     name = f"[{citation.n}] {outlet_line(citation.article)}"
-    value = f"“{_clean(citation.quote, QUOTE_CHARS)}”\n{source_link(citation.article, 80)}"
+    value = f"{passage(citation.article, citation.quote)}\n{source_link(citation.article, 80)}"
     _add_field(embed, name, value)
 
 
@@ -165,6 +174,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         newer = [f"{source_link(a, 90)} · {outlet_line(a)}" for a in answer.newer[:5]]
         _add_field(embed, "Newer coverage", join_lines(newer, MAX_FIELD_VALUE))
     note = "Quotes are verbatim from the linked articles."
+    if any(c.article.is_digest for c in answer.citations):
+        note = "Quotes are verbatim; passages marked as our digests sum up the linked reports in our own words."
     if answer.generated:
         note = "Worded by a language model from the quoted articles; check the sources."
     embed.set_footer(text=note)
@@ -176,7 +187,7 @@ def render_hits(title: str, hits: Sequence[Hit], *, start: int = 1, footer: str 
     embed = _embed(_clean(title, MAX_TITLE), "" if hits else "Nothing found.", COLOUR)
     for number, hit in enumerate(hits, start=start):
         name = f"{number}. {outlet_line(hit.article)}"
-        value = f"{source_link(hit.article, 100)}\n“{_clean(hit.chunk.text, QUOTE_CHARS)}”"
+        value = f"{source_link(hit.article, 100)}\n{passage(hit.article, hit.chunk.text)}"
         _add_field(embed, name, value)
     if footer:
         embed.set_footer(text=clip(footer, MAX_FOOTER))

@@ -1,4 +1,7 @@
-"""JSONL records (``id, url, title, published, source, text``), one article per line."""
+"""JSONL records (``id, url, title, published, source, text``), one article per line.
+
+A record may say ``"origin": "digest"``: its text is a digest in our own words of the report at its
+``url`` (as in the bundled sample), which answers label as such instead of quoting it."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from corpus.records import Document, Skip
+from corpus.types import DIGEST
 
 _FIELDS = ("id", "url", "title", "published", "source", "text")
 
@@ -36,7 +40,7 @@ def read_jsonl_lines(lines: Iterable[str], label: str) -> Iterator[Document | Sk
             outlet=record.get("source") or None,
             author=record.get("author") or None,
             site_name=record.get("site_name") or None,
-            origin="jsonl",
+            origin=DIGEST if record.get("origin") == DIGEST else "jsonl",
             article_id=str(record["id"]) if record.get("id") not in (None, "") else None,
         )
 

@@ -61,7 +61,8 @@ def test_ask_json_gives_one_object_per_question(
     assert set(first) == {"question", "abstained", "answer", "citations", "timings_ms"}
     assert first["abstained"] is False and "[1]" in first["answer"]
     citation = first["citations"][0]
-    assert set(citation) == {"n", "article_id", "url", "title", "source", "published", "quote", "alternates"}
+    assert set(citation) == {"n", "article_id", "url", "title", "source", "published", "quote", "kind", "alternates"}
+    assert citation["kind"] == "verbatim"
     assert (citation["n"], citation["article_id"], citation["published"]) == (1, "rapidus", "2024-04-02")
     assert citation["quote"] in next(a.text for a in small_corpus() if a.id == "rapidus")
     assert first["timings_ms"]["total"] > 0
@@ -156,3 +157,20 @@ def test_chat_builds_the_sample_index_on_first_run(hashed: None, data_dir: Path)
     out = stdout.getvalue()
     assert "[1] " in out and "None of the" not in out
     assert (data_dir / "corpus.db").is_file()
+
+
+def test_answers_from_the_bundled_sample_are_labelled_as_our_digests_never_quoted(
+    hashed: None, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli.output import answer_json, render_plain
+    from bot.service.wiring import make_answerer
+
+    answerer = make_answerer(Settings.from_env(data_dir=data_dir), bootstrap=True)  # indexes the sample
+    answer = answerer.answer("Which Chinese companies got approval to buy H200 chips?")
+    assert answer.citations and all(c.article.is_digest for c in answer.citations)
+    assert "“" not in answer.text and "”" not in answer.text
+    lead = answer.citations[0].article
+    assert answer.text.startswith(f"Our digest of the {lead.source} report: ")
+    plain = render_plain(answer)
+    assert f"[1] {lead.title} — our digest of the {lead.source} report, " in plain
+    assert {c["kind"] for c in answer_json(answer)["citations"]} == {"digest"}
