@@ -203,10 +203,10 @@ def render_search_page(query: str, hits: Sequence[Hit], page: int, per_page: int
     return render_hits(f"Search: {query}", chunk, start=page * per_page + 1, footer=footer)
 
 
-def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
-    """Newest stories: one line each with link, outlet and date."""
+def render_articles(title: str, articles: Sequence[Article], *, empty: str = "No articles indexed yet.") -> Rendered:
+    """Newest stories: one line each with link, outlet and date (``empty``, already escaped, when none)."""
     lines = [f"• {source_link(a, 100)} · {outlet_line(a)}" for a in articles]
-    body = join_lines(lines, MAX_DESCRIPTION) or "No articles indexed yet."
+    body = join_lines(lines, MAX_DESCRIPTION) or empty
     return Rendered(embeds=[fit(_embed(_clean(title, MAX_TITLE), body, COLOUR))])
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discordbot.render import NO_MENTIONS, Rendered
+from bot.discordbot.render import MAX_CONTENT, NO_MENTIONS, Rendered, clip
 
 if TYPE_CHECKING:
     from bot.service.collaborators import Services
@@ -64,6 +64,7 @@ class Reply:
 
     async def private(self, text: str) -> None:
         """A short message only the user sees, whether or not the interaction was acknowledged."""
+        text = clip(text, MAX_CONTENT)
         if not self.interaction.response.is_done():
             await self.interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return

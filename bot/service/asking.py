@@ -17,23 +17,31 @@ from corpus.text.dates import parse_span
 log = logging.getLogger(__name__)
 
 
+MAX_SINCE_CHARS = 40  # "2025-03-01", "6 months": anything longer is not a date or a span
+
+
 class BadOption(ValueError):
-    """A command option the user typed could not be understood; the message says what is expected."""
+    """A command option the user typed could not be understood. ``expected`` says what would be;
+    surfaces echo ``value`` back their own way (Discord escapes and clips it)."""
+
+    def __init__(self, option: str, value: str, expected: str) -> None:
+        self.option, self.value, self.expected = option, value, expected
+        super().__init__(f"I couldn't read {option}={value.strip()[:MAX_SINCE_CHARS]!r}: {expected}")
 
 
 def parse_since(text: str | None, today: date) -> date | None:
     """``2025-03-01`` or a relative span such as ``7d``, ``2w``, ``3m``, ``1y`` (at most a century)."""
     if not text or not text.strip():
         return None
+    expected = "use a date like 2025-03-01 or a span like 30d, 2w, 6m."
+    if len(text) > MAX_SINCE_CHARS:
+        raise BadOption("since", text, expected)
     if (days := parse_span(text)) is not None:
         return today - timedelta(days=days)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        shown = text.strip()[:40].replace("`", "'")
-        raise BadOption(
-            f"I couldn't read since=`{shown}`: use a date like 2025-03-01 or a span like 30d, 2w, 6m."
-        ) from None
+        raise BadOption("since", text, expected) from None
 
 
 @dataclass(frozen=True)
