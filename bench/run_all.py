@@ -17,6 +17,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import embed_throughput
 import keyword_cap
+import latest_topics
 import query_latency
 import scale
 from common import OUT
@@ -34,6 +35,8 @@ def main() -> None:
     print(scale.run([int(s) for s in args.sizes.split(",")]), flush=True)
     print("\n## What the keyword term cap costs in recall (dev corpus)\n")
     print(keyword_cap.run([keyword_cap.keyword.TERM_CAP]), flush=True)
+    print("\n## /latest topic: precision of the 10 lines before and after the relevance floor\n")
+    print(latest_topics.run(), flush=True)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,15 @@ from . import docstore
 from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
-from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
+from .fusion import (
+    FusionWeights,
+    TopicFloor,
+    apply_date_preferences,
+    fold_copies,
+    fuse,
+    group,
+    normalise_title,
+)
 from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
 from .keyword import keyword_search
 from .postings import Postings, tokenize
@@ -42,6 +50,7 @@ from .vectors import VectorStore
 log = logging.getLogger(__name__)
 
 LOAD_ATTEMPTS = 5  # CURRENT moved on while we were leasing it: try the newer one
+LATEST_POOL = 30  # hits a /latest topic is searched for, before its relevance floor
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,7 @@ class SearchTuning:
     candidates: int = 50  # chunks taken from each retriever before fusion (at least 10 * k)
     title_weight: float = 1.5  # BM25 weight of the title column relative to the chunk text
     weights: FusionWeights = field(default_factory=FusionWeights)
+    topic_floor: TopicFloor | None = None  # what counts as about a /latest topic (None: the embedder's)
 
 
 class _Loaded:
@@ -101,6 +111,7 @@ class Index:
     def __init__(self, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> None:
         self.data_dir, self.embedder = data_dir, embedder
         self.tuning = tuning or SearchTuning()
+        self.topic_floor = self.tuning.topic_floor or TopicFloor.for_backend(embedder.backend)
         self._generations = Generations(data_dir)
         self._lock = threading.Lock()
         self._stemmer = FTS5Stemmer()
@@ -290,9 +301,15 @@ class Index:
                 (n,),
             )
             return [docstore.row_to_article(r) for r in rows]
-        hits = self.search(topic, k=max(3 * n, 15)).hits
-        dated = [h.article for h in hits if h.article.published is not None]
-        return sorted(dated, key=lambda a: a.published or date.min, reverse=True)[:n]
+        return self.latest_about(self.search(topic, k=max(3 * n, LATEST_POOL)).hits, n)
+
+    def latest_about(self, hits: list[Hit], n: int, floor: TopicFloor | None = None) -> list[Article]:
+        """The ``n`` newest dated articles among ``hits`` that pass the topic floor (``None``: this
+        index's tuning); empty when none does, i.e. the index has nothing about the topic."""
+        floor = floor or self.topic_floor
+        about = [h for h in hits if floor.keeps(h.score, h.dense_score, self.tuning.weights)]
+        dated = [h.article for h in about if h.article.published is not None]
+        return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)[:n]
 
     def stats(self) -> dict[str, object]:
         loaded = self._loaded
