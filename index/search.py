@@ -22,7 +22,7 @@ import numpy as np
 from corpus.text.words import FTS5Stemmer
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
@@ -31,6 +31,7 @@ from .generation import DOCS, VECTORS, Generations, Manifest
 from .keyword import keyword_search
 from .postings import Postings, tokenize
 from .timeparse import parse_time, topic_of
+from .sentences import SentenceVectors
 from .types import Hit, SearchResult
 from .vectors import VectorStore
 
@@ -145,6 +146,7 @@ class Index:
 
         mark = time.perf_counter()
         qvec = self.embedder.embed([topic])
+        result.query_vector = qvec[0]
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         mask = None
@@ -228,6 +230,10 @@ class Index:
                 )
             )
         return hits
+
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]:
+        """The quote sentences of these articles with their vectors, computed at indexing time."""
+        return sentences.load(self._loaded.conn(), article_ids, self.embedder.dim)
 
     def article(self, article_id: str) -> Article | None:
         conn = self._loaded.conn()
