@@ -43,3 +43,5 @@ _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
+_.near_miss  # LabelledQuestion.near_miss, read by tests and reports
+_.misses  # index.evaluate.Report.misses, written to JSON

@@ -7,8 +7,8 @@ import logging
 import shutil
 import sqlite3
 import time
-from contextlib import closing
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata

@@ -30,8 +30,8 @@ from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, gr
 from .generation import DOCS, VECTORS, Generations, Manifest
 from .keyword import keyword_search
 from .postings import Postings, tokenize
-from .timeparse import parse_time, topic_of
 from .sentences import SentenceVectors
+from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
 
