@@ -59,7 +59,8 @@ def test_unanswerable_questions_get_an_abstention_naming_close_topics(dev_answer
     abstained = [a for a in none if a.abstained]
     assert len(abstained) >= 6
     for answer in abstained:
-        assert answer.text.startswith("None of the 145 indexed articles covers this.")
+        # all 147 shared articles are indexed: none is lost to a false near-duplicate fold
+        assert answer.text.startswith("None of the 147 indexed articles covers this.")
         assert answer.related_topics and answer.citations == []
 
 
