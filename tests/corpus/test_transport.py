@@ -179,3 +179,35 @@ def test_a_feed_the_operator_owns_skips_robots_txt(data_dir: Path) -> None:
             (article,) = store.articles()
             assert article.origin == "url" and again.updated == [article.id]
     assert polite.added and not polite.skipped
+
+
+def test_misbehaving_servers_in_one_batch_with_a_good_page(data_dir: Path) -> None:
+    def handler(conn: socket.socket, head: bytes) -> None:
+        path = head.split(b" ", 2)[1].decode()
+        if path == "/close":
+            conn.shutdown(socket.SHUT_WR)
+        elif path == "/reset":
+            reset(conn)
+        elif path == "/garbage":
+            conn.sendall(b"\x00\x01 not http at all\r\n\r\n")
+        elif path == "/trickle":
+            trickle(head_first=True)(conn, head)
+        elif path == "/feed.xml":
+            items = "".join(f"<item><title>{p}</title><link>{p}</link></item>" for p in ("/reset", "ftp://x/y", "/ok"))
+            conn.sendall(http_reply(f"<rss version='2.0'><channel><title>F</title>{items}</channel></rss>".encode()))
+        else:
+            conn.sendall(http_reply(PAGE, headers={"Content-Type": "text/html"}))
+
+    with raw_server(handler) as server, open_store(data_dir) as store:
+        bad = [f"{server.base}/{p}" for p in ("close", "reset", "garbage", "trickle")]
+        report = ingest([*bad, f"{server.base}/ok"], store, feeds=[f"{server.base}/feed.xml"], fetcher=local())
+        assert store.count() == 1 and len(report.added) == 1  # the good page; the feed's copy of it is unchanged
+    reasons = {s.source.removeprefix(server.base): s.reason for s in report.skipped}
+    assert reasons == {
+        "/close": "the server closed the connection without answering",
+        "/reset": "the server reset the connection",
+        "/garbage": "the server did not answer in HTTP",
+        "/trickle": "download took longer than 2 s",
+        "/feed.xml#1": "entry has no reachable page and no summary",  # its page reset; no summary to fall back on
+        "/feed.xml#2": "entry has no reachable page and no summary",  # an ftp: link is not fetched
+    }
