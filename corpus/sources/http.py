@@ -9,25 +9,20 @@ server that trickles one byte a second cannot stretch a fetch, in its headers or
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.message import Message
-from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ProtocolError, ReadTimeoutError, SSLError
-from urllib3.util import connection as urllib3_connection
 
 from corpus.errors import CorpusError
 from corpus.sources.addresses import AddressGuard, BlockedAddress, ResolveError, Resolver, system_resolver
+from corpus.sources.pool import DeadlinePassed, Watch, guarded_pool_manager
 from corpus.sources.robots import RobotsRules
 
 log = logging.getLogger(__name__)
@@ -53,10 +48,6 @@ class FetchError(CorpusError):
         self.status = status  # the HTTP status, when the server answered with an error
 
 
-class _DeadlinePassed(Exception):
-    """Raised inside urllib3 when a fetch's deadline has passed (not an OSError: urllib3 lets it through)."""
-
-
 @dataclass(frozen=True)
 class Response:
     url: str  # after redirects
@@ -76,64 +67,6 @@ class Response:
         message = Message()
         message["Content-Type"] = self.content_type
         return message.get_content_charset()
-
-
-@dataclass
-class _Watch:
-    """One fetch's deadline; when it passes, every connection the fetch uses is shut."""
-
-    deadline: float
-    expired: bool = False
-    connections: list[HTTPConnection] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def remaining(self) -> float:
-        return self.deadline - time.monotonic()
-
-    def attach(self, connection: HTTPConnection) -> None:
-        with self.lock:
-            if self.expired or self.remaining() <= 0:
-                raise _DeadlinePassed
-            self.connections.append(connection)
-
-    def expire(self) -> None:
-        with self.lock:
-            self.expired = True
-            for connection in self.connections:
-                sock = connection.sock
-                if sock is not None:  # the base-class call also works on a TLS socket's descriptor
-                    with contextlib.suppress(OSError):
-                        socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _GuardedConnection(HTTPConnection):
-    """Connects only to addresses the guard allows, and puts itself under the current fetch's watch."""
-
-    guard: AddressGuard
-    current_watch: Callable[[], _Watch | None]
-
-    def _new_conn(self) -> socket.socket:
-        try:
-            addresses = self.guard.addresses(self._dns_host, self.port)
-        except ResolveError as exc:
-            raise NewConnectionError(self, str(exc)) from exc
-        error: OSError | None = None
-        for address in addresses:
-            try:
-                return urllib3_connection.create_connection(
-                    (address, self.port), self.timeout, self.source_address, self.socket_options
-                )
-            except TimeoutError as exc:
-                raise ConnectTimeoutError(self, f"connection to {self.host} timed out") from exc
-            except OSError as exc:
-                error = exc
-        raise NewConnectionError(self, f"cannot connect to {self.host}: {error}") from error
-
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        watch = self.current_watch()
-        if watch is not None:
-            watch.attach(self)
-        super().request(*args, **kwargs)
 
 
 class Fetcher:
@@ -171,20 +104,8 @@ class Fetcher:
         self._local = threading.local()
         self._last_request: dict[str, float] = {}
         self._pace_lock = threading.Lock()
-        self._pool = self._pool_manager()
+        self._pool = guarded_pool_manager(self._guard, lambda: getattr(self._local, "watch", None))
         self.robots = RobotsRules(self)  # robots.txt is fetched through this fetcher, with its checks
-
-    def _pool_manager(self) -> urllib3.PoolManager:
-        watch = staticmethod(lambda: getattr(self._local, "watch", None))
-        attributes = {"guard": self._guard, "current_watch": watch}
-        http_conn = type("GuardedHTTPConnection", (_GuardedConnection,), attributes)
-        https_conn = type("GuardedHTTPSConnection", (_GuardedConnection, HTTPSConnection), attributes)
-        manager = urllib3.PoolManager(num_pools=32, maxsize=2, retries=False)
-        manager.pool_classes_by_scheme = {
-            "http": type("GuardedHTTPPool", (HTTPConnectionPool,), {"ConnectionCls": http_conn}),
-            "https": type("GuardedHTTPSPool", (HTTPSConnectionPool,), {"ConnectionCls": https_conn}),
-        }
-        return manager
 
     @property
     def total_s(self) -> float:
@@ -200,7 +121,7 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        watch = _Watch(time.monotonic() + self.total_s)
+        watch = Watch(time.monotonic() + self.total_s)
         timer = threading.Timer(self.total_s, watch.expire)
         timer.daemon = True
         self._local.watch = watch
@@ -213,7 +134,7 @@ class Fetcher:
             timer.cancel()
             self._local.watch = None
 
-    def _follow(self, url: str, headers: dict[str, str], watch: _Watch) -> Response:
+    def _follow(self, url: str, headers: dict[str, str], watch: Watch) -> Response:
         seen: list[str] = []
         current = url
         while True:
@@ -231,7 +152,7 @@ class Fetcher:
                 continue
             return self._read(current, response, watch)
 
-    def _with_retries(self, url: str, headers: dict[str, str], watch: _Watch) -> urllib3.BaseHTTPResponse:
+    def _with_retries(self, url: str, headers: dict[str, str], watch: Watch) -> urllib3.BaseHTTPResponse:
         """One request, retried after connection failures and 429/5xx answers, with backoff inside the deadline."""
         for attempt in range(self.retries + 1):
             last = attempt == self.retries
@@ -255,13 +176,13 @@ class Fetcher:
             return response
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _backoff(self, attempt: int, retry_after: float | None, watch: _Watch) -> None:
+    def _backoff(self, attempt: int, retry_after: float | None, watch: Watch) -> None:
         wait = retry_after if retry_after is not None else self.backoff_s * 2**attempt
         if wait >= watch.remaining():
             raise FetchError(f"gave up: the next try (in {wait:g} s) would pass the {self.total_s:g} s limit")
         self._sleep(wait)
 
-    def _request(self, url: str, headers: dict[str, str], watch: _Watch) -> urllib3.BaseHTTPResponse:
+    def _request(self, url: str, headers: dict[str, str], watch: Watch) -> urllib3.BaseHTTPResponse:
         self._pace(urlsplit(url).hostname or "")
         per_read = max(0.001, min(self.timeout_s, watch.remaining()))
         try:
@@ -274,7 +195,7 @@ class Fetcher:
                 preload_content=False,
                 timeout=urllib3.Timeout(connect=per_read, read=per_read),
             )
-        except _DeadlinePassed as exc:
+        except DeadlinePassed as exc:
             raise FetchError(f"download took longer than {self.total_s:g} s") from exc
         except ReadTimeoutError as exc:
             raise FetchError(f"timed out after {self.timeout_s:g} s") from exc
@@ -294,7 +215,7 @@ class Fetcher:
         if wait > 0:
             self._sleep(wait)
 
-    def _read(self, url: str, response: urllib3.BaseHTTPResponse, watch: _Watch) -> Response:
+    def _read(self, url: str, response: urllib3.BaseHTTPResponse, watch: Watch) -> Response:
         try:
             declared = response.headers.get("Content-Length")
             if response.status == 304:
@@ -320,7 +241,7 @@ class Fetcher:
             response.headers.get("Last-Modified"),
         )
 
-    def _chunks(self, response: urllib3.BaseHTTPResponse, watch: _Watch) -> Iterator[bytes]:
+    def _chunks(self, response: urllib3.BaseHTTPResponse, watch: Watch) -> Iterator[bytes]:
         total = 0
         while chunk := response.read1(_READ_SIZE, decode_content=True):
             if watch.expired or watch.remaining() <= 0:
