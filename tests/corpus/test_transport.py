@@ -66,7 +66,7 @@ def test_a_trickling_server_is_cut_off_at_the_wall_clock_cap(phase: str) -> None
     fetcher = local(timeout_s=0.25)  # cap: 4 x 0.25 s = 1 s
     started = time.monotonic()
     fails_with(trickle(head_first=phase == "body"), "download took longer than 1 s", fetcher)
-    assert time.monotonic() - started < 1.6
+    assert time.monotonic() - started < 2.5  # the trickle alone would take 20 s
 
 
 def test_gzip_is_asked_for_and_decoded_and_the_cap_counts_decoded_bytes() -> None:
