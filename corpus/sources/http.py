@@ -105,7 +105,7 @@ class Fetcher:
         self._last_request: dict[str, float] = {}
         self._pace_lock = threading.Lock()
         self._pool = guarded_pool_manager(self._guard, lambda: getattr(self._local, "watch", None))
-        self.robots = RobotsRules(self)  # robots.txt is fetched through this fetcher, with its checks
+        self.robots = RobotsRules(self, clock=clock)  # robots.txt is fetched through this fetcher, with its checks
 
     @property
     def total_s(self) -> float:

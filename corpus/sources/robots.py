@@ -9,6 +9,8 @@ exempt its pages (``ignore_robots_txt = true`` in feeds.toml).
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from urllib.robotparser import RobotFileParser
@@ -22,22 +24,26 @@ log = logging.getLogger(__name__)
 
 ROBOTS_AGENT = "chipbot"
 MAX_ROBOTS_BYTES = 512 * 1024
+KEEP_S = 24 * 3600  # a robots.txt is read again after a day (RFC 9309 says caches should not exceed 24 h)
 
 
 class RobotsRules:
-    """Whether robots.txt lets chipbot fetch a URL; one robots.txt per scheme and host, kept for the fetcher's life."""
+    """Whether robots.txt lets chipbot fetch a URL; one robots.txt per scheme and host, read again after a day."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(self, fetcher: Fetcher, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._fetcher = fetcher
-        self._sites: dict[str, RobotFileParser | str] = {}  # origin -> rules, or why everything is disallowed
+        self._clock = clock
+        # origin -> (when read, the rules or why everything is disallowed for now)
+        self._sites: dict[str, tuple[float, RobotFileParser | str]] = {}
 
     def refusal(self, url: str) -> str | None:
         """None when the URL may be fetched, else the reason (for the skip message)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
-        if origin not in self._sites:
-            self._sites[origin] = self._load(origin)
-        rules = self._sites[origin]
+        read_at, rules = self._sites.get(origin, (None, ""))
+        if read_at is None or self._clock() - read_at > KEEP_S:
+            rules = self._load(origin)
+            self._sites[origin] = (self._clock(), rules)
         if isinstance(rules, str):
             return rules
         if rules.can_fetch(ROBOTS_AGENT, url):

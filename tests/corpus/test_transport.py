@@ -211,3 +211,17 @@ def test_misbehaving_servers_in_one_batch_with_a_good_page(data_dir: Path) -> No
         "/feed.xml#1": "entry has no reachable page and no summary",  # its page reset; no summary to fall back on
         "/feed.xml#2": "entry has no reachable page and no summary",  # an ftp: link is not fetched
     }
+
+
+def test_robots_txt_is_read_once_per_site_and_again_after_a_day() -> None:
+    now = [0.0]
+    with raw_server(robots_site(b"User-agent: *\nDisallow: /private/\n")) as server:
+        fetcher = local(clock=lambda: now[0])
+        assert fetcher.robots.refusal(server.base + "/a.html") is None
+        assert "disallows" in (fetcher.robots.refusal(server.base + "/private/b.html") or "")
+        now[0] += 23 * 3600
+        fetcher.robots.refusal(server.base + "/c.html")
+        assert [r.split(b" ")[1] for r in server.requests] == [b"/robots.txt"]
+        now[0] += 2 * 3600
+        fetcher.robots.refusal(server.base + "/c.html")
+        assert [r.split(b" ")[1] for r in server.requests] == [b"/robots.txt", b"/robots.txt"]
