@@ -24,6 +24,8 @@ messages.Messages.on_message
 _.setup  # extension entry points (cogs)
 _.disabled  # discord.ui.Button state
 # attributes set on library objects for their effect
+_._new_conn  # urllib3 connection hook (corpus/sources/pool.py: the address check)
+_.pool_classes_by_scheme  # urllib3 PoolManager: the guarded pools
 _.intra_op_num_threads  # onnxruntime.SessionOptions
 _.inter_op_num_threads
 _.efConstruction  # faiss HNSW

@@ -35,6 +35,7 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -54,4 +55,18 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
             admin_user_ids=admins,
+            allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
         )
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")

@@ -57,7 +57,8 @@ def test_every_quote_is_a_verbatim_span_of_its_article(shared_answerer: Answerer
         for citation in answer.citations:
             assert f"[{citation.n}]" in answer.text
         if answer.abstained:
-            assert answer.text.startswith("None of the 145 indexed articles covers this.") and not answer.citations
+            # all 147 shared articles are indexed: none is lost to a false near-duplicate fold
+            assert answer.text.startswith("None of the 147 indexed articles covers this.") and not answer.citations
     assert quotes >= 62
 
 
