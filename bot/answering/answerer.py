@@ -191,6 +191,21 @@ class Answerer:
                 break
         return picked
 
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+    ) -> SearchResult:
+        """The index's search, its candidates re-ordered by the ranker (the order answers use)."""
+        evidence = self.read(question, since=since, until=until, sources=sources)
+        scores = self.models.ranker.scores(evidence.rows)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        return replace(evidence.result, hits=[evidence.result.hits[i] for i in order[:k]])
+
     def examine(self, evidence: Evidence) -> Examination:
         """Rank the candidates, choose quotes for the lead and its possible supporters, and weigh
         whether the lead answers the question at all."""

@@ -32,7 +32,8 @@ _MONTH_NAME = re.compile(rf"\b{_MONTH}(?!\w)")
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+# A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
+_NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
     r"\b(?:how (?:many|much|long|large|big|soon|far)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|"
     r"percent|price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|"
@@ -160,7 +161,7 @@ def has_answer_type(piece: str, query: Query) -> bool:
         numbers = tokens(_ISO_DATE.sub(" ", piece))
         if any(t[:1].isdigit() and t not in query.stated and not _YEAR.fullmatch(t) for t in numbers):
             return True
-    return query.wants_name and any(set(tokens(m.group())) - query.stated for m in _NAME.finditer(piece))
+    return query.wants_name and any(set(tokens(m.group())) - query.stated for m in _NAME.finditer(piece.strip()))
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,9 @@ Pure functions of a ``Query``, the search ``Hit``s and their ``Reading``s. Names
 refuse a mismatch, so a feature cannot be added or reordered without retraining.
 
 Scores that depend on the corpus's scale (BM25, fused retrieval scores) enter relative to the best
-candidate of the same question; similarities and coverages are already on a fixed scale.
+candidate of the same question; similarities and coverages are already on a fixed scale. Whether an
+article is dated is not a feature: it says nothing about whether it answers, and on the tune split
+the ranker learned to prefer undated articles only because many answering ones happen to be.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ ARTICLE = (
     "in_period",  # published within the period the question names (0 when it names none)
     "out_of_period",  # dated outside it
     "newest",  # 1 for the newest dated candidate, falling to 0 for the oldest, when "latest" is asked
-    "undated",
     "answer_type",  # the best window holds the kind of answer asked for
     "focus",  # the article contains the wh-phrase's head noun
     "previous",  # a follow-up, and the previous question's search found this article first (top 3)
@@ -150,7 +151,6 @@ def article_features(
         if query.intent.prefer_recent and article.published and oldest and newest:
             span = (newest - oldest).days
             rows[i, col["newest"]] = 1.0 - (newest - article.published).days / span if span else 1.0
-        rows[i, col["undated"]] = float(article.published is None)
         rows[i, col["answer_type"]] = float(best is not None and has_answer_type(reading.quote(best), query))
         rows[i, col["focus"]] = float(any(t in reading.terms for t in query.focus))
         rows[i, col["previous"]] = float(bool(article_ids(hits[i]) & previous))

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.answering.tuning import CANDIDATES
 from bot.service.wiring import open_index
 
 if TYPE_CHECKING:
@@ -17,7 +18,9 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
-    search = sub.add_parser("search", help="rank passages for a query (hybrid dense + keyword search)")
+    search = sub.add_parser(
+        "search", help="rank articles for a query (hybrid dense + keyword search, ordered by the learned ranker)"
+    )
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("-k", type=int, default=5, help="how many articles (default 5)")
     search.add_argument("--since", type=date.fromisoformat, metavar="DATE", help="published on or after YYYY-MM-DD")
@@ -38,9 +41,13 @@ def _fail(exc: Exception) -> int:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from index.errors import IndexStageError
 
+    from bot.answering.answerer import Answerer
+
     try:
         index = open_index(settings)
-        result = index.search(" ".join(args.query), k=args.k, since=args.since, until=args.until, sources=args.source)
+        answerer = Answerer(index, k=max(args.k, CANDIDATES))
+        query = " ".join(args.query)
+        result = answerer.search(query, k=args.k, since=args.since, until=args.until, sources=args.source)
     except IndexStageError as exc:
         return _fail(exc)
     if args.json:

@@ -37,7 +37,6 @@ def test_article_rows_put_scale_dependent_scores_relative_to_the_best_candidate(
     assert column(rows, "bm25_article").index(1.0) == rapidus  # the article using the question's words
     assert column(rows, "bm25_article_rank")[rapidus] == 1.0
     assert column(rows, "coverage_article")[rapidus] == 1.0
-    assert column(rows, "undated") == [float(a.published is None) for a in ARTICLES]
 
 
 def test_names_numbers_periods_and_follow_up_context_are_read_per_article() -> None:

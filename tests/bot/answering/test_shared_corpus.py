@@ -80,5 +80,7 @@ def test_the_shared_dev_questions_hold_their_floors(shared_answerer: Answerer, s
     assert figures.wrongly_abstained <= DEV_FLOORS["wrongly_abstained"], figures
 
 
-FLOORS = {"cited_first": 0.0, "evidence_quoted": 0.0, "wrongly_abstained": 1.0, "abstention_recall": 0.0}
-DEV_FLOORS = {"cited_first": 0.0, "evidence_quoted": 0.0, "wrongly_abstained": 1.0}
+# Measured with the shipped models, November 2026 (issue 11): test split cited first 77.3%, evidence
+# 69.5%, wrongly abstained 14.2%, unanswerable abstained 27.5%; dev questions 96.8% / 91.9% / 1.6%.
+FLOORS = {"cited_first": 0.75, "evidence_quoted": 0.67, "wrongly_abstained": 0.17, "abstention_recall": 0.25}
+DEV_FLOORS = {"cited_first": 0.95, "evidence_quoted": 0.90, "wrongly_abstained": 0.05}
