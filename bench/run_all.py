@@ -3,8 +3,8 @@
     .venv/bin/python bench/run_all.py [--sizes 100000,1000000]
 
 Embedding throughput per backend, end-to-end ingest and in-process query latency on the shared
-corpus, a whole cited answer against its search, cold start of ``chipbot search``, latency / HNSW recall / memory at scale, and what the
-keyword term cap of large indexes costs in recall.
+corpus, a whole cited answer against its search, cold start of ``chipbot search``, latency / HNSW
+recall / memory at scale, and what the keyword term cap of large indexes costs in recall.
 The corpus-only ingest benchmark is ``bench/ingest_throughput.py``.
 """
 

@@ -39,9 +39,8 @@ def _fail(exc: Exception) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from index.errors import IndexStageError
-
     from bot.answering.answerer import Answerer
+    from index.errors import IndexStageError
 
     try:
         index = open_index(settings)
