@@ -18,8 +18,10 @@ CANDIDATES = 15
 MAX_QUOTE_SENTENCES = 3
 MAX_QUOTE_CHARS = 600
 
-# Supporting citations after the lead: at most two, each an article whose ranker probability is at
-# least this share of the lead's (below it, supporting quotes were mostly off the question on tune).
+# Supporting citations after the lead's quotes, each from an article whose ranker probability is at
+# least this share of the lead's. Tune CV: at 0.5, 65 supporting citations over 393 questions, 45% of
+# them from an answering article, evidence quoted 73.9%; at 0.35, 100 (47%) and 76.0%; at 0.2, 163
+# (40%) and 78.7%. Kept at 0.5, the value the test split was run with.
 MAX_SUPPORTING = 2
 SUPPORT_SHARE = 0.5
 
