@@ -11,6 +11,8 @@ import numpy as np
 
 from corpus.chunk import Chunker, default_chunker
 from corpus.dedupe import NearDuplicateIndex
+from corpus.gate.ledger import GateLedger
+from corpus.gate.model import Gate, GateDecision, GateItem
 from corpus.normalize import (
     article_id_for,
     canonical_url,
@@ -21,12 +23,14 @@ from corpus.normalize import (
     parse_date,
     source_domain,
 )
-from corpus.records import Document, Duplicate, IngestReport, NotModified, ReadItem, Skip
+from corpus.records import Document, Duplicate, IngestReport, NotModified, ReadItem, Rejected, Skip
 from corpus.sources import Fetcher, read_feed, read_source
 from corpus.store import ArticleStore
 from corpus.types import Alternate, Article
 
 log = logging.getLogger(__name__)
+
+UNGATED = GateDecision(admitted=True, score=None, threshold=None, reason="ungated")
 
 
 def to_article(doc: Document) -> Article:
@@ -59,9 +63,17 @@ class Ingester:
     """Writes documents into the store: new, updated, unchanged, or folded into an article as a duplicate."""
 
     def __init__(
-        self, store: ArticleStore, chunker: Chunker, *, near: NearDuplicateIndex | None = None, max_tokens: int = 200
+        self,
+        store: ArticleStore,
+        chunker: Chunker,
+        *,
+        near: NearDuplicateIndex | None = None,
+        max_tokens: int = 200,
+        gate: Gate | None = None,
     ) -> None:
         self._store = store
+        self._gate = gate
+        self._ledger = GateLedger(store)
         self._chunker = chunker
         self._max_tokens = max_tokens
         self._near = near or NearDuplicateIndex()
@@ -78,6 +90,8 @@ class Ingester:
         if known is None and doc.article_id and self._store.get(doc.article_id) is not None:
             known = (doc.article_id, False)
         if known is None:
+            if self._still_rejected(article, digest, report):
+                return
             self._add(doc, article, digest, report)
             return
         stored_id, is_alternate = known
@@ -95,12 +109,26 @@ class Ingester:
         if duplicate_of is None and signature is not None and (match := self._near.query(signature)):
             duplicate_of, kind, similarity = match.article_id, "near", match.similarity
         if duplicate_of is None:
+            decision = self._gate.decide(GateItem(article.title, article.text, doc.summary)) if self._gate else UNGATED
+            if not decision.admitted:
+                self._ledger.rejected(article, decision, content_hash=digest, feed=doc.feed, summary=doc.summary)
+                report.rejected.append(Rejected(doc.source, article.id, article.title, decision.score))
+                return
             report.chunks_written += self._write(article, digest, signature)
+            self._ledger.admitted(article, decision, feed=doc.feed)
             report.added.append(article.id)
             return
         alternate = Alternate(url=article.url, source=article.source, title=article.title, article_id=doc.article_id)
         self._store.add_alternate(duplicate_of, alternate, article.canonical_url)
         report.duplicates.append(Duplicate(doc.source, article.url, duplicate_of, kind, similarity))
+
+    def _still_rejected(self, article: Article, digest: str, report: IngestReport) -> bool:
+        """An item the gate kept out before, unchanged: not scored again (a bypass or --no-gate re-ingest
+        goes on and admits it)."""
+        if self._gate is None or self._gate.admits_all or self._ledger.rejected_hash(article.canonical_url) != digest:
+            return False
+        report.unchanged.append(self._ledger.rejected_id(article.canonical_url) or article.id)
+        return True
 
     def _differs(self, stored_id: str, article: Article, digest: str) -> bool:
         stored = self._store.get(stored_id)
@@ -134,7 +162,8 @@ def iter_documents(
     for source in sources:
         yield from read_source(source, fetcher=fetcher, stdin=stdin, store=store)
     for feed in feeds:
-        yield from read_feed(feed, fetcher=fetcher, store=store)
+        for item in read_feed(feed, fetcher=fetcher, store=store):
+            yield replace(item, feed=feed) if isinstance(item, Document) else item
 
 
 def ingest(
@@ -147,15 +176,18 @@ def ingest(
     fetcher: Fetcher | None = None,
     stdin: TextIO | None = None,
     max_tokens: int = 200,
+    gate: Gate | None = None,
 ) -> IngestReport:
     """Ingest files, directories, ``-`` (JSONL on stdin), page URLs and feeds into the store.
 
     Every problem with one input becomes a line of ``report.skipped``; the rest is still ingested.
+    With a ``gate``, each new item is first scored: off-topic ones are kept as rejected records
+    (``corpus/gate/ledger.py``), not articles. Without one, every item is admitted ("ungated").
     """
     from tqdm import tqdm
 
     report = IngestReport()
-    ingester = Ingester(store, chunker or default_chunker(), max_tokens=max_tokens)
+    ingester = Ingester(store, chunker or default_chunker(), max_tokens=max_tokens, gate=gate)
     items = iter_documents(sources, feeds, store=store, fetcher=fetcher, stdin=stdin)
     with tqdm(items, desc="ingest", unit=" doc", disable=not progress, leave=False) as bar:
         for item in bar:

@@ -44,6 +44,24 @@ CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL
 )
 """,
+    # 2: the topic gate (corpus/gate/ledger.py): every item's decision and score, the items it kept
+    # out (whole, so an admin can admit one), and admins' corrections for the next `train-gate`.
+    """
+CREATE TABLE gate_decisions (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, feed TEXT, title TEXT,
+    admitted INTEGER NOT NULL, score REAL, threshold REAL, reason TEXT NOT NULL, decided_at TEXT NOT NULL
+);
+CREATE INDEX gate_decisions_feed ON gate_decisions(feed);
+CREATE TABLE rejected (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, canonical_url TEXT NOT NULL UNIQUE, title TEXT,
+    source TEXT NOT NULL, published TEXT, text TEXT NOT NULL, author TEXT, site_name TEXT,
+    origin TEXT NOT NULL, summary TEXT, content_hash TEXT NOT NULL
+);
+CREATE TABLE gate_corrections (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, label INTEGER NOT NULL CHECK (label IN (0, 1)),
+    title TEXT, summary TEXT, text_head TEXT NOT NULL, score REAL, corrected_at TEXT NOT NULL
+)
+""",
 ]
 _ARTICLE_COLUMNS = "id, url, canonical_url, title, source, published, text, author, site_name, origin"
 
@@ -196,7 +214,17 @@ class ArticleStore:
                 (url, etag, last_modified, now),
             )
 
+    def delete(self, article_id: str) -> bool:
+        """Remove an article with its chunks and folded copies; False when there was none."""
+        with self._db:
+            return self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
     # -- plumbing ------------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection, for records kept beside the articles (the gate's: corpus/gate/ledger.py)."""
+        return self._db
+
     def _article(self, row: tuple) -> Article:
         (aid, url, canonical, title, source, published, text, author, site_name, origin) = row
         alternates = [

@@ -11,7 +11,7 @@ import logging
 import sys
 
 from bot.cli import ask, gate, ingest, search, serve
-from bot.service.settings import Settings, load_dotenv_file
+from bot.service.settings import Settings, SettingsError, load_dotenv_file
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
+    try:
+        settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
+    except SettingsError as exc:
+        print(f"chipbot: {exc}", file=sys.stderr)
+        return 2
     try:
         return int(args.func(args, settings) or 0)
     except KeyboardInterrupt:

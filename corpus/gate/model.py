@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -64,6 +64,18 @@ class GateItem:
     title: str | None
     text: str
     summary: str | None = None
+
+
+@dataclass(frozen=True)
+class GateDecision:
+    """The gate's verdict on one item. ``score`` is the model's probability that it is chip-trade
+    news (None when no model scored it); ``reason``: gate | bypass (an admin's ``/ingest url``) |
+    admin (``chipbot admit`` / ``reject``) | ungated (``--no-gate``, the bundled sample)."""
+
+    admitted: bool
+    score: float | None
+    threshold: float | None
+    reason: str
 
 
 def gate_text(item: GateItem, text_chars: int) -> str:
@@ -151,3 +163,48 @@ class GateModel:
         except OSError as exc:
             raise GateModelError(f"cannot read the gate weights {path} ({exc}): run `chipbot train-gate`") from exc
         return cls.from_json(text, source=str(path))
+
+
+class TopicGate:
+    """Scores items with a :class:`GateModel` and an embedding function; admits ``score >= threshold``."""
+
+    def __init__(self, model: GateModel, embedder: TextEmbedder, *, threshold: float | None = None) -> None:
+        if embedder.name != model.embedder:
+            raise GateModelError(
+                f"the gate's weights were trained on {model.embedder!r} vectors, not {embedder.name!r}: "
+                "give it that model's embedder, or retrain with `chipbot train-gate`"
+            )
+        self.model = model
+        self.admits_all = False
+        self.threshold = model.threshold if threshold is None else threshold
+        self._embedder = embedder
+
+    def scores(self, items: Sequence[GateItem]) -> np.ndarray:
+        texts = [gate_text(item, self.model.text_chars) for item in items]
+        if not texts:
+            return np.zeros(0)
+        return self.model.probabilities(self._embedder.embed(texts), texts)
+
+    def decide(self, item: GateItem) -> GateDecision:
+        score = float(self.scores([item])[0])
+        return GateDecision(score >= self.threshold, round(score, 6), self.threshold, "gate")
+
+
+class Gate(Protocol):
+    """What the ingest pipeline asks of a gate."""
+
+    admits_all: bool  # a bypass: it records scores but keeps nothing out
+
+    def decide(self, item: GateItem) -> GateDecision: ...
+
+
+class Bypass:
+    """Admits everything (an admin's ``/ingest url``), still recording what the gate would have said."""
+
+    admits_all = True
+
+    def __init__(self, gate: Gate) -> None:
+        self._gate = gate
+
+    def decide(self, item: GateItem) -> GateDecision:
+        return replace(self._gate.decide(item), admitted=True, reason="bypass")

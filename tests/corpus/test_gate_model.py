@@ -10,13 +10,15 @@ import pytest
 from corpus.gate.model import (
     LEXICAL_FEATURES,
     WEIGHTS_PATH,
+    Bypass,
     GateItem,
     GateModel,
     GateModelError,
+    TopicGate,
     gate_text,
     lexical_features,
 )
-from tests.corpus.gate_fakes import WordEmbedder
+from tests.corpus.gate_fakes import WordEmbedder, WordGate
 
 
 def one_hot_model(embedder: WordEmbedder, word: str, threshold: float = 0.5) -> GateModel:
@@ -59,6 +61,31 @@ def test_weights_round_trip_and_bad_files_are_refused_with_a_hint(tmp_path) -> N
         GateModel.from_json("not json")
     with pytest.raises(GateModelError, match="cannot read"):
         GateModel.load(tmp_path / "missing.json")
+
+
+def test_the_gate_admits_at_or_above_its_threshold_and_the_threshold_can_be_overridden() -> None:
+    embedder = WordEmbedder()
+    model = one_hot_model(embedder, "export")
+    on, off = GateItem("export export", text="export"), GateItem("gaming review", text="frames per second")
+    gate = TopicGate(model, embedder)
+    yes, no = gate.decide(on), gate.decide(off)
+    assert yes.admitted and not no.admitted and yes.score > 0.5 > no.score and yes.reason == "gate"
+    assert yes.threshold == 0.5 and not gate.admits_all
+    assert TopicGate(model, embedder, threshold=0.0).decide(off).admitted  # 0 admits everything
+    assert not TopicGate(model, embedder, threshold=1.0).decide(on).admitted
+
+
+def test_the_gate_refuses_vectors_of_another_model() -> None:
+    model = one_hot_model(WordEmbedder(), "export")
+    with pytest.raises(GateModelError, match="trained on 'word-test' vectors, not 'other'"):
+        TopicGate(model, WordEmbedder(name="other"))
+
+
+def test_a_bypass_admits_everything_but_keeps_the_score() -> None:
+    gate = WordGate()
+    decision = Bypass(gate).decide(GateItem("Gaming laptop review", text="Battery life is long."))
+    assert decision.admitted and decision.reason == "bypass" and decision.score == 0.05
+    assert Bypass(gate).admits_all and gate.asked == ["Gaming laptop review"]
 
 
 def test_the_packaged_weights_expect_the_packaged_model() -> None:
