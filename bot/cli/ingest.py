@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from bot.service.settings import Settings
     from corpus.store import ArticleStore
     from corpus.types import Article, Chunk
+    from index.embed import Embedder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -66,12 +67,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
-    gate = None
+    gate = embedder = None
     if not args.no_gate:
-        from bot.service.wiring import make_gate
+        from bot.service.wiring import make_gate, make_settings_embedder
+        from corpus.gate.model import GateModel
 
         try:
-            gate = make_gate(settings)
+            GateModel.load(settings.gate_weights)  # unusable weights are reported before any model loads
+            embedder = make_settings_embedder(settings)  # one model for the gate and the index, when they agree
+            gate = make_gate(settings, embedder)
         except (CorpusError, IndexStageError) as exc:  # the gate's weights or its model are unusable
             print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
             return 2
@@ -80,15 +84,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         for line in report.summary_lines():
             print(line)
         if not args.no_index and report.read:
-            update_index_now(settings, store, progress)
+            update_index_now(settings, store, progress, embedder)
     return 1 if report.read == 0 else 0
 
 
-def update_index_now(settings: Settings, store: ArticleStore, progress: bool) -> None:
+def update_index_now(settings: Settings, store: ArticleStore, progress: bool, embedder: Embedder | None = None) -> None:
     from bot.service.wiring import make_settings_embedder
     from index.builder import update_index
 
-    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    built = update_index(settings.data_dir, store, embedder or make_settings_embedder(settings), progress=progress)
     if built.changed:
         print(
             f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
