@@ -14,7 +14,10 @@ real model for the index), through four polls:
 3. one new entry: the feed, a conditional GET per known page (304) and the new page;
 4. one new entry from a server without ETag / Last-Modified: everything downloaded again.
 
-chipbot asks for uncompressed bodies (Accept-Encoding: identity), so the bytes are as served.
+chipbot asks for uncompressed bodies (Accept-Encoding: identity), so the bytes are as served. The
+fetcher is the bot's own (corpus/sources/http.py), loopback allowed: robots.txt is read once a day
+(one more request on the first poll) and one host gets at most one request a second, which sets
+the seconds of a poll that fetches pages.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from localfeed import Item, LocalFeed
 
 from bot.service.refresh import IndexUpdater
 from corpus.gate.model import GateModel, TopicGate
+from corpus.sources import Fetcher
 from index.embed import make_embedder
 
 
@@ -63,7 +67,7 @@ def run(entries: int, feed_kb: int, page_kb: int) -> str:
     per_entry_padding = max(0, (feed_kb * 1024 - 600 * entries) // entries)
     rows = []
     with LocalFeed(backlog, feed_padding=per_entry_padding) as feed:
-        updater = IndexUpdater(data_dir, embedder, gate=gate)
+        updater = IndexUpdater(data_dir, embedder, Fetcher(allow_private=True), gate=gate)  # the feed is local
         rows.append(("1. first poll", *poll(updater, feed)))
         rows.append(("2. nothing new (feed: 304)", *poll(updater, feed)))
         feed.publish(new)

@@ -5,7 +5,8 @@
 A data directory holds the shared corpus, indexed with the real model (ONNX); a local feed server
 (bench/localfeed.py) serves an RSS feed of 20 written items (chip-trade and off-topic, already
 ingested once). The bot's own Refresher polls it every ``--interval`` seconds through the real
-IndexUpdater (conditional GET, the trained topic gate, ingest, incremental index update, swap).
+IndexUpdater (conditional GET, the trained topic gate, ingest, incremental index update, swap) and
+the bot's own fetcher, loopback allowed (robots.txt, at most one request a second to a host).
 At a random moment a new chip-trade item is published; the Answerer (what /ask calls, without the
 Discord rendering) is asked every 0.2 s a question only that item answers, until its citation [1]
 is the new article. Measured for real at the short interval. For the default interval (30 min) the
@@ -31,6 +32,7 @@ from localfeed import Item, LocalFeed
 from bot.answering.answerer import Answerer
 from bot.service.refresh import IndexUpdater, Refresher
 from corpus.gate.model import GateDecision, GateItem, GateModel, TopicGate
+from corpus.sources import Fetcher
 from index.search import Index
 
 NEW_ITEMS = [  # written for this benchmark; each question is answered by its item alone
@@ -125,7 +127,7 @@ async def measure(interval_s: float, repeats: int) -> tuple[list[float], list[fl
     latencies, refresh_s = [], []
     rng = random.Random(7)
     with LocalFeed(backlog()) as feed:
-        updater = IndexUpdater(data_dir, embedder, gate=gate)
+        updater = IndexUpdater(data_dir, embedder, Fetcher(allow_private=True), gate=gate)  # the feed is local
         refresher = Refresher(updater, index, feeds=[feed.url], interval_s=interval_s, on_swap=answerer.refresh)
         await refresher.refresh_now()  # the backlog, as an earlier poll would have read it
         refresher.start()

@@ -47,18 +47,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_overrule(args: argparse.Namespace, settings: Settings) -> int:
     from bot.cli.ingest import update_index_now
     from corpus.gate.overrule import NothingToOverrule, admit, reject
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        try:
+    command = "admit" if args.admitted else "reject"
+    try:
+        with open_store(settings.data_dir) as store:
             article = admit(store, args.id) if args.admitted else reject(store, args.id)
-        except NothingToOverrule as exc:
-            print(f"chipbot {'admit' if args.admitted else 'reject'}: {exc}", file=sys.stderr)
-            return 1
-        verb = "admitted" if args.admitted else "moved to the rejected items"
-        print(f"{verb}: {article.id} {article.title or article.url} (recorded as a correction for train-gate)")
-        if not args.no_index:
-            update_index_now(settings, store, sys.stderr.isatty())
+            verb = "admitted" if args.admitted else "moved to the rejected items"
+            print(f"{verb}: {article.id} {article.title or article.url} (recorded as a correction for train-gate)")
+            if not args.no_index:
+                update_index_now(settings, store, sys.stderr.isatty())
+    except (NothingToOverrule, StoreError) as exc:  # a wrong id, or a storage fault naming the data directory
+        print(f"chipbot {command}: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -55,8 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.wiring import make_fetcher, make_gate, make_settings_embedder
     from corpus.pipeline import ingest
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
     feeds = list(args.feed)
     if args.all_feeds:
@@ -67,24 +68,34 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
-    gate = embedder = None
     if not args.no_gate:
-        from bot.service.wiring import make_gate, make_settings_embedder
         from corpus.gate.model import GateModel
 
         try:
             GateModel.load(settings.gate_weights)  # unusable weights are reported before any model loads
-            embedder = make_settings_embedder(settings)  # one model for the gate and the index, when they agree
-            gate = make_gate(settings, embedder)
-        except (CorpusError, IndexStageError) as exc:  # the gate's weights or its model are unusable
+        except CorpusError as exc:
             print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
             return 2
-    with open_store(settings.data_dir) as store:
-        report = ingest(args.sources, store, feeds=feeds, progress=progress, gate=gate)
-        for line in report.summary_lines():
-            print(line)
-        if not args.no_index and report.read:
-            update_index_now(settings, store, progress, embedder)
+    try:
+        with open_store(settings.data_dir) as store:  # a storage fault is reported before any model loads
+            gate = embedder = None
+            if not args.no_gate:
+                try:  # one model for the gate and the index, when they agree
+                    embedder = make_settings_embedder(settings)
+                    gate = make_gate(settings, embedder)
+                except (CorpusError, IndexStageError) as exc:  # the gate's model is unusable
+                    print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
+                    return 2
+            report = ingest(
+                args.sources, store, feeds=feeds, progress=progress, fetcher=make_fetcher(settings), gate=gate
+            )
+            for line in report.summary_lines():
+                print(line)
+            if not args.no_index and report.read:
+                update_index_now(settings, store, progress, embedder)
+    except StoreError as exc:  # a storage fault: one clear line, naming the data directory
+        print(f"chipbot ingest: {exc}", file=sys.stderr)
+        return 1
     return 1 if report.read == 0 else 0
 
 
@@ -109,12 +120,16 @@ def _default_feeds_file() -> Path:
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
     if args.rejected:
         return _list_rejected(settings, as_json=args.json)
-    with open_store(settings.data_dir) as store:
-        rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    try:  # read-only: listing works on a store in a read-only directory, and never changes one
+        with open_store(settings.data_dir, read_only=True) as store:
+            rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -130,10 +145,14 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 def _list_rejected(settings: Settings, *, as_json: bool) -> int:
     from corpus.gate.ledger import GateLedger
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        items = GateLedger(store).rejected_items()
+    try:  # read-only, as for the articles
+        with open_store(settings.data_dir, read_only=True) as store:
+            items = GateLedger(store).rejected_items()
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
     rows: list[dict[str, Any]] = [
         {
             "id": item.article.id,
@@ -144,6 +163,8 @@ def _list_rejected(settings: Settings, *, as_json: bool) -> int:
             "title": item.article.title,
             "source": item.article.source,
             "published": item.article.published.isoformat() if item.article.published else None,
+            "published_given": item.article.published_given,
+            "date_problem": item.article.date_problem,
             "decided_at": item.decided_at,
         }
         for item in items
@@ -160,15 +181,19 @@ def _list_rejected(settings: Settings, *, as_json: bool) -> int:
 
 
 def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        resolved = store.resolve(args.id)
-        article = store.get(resolved) if resolved else None
-        if article is None:
-            print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
-            return 1
-        chunks = store.chunks(article.id)
+    try:
+        with open_store(settings.data_dir, read_only=True) as store:
+            resolved = store.resolve(args.id)
+            article = store.get(resolved) if resolved else None
+            if article is None:
+                print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
+                return 1
+            chunks = store.chunks(article.id)
+    except StoreError as exc:
+        print(f"chipbot article: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         data = _summary(article, len(chunks)) | {
             "canonical_url": article.canonical_url,
@@ -183,7 +208,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
     if resolved != args.id:
         print(f"({args.id} is a copy folded into {article.id})")
     print(article.title or "(untitled)")
-    print(f"{article.source} · {article.published or 'date unknown'} · {article.url}")
+    print(f"{article.source} · {_date_label(article)} · {article.url}")
     for alt in article.alternates:
         print(f"  also: {alt.url} ({alt.source})")
     print()
@@ -202,11 +227,21 @@ def _summary(article: Article, chunk_count: int) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "published": article.published.isoformat() if article.published else None,
+        "published_given": article.published_given,
+        "date_problem": article.date_problem,
         "alternates": [
             {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id} for a in article.alternates
         ],
         "chunks": chunk_count,
     }
+
+
+def _date_label(article: Article) -> str:
+    if article.published:
+        return article.published.isoformat()
+    if article.published_given:  # a given date that is not used: say which, and why
+        return f"undated (given {article.published_given!r}: {article.date_problem})"
+    return "date unknown"
 
 
 def _chunk(chunk: Chunk) -> dict[str, Any]:

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from corpus.gate.ledger import FeedCounts
     from corpus.gate.model import Gate
+    from corpus.sources import Fetcher
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -64,15 +64,9 @@ Updater = Callable[[Sequence[str], Sequence[str]], UpdateOutcome]
 
 def load_feeds(path: Path) -> list[str]:
     """Feed URLs from a TOML file: ``feeds = ["https://…"]`` or ``[[feed]]`` tables with ``url``."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    urls: list[str] = []
-    for key in ("feeds", "feed"):
-        for entry in data.get(key, []):
-            url = entry.get("url") if isinstance(entry, dict) else entry
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-    return urls
+    from corpus.feeds import read_feeds_file
+
+    return [feed.url for feed in read_feeds_file(path)]
 
 
 class Refresher:
@@ -167,10 +161,13 @@ class IndexUpdater:
     Feed items pass the topic ``gate``; URLs an admin gives (``/ingest url``) bypass it, their
     scores still recorded. Without a gate everything is admitted."""
 
-    def __init__(self, data_dir: Path, embedder: Embedder, *, gate: Gate | None = None) -> None:
+    def __init__(
+        self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None, *, gate: Gate | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
-        self.gate = gate
+        self.fetcher = fetcher  # built by wiring.make_fetcher (address policy, robots exemptions)
+        self.gate = gate  # built by wiring.make_gate (the trained weights, the threshold setting)
 
     def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
         from corpus.gate.model import Bypass
@@ -183,9 +180,10 @@ class IndexUpdater:
         reports: list[IngestReport] = []
         try:
             if sources:
-                reports.append(ingest(list(sources), store, gate=Bypass(self.gate) if self.gate else None))
+                bypass = Bypass(self.gate) if self.gate else None
+                reports.append(ingest(list(sources), store, fetcher=self.fetcher, gate=bypass))
             if feeds:
-                reports.append(ingest([], store, feeds=list(feeds), gate=self.gate))
+                reports.append(ingest([], store, feeds=list(feeds), fetcher=self.fetcher, gate=self.gate))
             if any(r.added or r.updated or r.duplicates for r in reports):
                 update_index(self.data_dir, store, self.embedder)
         finally:

@@ -55,6 +55,7 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
     gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
     gate_weights: Path | None = None  # default: corpus/gate/weights.json
 
@@ -77,6 +78,20 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
             admin_user_ids=admins,
+            allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
             gate_threshold=_gate_threshold(env),
             gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
         )
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")

@@ -23,6 +23,7 @@ from bot.service.workers import WorkerPool
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
     from corpus.gate.model import TopicGate
+    from corpus.sources import Fetcher
     from index.embed import Embedder
     from index.search import Index
 
@@ -103,6 +104,17 @@ def feeds_file(settings: Settings) -> Path:
     return settings.feeds_file or Path(corpus.__file__).with_name("feeds.toml")
 
 
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The HTTP fetcher for pages and feeds: public addresses only unless CHIPBOT_ALLOW_PRIVATE_FETCH,
+    and robots.txt skipped for the pages of feeds marked ``ignore_robots_txt`` in the feeds file."""
+    from corpus.feeds import read_feeds_file
+    from corpus.sources import Fetcher
+
+    path = feeds_file(settings)
+    exempt = frozenset(f.url for f in read_feeds_file(path) if f.ignore_robots_txt) if path.is_file() else frozenset()
+    return Fetcher(allow_private=settings.allow_private_fetch, robots_exempt_feeds=exempt)
+
+
 def worker_pool(settings: Settings) -> WorkerPool:
     """Extractive answering is CPU work under the GIL: a second thread adds no throughput, only
     contention with the event loop (measured: worst loop stall 22 ms with one worker, 33 ms with two,
@@ -122,7 +134,8 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         feeds = load_feeds(path) if path.is_file() else []
         if not feeds:
             log.warning("no feeds in %s: background refresh is off", path)
-        updater = IndexUpdater(settings.data_dir, index.embedder, gate=make_gate(settings, index.embedder))
+        gate = make_gate(settings, index.embedder)
+        updater = IndexUpdater(settings.data_dir, index.embedder, make_fetcher(settings), gate=gate)
         refresher = Refresher(
             updater,
             index,

@@ -1,4 +1,4 @@
-"""The gate's records in ``corpus.db`` (tables made by migration 2 in ``corpus/store.py``).
+"""The gate's records in ``corpus.db`` (tables made by migrations 4 and 5 in ``corpus/store.py``).
 
 - ``gate_decisions``: one row per item the pipeline stored or kept out, keyed by canonical URL: the
   decision, the score, the threshold, why (gate | bypass | admin | ungated), and the feed it came from.
@@ -22,7 +22,10 @@ if TYPE_CHECKING:
     from corpus.store import ArticleStore
 
 TEXT_HEAD_CHARS = 2000  # what a correction keeps of the text: more than any gate reads
-_REJECTED = "id, url, canonical_url, title, source, published, text, author, site_name, origin, summary"
+_REJECTED = (
+    "id, url, canonical_url, title, source, published, text, author, site_name, origin, summary, published_given, "
+    "date_problem"
+)
 
 
 @dataclass(frozen=True)
@@ -55,15 +58,17 @@ def _now() -> str:
 
 
 class GateLedger:
-    """Reads and writes the gate's tables through the article store's connection."""
+    """Reads and writes the gate's tables through the article store's connection; writes go through
+    its write transactions, so a storage fault is one :class:`corpus.store.StorageError`."""
 
     def __init__(self, store: ArticleStore) -> None:
+        self._store = store
         self._db = store.db
 
     # -- the pipeline's side ---------------------------------------------------------------------
     def admitted(self, article: Article, decision: GateDecision, *, feed: str | None) -> None:
         """Record the decision for a stored article (and forget a rejected copy of the same URL)."""
-        with self._db:
+        with self._store.writing(f"record the topic gate's decision on article {article.id}"):
             self._decision(article, decision, feed)
             self._db.execute("DELETE FROM rejected WHERE canonical_url = ?", (article.canonical_url,))
 
@@ -71,16 +76,17 @@ class GateLedger:
         self, article: Article, decision: GateDecision, *, content_hash: str, feed: str | None, summary: str | None
     ) -> None:
         """Keep an item out of the articles, whole, with its decision."""
-        with self._db:
+        with self._store.writing(f"keep {article.id} as a rejected record"):
             self._decision(article, decision, feed)
             self._keep_out(article, content_hash, summary)
 
     def _keep_out(self, article: Article, content_hash: str, summary: str | None) -> None:
         published = article.published.isoformat() if article.published else None
         self._db.execute(
-            f"INSERT OR REPLACE INTO rejected ({_REJECTED}, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            f"INSERT OR REPLACE INTO rejected ({_REJECTED}, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article.id, article.url, article.canonical_url, article.title, article.source, published,
-             article.text, article.author, article.site_name, article.origin, summary, content_hash),
+             article.text, article.author, article.site_name, article.origin, summary, article.published_given,
+             article.date_problem, content_hash),
         )  # fmt: skip
 
     def rejected_hash(self, canonical_url: str) -> str | None:
@@ -155,7 +161,7 @@ class GateLedger:
         before, or deletes it after: a crash in between leaves both, and repeating the command mends it."""
         before = self.decision(article.canonical_url)
         score = before.score if before else None
-        with self._db:
+        with self._store.writing(f"record an admin's decision on {article.id}"):
             self._decision(article, GateDecision(admitted, score, None, "admin"), feed)
             self._db.execute(
                 "INSERT OR REPLACE INTO gate_corrections (canonical_url, article_id, label, title, summary, text_head, "
@@ -170,8 +176,10 @@ class GateLedger:
 
     @staticmethod
     def _rejected(row: tuple) -> RejectedItem:
-        (aid, url, canonical, title, source, published, text, author, site_name, origin, summary) = row[:11]
-        feed, score, threshold, decided_at = row[11:]
+        (aid, url, canonical, title, source, published, text, author, site_name, origin, summary, given, problem) = row[
+            :13
+        ]
+        feed, score, threshold, decided_at = row[13:]
         article = Article(
             id=aid,
             url=url,
@@ -183,5 +191,7 @@ class GateLedger:
             author=author,
             site_name=site_name,
             origin=origin,
+            published_given=given,
+            date_problem=problem,
         )
         return RejectedItem(article, summary, feed, score, threshold, decided_at or "")

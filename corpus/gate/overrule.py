@@ -26,8 +26,9 @@ def admit(store: ArticleStore, item_id: str, *, chunker: Chunker | None = None, 
         raise NothingToOverrule(f"no rejected item {item_id!r}{hint}: `chipbot articles --rejected` lists them")
     article = item.article
     chunks = (chunker or default_chunker()).chunk(article, max_tokens)
-    signature = NearDuplicateIndex().signature(article.text)
-    blob = NearDuplicateIndex.to_bytes(signature) if signature is not None else None
+    near = NearDuplicateIndex()
+    signature = near.signature(article.text)
+    blob = near.to_bytes(signature) if signature is not None else None
     digest = content_hash(article.text)
     store.put(article, chunks, content_hash=digest, signature=blob)
     ledger.overruled(article, admitted=True, content_hash=digest, summary=item.summary, feed=item.feed)

@@ -118,6 +118,25 @@ def test_an_admin_admits_a_rejected_item_and_the_correction_is_recorded(store: A
         admit(store, "nope")
 
 
+def test_a_rejected_item_keeps_a_doubtful_date_through_admit_and_reject(store: ArticleStore, tmp_path: Path) -> None:
+    """A date the input gave but that is not used (migration 2) survives the rejected records (migration 5)."""
+    path = write_jsonl(
+        tmp_path / "dated.jsonl",
+        [record("off-1", "https://reviews.example/laptop", OFF_TOPIC, title="Laptop review", published="2099-05-01")],
+    )
+    report = ingest([str(path)], store, gate=WordGate())
+    assert [r.article_id for r in report.rejected] == ["off-1"] and report.notices
+    (kept_out,) = GateLedger(store).rejected_items()
+    given = (kept_out.article.published, kept_out.article.published_given, kept_out.article.date_problem)
+    assert given == (None, "2099-05-01", "future")
+    admitted = admit(store, "off-1")
+    assert store.get("off-1") == admitted
+    assert (admitted.published_given, admitted.date_problem) == ("2099-05-01", "future")
+    reject(store, "off-1")
+    (again,) = GateLedger(store).rejected_items()
+    assert (again.article.published_given, again.article.date_problem) == ("2099-05-01", "future")
+
+
 def test_an_admin_rejects_an_admitted_article(store: ArticleStore, tmp_path: Path) -> None:
     ingest([str(mixed(tmp_path))], store, gate=WordGate())
     reject(store, "on-2")

@@ -17,6 +17,7 @@ from bot.cli import main
 from bot.service.refresh import IndexUpdater, Refresher
 from corpus.gate.ledger import FeedCounts
 from corpus.gate.model import GateModel, TopicGate
+from corpus.sources import Fetcher
 from index.embed import make_embedder
 from index.search import Index
 
@@ -129,7 +130,8 @@ async def test_a_refresh_stores_only_chip_trade_items_and_keeps_the_rest_as_reje
 ) -> None:
     url, server = feed
     index_embedder = make_embedder("hash-test", "hash")
-    updater = IndexUpdater(data_dir, index_embedder, gate=real_gate)
+    loopback = Fetcher(allow_private=True, min_interval_s=0, retries=0)  # the feed server is on 127.0.0.1
+    updater = IndexUpdater(data_dir, index_embedder, loopback, gate=real_gate)
     refresher = Refresher(updater, Reloads(), feeds=[url], counts=updater.feed_counts)
 
     result = await refresher.refresh_now()
