@@ -1,31 +1,35 @@
 """What the topic gate is worth in answers: figures with the off-topic items rejected vs force-admitted.
 
     .venv/bin/python bench/gate_answers.py --split tune   # to check the script
-    .venv/bin/python bench/gate_answers.py --split test   # the comparison: run once, at the end
+    .venv/bin/python bench/gate_answers.py --split test   # the comparison: only when a change is final
 
 Index "gated": the shared corpus (147 chip-trade articles) and every written item of
 eval/gate/items.jsonl (title, summary + text), all ingested through the trained gate as if they
 arrived from the feeds. Index "forced": the same, then every item the gate kept out admitted by
 force (`chipbot admit`), so the off-topic items sit in the index as they would without a gate.
 
-Questions: eval/questions/questions.jsonl of one split (the chip-trade questions chipbot is for).
-An answerable question is right when citation [1] is one of its ``answers`` article ids (or a copy
-folded into one); a follow-up is asked right after the question it follows, in one conversation.
-Also counted: answers whose citation [1] is an off-topic written item, and abstentions.
+Questions: the labelled set of eval/questions, one split (the chip-trade questions chipbot is for),
+answered by the shipped answer engine (learned ranker, quoter, abstainer) and scored exactly as
+`chipbot eval` scores them (bot/service/labelled.py, bot/service/evaluation.py): by question kind,
+cited first, evidence quoted, wrongly abstained, abstention precision and recall; a follow-up is
+asked right after the question it follows. Also counted: answers whose citation [1] is an off-topic
+written item.
 
 And questions chipbot is not for: eval/gate/offtopic_questions.jsonl, 24 questions written from
 off-topic items of the gate's test split ("How much does the RTX 5060 cost?"). chipbot should say
-it has no coverage; counted: abstained, and answered from the off-topic item itself.
+it has no coverage; counted: abstained, answered from the off-topic item itself, from another
+off-topic item, or from a chip-trade article.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,8 +37,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from common import MODEL, OUT, REPO, SHARED, fresh_data_dir, table
 
 from bot.answering.answerer import Answerer
-from bot.answering.followup import Conversation
-from bot.answering.types import Answer
+from bot.service import evaluation, labelled
+from bot.service.evaluation import Figures, Outcome
 from corpus.gate.ledger import GateLedger
 from corpus.gate.model import GateModel, TopicGate
 from corpus.gate.overrule import admit
@@ -45,7 +49,6 @@ from index.embed import Embedder, make_embedder
 from index.search import Index
 
 ITEMS = REPO / "eval" / "gate" / "items.jsonl"
-QUESTIONS = REPO / "eval" / "questions" / "questions.jsonl"
 OFF_TOPIC_QUESTIONS = REPO / "eval" / "gate" / "offtopic_questions.jsonl"
 
 
@@ -86,7 +89,8 @@ def build(data_dir: Path, embedder: Embedder, gate: TopicGate, items: Path, off:
         index = Index.open(data_dir, embedder)
         kept_out = [r.article.id for r in GateLedger(store).rejected_items()]
         note = (
-            f"shared corpus: {len(shared.added)} admitted, {len(shared.rejected)} kept out; "
+            f"shared corpus: {len(shared.added)} admitted, {len(shared.rejected)} kept out "
+            f"({', '.join(r.article_id for r in shared.rejected) or 'none'}); "
             f"written: {len(written.added)} admitted, {len(written.rejected)} kept out"
         )
         gated = Built("gated", index, len(ids), index.stats()["chunks"], len(ids & off), note, gated_s)
@@ -102,117 +106,123 @@ def build(data_dir: Path, embedder: Embedder, gate: TopicGate, items: Path, off:
     return gated, forced
 
 
-@dataclass
-class Figures:
-    answerable: int = 0
-    right: int = 0
-    abstained: int = 0
-    off_topic_first: int = 0
-    unanswerable: int = 0
-    unanswerable_abstained: int = 0
-    not_for_us: int = 0  # questions about off-topic items
-    not_for_us_abstained: int = 0
-    not_for_us_from_item: int = 0  # answered, citing the off-topic item first
-    misses: dict[str, str] = field(default_factory=dict)  # question id -> what went wrong
-
-
-def first_cites(answer: Answer, wanted: set[str]) -> bool:
-    if not answer.citations:
-        return False
-    first = answer.citations[0]
-    return first.article.id in wanted or any(a.article_id in wanted for a in first.alternates)
-
-
-def score(index: Index, questions: list[dict], off: set[str]) -> Figures:
-    answerer = Answerer(index)
-    by_id = {q["id"]: q for q in questions}
-    figures = Figures()
-    for question in questions:
-        conversation = Conversation()
-        if question.get("follows") in by_id:
-            answerer.answer(by_id[question["follows"]]["question"], conversation=conversation)
-        answer = answerer.answer(question["question"], conversation=conversation)
-        wanted = {a["article_id"] for a in question.get("answers") or []}
-        first = answer.citations[0].article.id if answer.citations else None
-        if not wanted:
-            figures.unanswerable += 1
-            figures.unanswerable_abstained += answer.abstained
-            continue
-        figures.answerable += 1
-        figures.abstained += answer.abstained
-        figures.off_topic_first += first in off
-        if first_cites(answer, wanted):
-            figures.right += 1
-        else:
-            figures.misses[question["id"]] = "abstained" if answer.abstained else f"[1] = {first}"
-    return figures
-
-
-def score_off_topic(index: Index, questions: list[dict], figures: Figures) -> None:
-    answerer = Answerer(index)
+def off_topic_behaviour(answerer: Answerer, questions: list[dict], off: set[str]) -> Counter[str]:
+    """How chipbot answers questions about off-topic items: abstains, or cites what first."""
+    seen: Counter[str] = Counter()
     for question in questions:
         answer = answerer.answer(question["question"])
-        figures.not_for_us += 1
-        figures.not_for_us_abstained += answer.abstained
-        figures.not_for_us_from_item += bool(answer.citations) and answer.citations[0].article.id == question["item"]
+        first = answer.citations[0].article.id if answer.citations else None
+        if answer.abstained:
+            seen["abstained"] += 1
+        elif first == question["item"]:
+            seen["answered from the item itself"] += 1
+        elif first in off:
+            seen["answered from another off-topic item"] += 1
+        else:
+            seen["answered from a chip-trade article"] += 1
+    return seen
 
 
-def rows(built: Iterable[tuple[Built, Figures]]) -> str:
-    def pct(part: int, whole: int) -> str:
-        return f"{part / whole:.1%} ({part}/{whole})" if whole else "-"
+def _pct(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.1%}"
 
-    return table(
-        [
-            "index",
-            "articles (off-topic)",
-            "chunks",
-            "answerable: right article cited [1]",
-            "abstained",
-            "[1] is an off-topic item",
-            "unanswerable: abstained",
-            "not chip-trade: abstained",
-            "not chip-trade: answered from the item",
-        ],
-        [
-            (
-                b.name,
-                f"{b.articles} ({b.off_topic_articles})",
-                b.chunks,
-                pct(f.right, f.answerable),
-                pct(f.abstained, f.answerable),
-                pct(f.off_topic_first, f.answerable),
-                pct(f.unanswerable_abstained, f.unanswerable),
-                pct(f.not_for_us_abstained, f.not_for_us),
-                pct(f.not_for_us_from_item, f.not_for_us),
-            )
-            for b, f in built
-        ],
-    )
+
+METRICS = (
+    ("cited first", "cited_first"),
+    ("evidence quoted", "evidence_quoted"),
+    ("wrongly abstained", "wrongly_abstained"),
+    ("abstention recall", "abstention_recall"),
+    ("abstention precision", "abstention_precision"),
+)
+
+
+def side_by_side(gated: dict[str, Figures], forced: dict[str, Figures]) -> str:
+    """One row per question kind; each metric as gated / forced."""
+    rows = [
+        (
+            kind,
+            figures.questions,
+            *(f"{_pct(getattr(figures, a))} / {_pct(getattr(forced[kind], a))}" for _, a in METRICS),
+        )
+        for kind, figures in gated.items()
+    ]
+    return table(["kind", "questions", *(f"{name} (gated / forced)" for name, _ in METRICS)], rows)
+
+
+def off_topic_first(outcomes: list[Outcome], off: set[str]) -> str:
+    """Answers (not abstentions) whose citation [1] is an off-topic written item."""
+    answered = [o for o in outcomes if not o.abstained]
+    hits = sum(o.cited in off for o in answered)
+    return f"{hits}/{len(answered)}"
+
+
+def sizes(built: tuple[Built, Built], outcomes: dict[str, list[Outcome]], off: set[str]) -> str:
+    head = ["index", "articles (off-topic)", "chunks", "build s", "answers citing an off-topic item first"]
+    rows = [
+        (
+            b.name,
+            f"{b.articles} ({b.off_topic_articles})",
+            b.chunks,
+            f"{b.seconds:.0f}",
+            off_topic_first(outcomes[b.name], off),
+        )
+        for b in built
+    ]
+    return table(head, rows)
+
+
+BEHAVIOUR = (
+    "abstained",
+    "answered from the item itself",
+    "answered from another off-topic item",
+    "answered from a chip-trade article",
+)
+
+
+def not_for_us(built: tuple[Built, Built], behaviour: dict[str, Counter[str]]) -> str:
+    return table(["index", *BEHAVIOUR], [(b.name, *(behaviour[b.name][key] for key in BEHAVIOUR)) for b in built])
 
 
 def run(split: str) -> str:
-    if not (SHARED / "chip_trade_news.jsonl").is_file():
-        raise SystemExit(f"the shared corpus is not at {SHARED}: set CHIPBOT_SHARED_CORPUS")
+    questions = labelled.load()  # raises LabelledSetError naming the missing shared corpus
+    by_id = {q.id: q for q in questions}
+    chosen = [q for q in questions if q.split == split]
     data_dir = fresh_data_dir(OUT / "gate-answers")
     embedder = make_embedder(MODEL, "auto", cache_dir=data_dir / "models")
-    model = GateModel.load()
-    gate = TopicGate(model, embedder)
+    gate = TopicGate(GateModel.load(), embedder)
     items, off = written_feed_items(OUT / "gate-items.jsonl")
-    gated, forced = build(data_dir, embedder, gate, items, off)
-    questions = [q for q in map(json.loads, QUESTIONS.open(encoding="utf-8")) if q["split"] == split]
-    scored = [(b, score(b.index, questions, off)) for b in (gated, forced)]
+    built = build(data_dir, embedder, gate, items, off)
     off_questions = [json.loads(line) for line in OFF_TOPIC_QUESTIONS.open(encoding="utf-8") if line.strip()]
-    for built, figures in scored:
-        score_off_topic(built.index, off_questions, figures)
-    lines = [f"Answers on the {split} split ({len(questions)} questions), gate threshold {gate.threshold:.3f}", ""]
-    lines.append(rows(scored))
-    lines += ["", f"gated: {gated.note} ({gated.seconds:.0f} s to ingest and index)"]
-    lines.append(f"forced: {forced.note} ({forced.seconds:.0f} s to store and index them)")
-    (_, with_gate), (_, without) = scored
-    only_gated = {q: why for q, why in with_gate.misses.items() if q not in without.misses}
-    only_forced = {q: why for q, why in without.misses.items() if q not in with_gate.misses}
-    lines.append(f"missed only with the gate: {only_gated or 'none'}")
-    lines.append(f"missed only without it: {only_forced or 'none'}")
+    outcomes: dict[str, list[Outcome]] = {}
+    behaviour: dict[str, Counter[str]] = {}
+    for b in built:
+        answerer = Answerer(b.index)
+        answerer.answer("warm up")  # load the models before timing
+        outcomes[b.name] = evaluation.run(answerer, chosen, by_id)
+        behaviour[b.name] = off_topic_behaviour(answerer, off_questions, off)
+    gated, forced = (evaluation.by_kind(outcomes[b.name]) for b in built)
+
+    lines = [
+        f"Answers on the {split} split ({len(chosen)} labelled questions), gate threshold {gate.threshold:.3f}, "
+        f"model {MODEL} ({embedder.backend})",
+        "",
+        sizes(built, outcomes, off),
+        "",
+        side_by_side(gated, forced),
+        "",
+        f"Questions chipbot is not for ({len(off_questions)}, eval/gate/offtopic_questions.jsonl):",
+        "",
+        not_for_us(built, behaviour),
+        "",
+    ]
+    lines += [f"{b.name}: {b.note}" for b in built]
+    differs = [
+        (g.question.id, g.question.kind, "gated" if g.cited_first else "forced", g.cited, f.cited)
+        for g, f in zip(outcomes["gated"], outcomes["forced"], strict=True)
+        if g.question.answerable and g.cited_first != f.cited_first
+    ]
+    lines.append(f"answerable questions cited first by only one index: {len(differs)}")
+    lines += [f"  {qid} ({kind}): right only {who}; [1] gated={a}, forced={b}" for qid, kind, who, a, b in differs]
     return "\n".join(lines)
 
 
