@@ -206,6 +206,15 @@ def ingest(
     Every problem with one input becomes a line of ``report.skipped``; the rest is still ingested.
     With a ``gate``, each new item is first scored: off-topic ones are kept as rejected records
     (``corpus/gate/ledger.py``), not articles. Without one, every item is admitted ("ungated").
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> with open_store(Path(tempfile.mkdtemp())) as store:
+    ...     report = ingest([str(SAMPLE_PATH)], store)
+    >>> len(report.added), report.skipped
+    (36, [])
     """
     from tqdm import tqdm
 
