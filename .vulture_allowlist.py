@@ -24,6 +24,8 @@ messages.Messages.on_message
 _.setup  # extension entry points (cogs)
 _.disabled  # discord.ui.Button state
 # attributes set on library objects for their effect
+_._new_conn  # urllib3 connection hook (corpus/sources/pool.py: the address check)
+_.pool_classes_by_scheme  # urllib3 PoolManager: the guarded pools
 _.intra_op_num_threads  # onnxruntime.SessionOptions
 _.inter_op_num_threads
 _.efConstruction  # faiss HNSW
@@ -43,3 +45,5 @@ _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
+_.near_miss  # LabelledQuestion.near_miss, read by tests and reports
+_.misses  # index.evaluate.Report.misses, written to JSON

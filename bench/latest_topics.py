@@ -193,7 +193,25 @@ def run(backend: str = "auto") -> str:
         for name in UNKNOWN
     ]
     out.append(table(["topic", "split", "before", "after"], unknown_rows))
+    out += ["", same_on_ranker_order(index, hits, default)]
     return "\n".join(out)
+
+
+def same_on_ranker_order(index: Index, hits: dict[str, list], floor: TopicFloor) -> str:
+    """The floor on the learned ranker's order of the same pool (``Answerer.search``, as `chipbot
+    search` orders hits): the lines should not change, since the floor reads each hit's own scores."""
+    from bot.answering.answerer import Answerer
+
+    answerer = Answerer(index, k=LATEST_POOL)
+    same, reordered = 0, 0
+    for name, pool in hits.items():
+        ranked = answerer.search(name, k=LATEST_POOL).hits
+        reordered += [h.article.id for h in ranked] != [h.article.id for h in pool]
+        same += index.latest_about(ranked, LINES, floor) == index.latest_about(pool, LINES, floor)
+    return (
+        f"On the ranker's order (Answerer.search, k={LATEST_POOL}): the same lines for {same} of {len(hits)} "
+        f"topics ({reordered} pools re-ordered by the ranker)."
+    )
 
 
 def split_of(topics: list[Topic], name: str) -> str:

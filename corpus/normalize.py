@@ -83,12 +83,30 @@ def canonical_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
-    )
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def display_url(url: str) -> str:
+    """The article's address as published, for citations: only tracking parameters and the fragment go.
+
+    Unlike :func:`canonical_url` this keeps the scheme (an http-only site keeps its working http
+    link), the host as written (``www.``, ``m.``, ``amp.``), the path and the order of the remaining
+    parameters. A value that is not an absolute URL is returned unchanged.
+    """
+    url = url.strip()
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if not parts.query and not parts.fragment:
+        return url
+    kept = [pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
 
 
 def source_domain(url: str) -> str:

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,7 +19,7 @@ import numpy as np
 
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes
 from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
@@ -210,7 +211,21 @@ def update_index(
     generation (needed after changing the embedding model).
 
     A storage fault (a full disk, a read-only data directory) raises one ``IndexStorageError`` that
-    names the directory; the half-written generation is removed and CURRENT is untouched."""
+    names the directory; the half-written generation is removed and CURRENT is untouched.
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     built = update_index(data_dir, store, HashEmbedder())
+    ...     again = update_index(data_dir, store, HashEmbedder())  # nothing changed: no new generation
+    >>> built.generation, built.articles, again.changed
+    ('gen-000001', 36, False)
+    """
     try:
         return _update_index(data_dir, store, embedder, progress=progress, rebuild=rebuild)
     except (OSError, sqlite3.OperationalError) as exc:
@@ -237,29 +252,27 @@ def _update_index(
             raise ModelMismatch(previous.model, previous.dim, embedder.name, embedder.dim)
         if current:
             shutil.copyfile(current / DOCS, tmp / DOCS)
-        conn = docstore.connect_writable(tmp / DOCS)
-        try:
-            diff = _sync_snapshot(conn, store)
-        finally:
-            conn.close()
-        if current and previous and diff.empty:
-            log.info("index already up to date (%s)", current.name)
-            return BuildReport(
-                None,
-                diff.articles,
-                len(diff.wanted),
-                0,
-                0,
-                0,
-                previous.index_type,
-                previous.backend,
-                time.perf_counter() - started,
-            )
-        cache = EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)
-        try:
+        with closing(EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)) as cache:
+            conn = docstore.connect_writable(tmp / DOCS)
+            try:
+                diff = _sync_snapshot(conn, store)
+                resplit = sentences.sync(conn, lambda texts: _embed_missing(texts, cache, embedder, progress)[0])
+            finally:
+                conn.close()
+            if current and previous and diff.empty and not resplit:
+                log.info("index already up to date (%s)", current.name)
+                return BuildReport(
+                    None,
+                    diff.articles,
+                    len(diff.wanted),
+                    0,
+                    0,
+                    0,
+                    previous.index_type,
+                    previous.backend,
+                    time.perf_counter() - started,
+                )
             vectors, embedded = _build_vectors(diff, previous, current, cache, embedder, progress)
-        finally:
-            cache.close()
         vectors.save(tmp / VECTORS)
         write_attributes(tmp, vectors)
         _build_postings(diff, current).save(tmp)

@@ -27,7 +27,7 @@ import numpy as np
 from corpus.text.words import FTS5Stemmer
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
@@ -43,6 +43,7 @@ from .fusion import (
 from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
 from .keyword import keyword_search
 from .postings import Postings, tokenize
+from .sentences import SentenceVectors
 from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
@@ -108,6 +109,23 @@ class _Loaded:
 
 
 class Index:
+    """The current generation of ``data_dir``, searched by meaning and by words at once.
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.builder import update_index
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     _ = update_index(data_dir, store, HashEmbedder())
+    >>> index = Index.open(data_dir, HashEmbedder())
+    >>> [hit.article.title for hit in index.search("Nexperia Dutch government control", k=1).hits]
+    ['Dutch government intervenes in Chinese-owned chipmaker Nexperia']
+    """
+
     def __init__(self, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> None:
         self.data_dir, self.embedder = data_dir, embedder
         self.tuning = tuning or SearchTuning()
@@ -183,6 +201,7 @@ class Index:
 
         mark = time.perf_counter()
         qvec = self.embedder.embed([topic])
+        result.query_vector = qvec[0]
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         mask = None
@@ -266,6 +285,10 @@ class Index:
                 )
             )
         return hits
+
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]:
+        """The quote sentences of these articles with their vectors, computed at indexing time."""
+        return sentences.load(self._loaded.conn(), article_ids, self.embedder.dim)
 
     def article(self, article_id: str) -> Article | None:
         conn = self._loaded.conn()

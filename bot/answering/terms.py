@@ -74,23 +74,37 @@ def acronym_pattern(acronym: str) -> re.Pattern[str] | None:
 
 @dataclass(frozen=True)
 class TermWeights:
-    """Inverse document frequencies over the indexed articles: rare words count for more."""
+    """Document frequencies over the indexed articles (title and text): rare words count for more.
+
+    >>> weights = TermWeights.from_texts(["Nvidia H20 exports", "Nvidia earnings", "ASML exports"])
+    >>> weights.idf("h20") > weights.idf("nvidia"), round(weights.mean_length, 2)
+    (True, 2.33)
+    """
 
     document_frequency: dict[str, int]
     documents: int
+    mean_length: float = 1.0  # terms per article, for BM25's length normalisation
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> TermWeights:
         frequency: Counter[str] = Counter()
-        documents = 0
+        documents = length = 0
         for text in texts:
+            terms = tokens(text)
             documents += 1
-            frequency.update(set(tokens(text)))
-        return cls(dict(frequency), documents)
+            length += len(terms)
+            frequency.update(set(terms))
+        return cls(dict(frequency), documents, length / documents if documents else 1.0)
 
     def idf(self, term: str) -> float:
+        """The weight of a question term in coverage shares."""
         seen = self.document_frequency.get(term, 0)
         return math.log((self.documents + 1) / (seen + 0.5))
+
+    def bm25_idf(self, term: str) -> float:
+        """BM25's (Lucene's) inverse document frequency: never negative."""
+        seen = self.document_frequency.get(term, 0)
+        return math.log(1 + (self.documents - seen + 0.5) / (seen + 0.5))
 
     def known(self, term: str) -> bool:
         return term in self.document_frequency

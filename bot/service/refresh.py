@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -24,6 +23,9 @@ from typing import TYPE_CHECKING
 from bot.service.swap import CHECK_SECONDS, IndexSwapper, Reloadable, SwapHook
 
 if TYPE_CHECKING:
+    from corpus.gate.ledger import FeedCounts
+    from corpus.gate.model import Gate
+    from corpus.sources import Fetcher
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,7 @@ class UpdateOutcome:
     added: int = 0
     updated: int = 0
     failed: list[str] = field(default_factory=list)  # "source: reason" for inputs that failed
+    rejected: int = 0  # kept out by the topic gate (stored as rejected records)
 
 
 @dataclass(frozen=True)
@@ -60,15 +63,9 @@ Updater = Callable[[Sequence[str], Sequence[str]], UpdateOutcome]
 
 def load_feeds(path: Path) -> list[str]:
     """Feed URLs from a TOML file: ``feeds = ["https://…"]`` or ``[[feed]]`` tables with ``url``."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    urls: list[str] = []
-    for key in ("feeds", "feed"):
-        for entry in data.get(key, []):
-            url = entry.get("url") if isinstance(entry, dict) else entry
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-    return urls
+    from corpus.feeds import read_feeds_file
+
+    return [feed.url for feed in read_feeds_file(path)]
 
 
 class Refresher:
@@ -81,8 +78,10 @@ class Refresher:
         interval_s: float = 1800.0,
         on_swap: Iterable[SwapHook] = (),
         check_s: float = CHECK_SECONDS,
+        counts: Callable[[], list[FeedCounts]] | None = None,
     ) -> None:
         self._update = update
+        self._counts = counts
         self.swapper = IndexSwapper(index, on_swap=on_swap, check_s=check_s)
         self.feeds = list(feeds)
         self.interval_s = interval_s
@@ -98,6 +97,10 @@ class Refresher:
 
     def status(self) -> RefreshStatus:
         return RefreshStatus(self.feeds, self.interval_s, self._lock.locked(), self.last)
+
+    def feed_counts(self) -> list[FeedCounts]:
+        """Per feed, items the gate admitted and rejected (reads the store: call it off the event loop)."""
+        return self._counts() if self._counts else []
 
     async def refresh_now(self) -> RefreshResult:
         """Poll every feed once, ingest what is new, and swap in the new generation."""
@@ -127,9 +130,10 @@ class Refresher:
             result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
             self.last = result
             log.info(
-                "refresh: %d added, %d updated, %d failed, swapped=%s (%.1f s)",
+                "refresh: %d added, %d updated, %d rejected as off-topic, %d failed, swapped=%s (%.1f s)",
                 outcome.added,
                 outcome.updated,
+                outcome.rejected,
                 len(outcome.failed),
                 swapped,
                 result.seconds,
@@ -162,21 +166,35 @@ class IndexUpdater:
     """The real :data:`Updater`: ingest into the corpus store, then bring the index up to date with
     the *whole* store, not just this poll's additions: articles stored by an earlier poll that then
     failed, or by ``chipbot ingest --no-index``, are indexed by the next update (a build with
-    nothing to add writes no generation)."""
+    nothing to add writes no generation).
 
-    def __init__(self, data_dir: Path, embedder: Embedder) -> None:
+    Feed items pass the topic ``gate``; URLs an admin gives (``/ingest url``) bypass it, their
+    scores still recorded. Without a gate everything is admitted."""
+
+    def __init__(
+        self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None, *, gate: Gate | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
+        self.fetcher = fetcher  # built by wiring.make_fetcher (address policy, robots exemptions)
+        self.gate = gate  # built by wiring.make_gate (the trained weights, the threshold setting)
 
     def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
+        from corpus.gate.model import Bypass
         from corpus.pipeline import ingest
+        from corpus.records import IngestReport
         from corpus.store import open_store
         from index.builder import update_index
 
         store = open_store(self.data_dir)
+        reports: list[IngestReport] = []
         try:
             try:
-                report = ingest(list(sources), store, feeds=list(feeds))
+                if sources:
+                    bypass = Bypass(self.gate) if self.gate else None
+                    reports.append(ingest(list(sources), store, fetcher=self.fetcher, gate=bypass))
+                if feeds:
+                    reports.append(ingest([], store, feeds=list(feeds), fetcher=self.fetcher, gate=self.gate))
             except Exception:
                 log.warning("ingest failed part-way; indexing what it stored before reporting the failure")
                 update_index(self.data_dir, store, self.embedder)
@@ -184,5 +202,16 @@ class IndexUpdater:
             update_index(self.data_dir, store, self.embedder)
         finally:
             store.close()
-        failed = [f"{skip.source}: {skip.reason}" for skip in report.skipped]
-        return UpdateOutcome(len(report.added), len(report.updated), failed)
+        return UpdateOutcome(
+            added=sum(len(r.added) for r in reports),
+            updated=sum(len(r.updated) for r in reports),
+            failed=[f"{skip.source}: {skip.reason}" for r in reports for skip in r.skipped],
+            rejected=sum(len(r.rejected) for r in reports),
+        )
+
+    def feed_counts(self) -> list[FeedCounts]:
+        from corpus.gate.ledger import GateLedger
+        from corpus.store import open_store
+
+        with open_store(self.data_dir) as store:
+            return GateLedger(store).feed_counts()

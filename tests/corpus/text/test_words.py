@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.text.words import FTS5Stemmer, content_terms, keyword_words, stem
+from corpus.text.words import FTS5Stemmer, content_terms, keyword_words, stem, tokens, words
 
 
 def test_keyword_words_keep_names_models_and_numbers() -> None:
@@ -46,3 +46,37 @@ def test_both_stemmers_fold_regular_inflections_alike(forms: list[str]) -> None:
 def test_the_answer_stemmer_also_folds_irregular_and_british_forms(forms: list[str]) -> None:
     assert len({stem(w) for w in forms}) == 1
     assert len(set(FTS5Stemmer().stems(forms))) == 2  # porter keeps them apart: the index's business
+
+
+def test_word_forms_of_one_word_share_a_term() -> None:
+    assert tokens("approved approval approves") == ("approv",) * 3
+    assert tokens("restrict restrictions restricted") == ("restrict",) * 3
+    assert tokens("licence licenses") == ("licens",) * 2
+    assert tokens("fell sold") == tokens("fall sell")
+    assert tokens("U.S. 15% 1,500") == ("us", "15", "1500")
+
+
+def test_stemming_is_safe_from_many_threads_at_once() -> None:
+    """Answers run in worker threads; a shared Snowball stemmer corrupts its state under contention."""
+    import random
+    import string
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = random.Random(7)
+    texts = [
+        " ".join("".join(rng.choices(string.ascii_lowercase, k=rng.randint(4, 14))) + "ational" for _ in range(400))
+        for _ in range(16)
+    ]
+    expected = [tokens(text) for text in texts]
+    for cached in (tokens, words, stem):  # compute again, this time in threads
+        cached.cache_clear()
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(tokens, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    assert results == expected
+    assert all(len(result) == 400 for result in results)
