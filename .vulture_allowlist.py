@@ -43,3 +43,17 @@ _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
+# topic relevance: fitted and measured by bench/topic_relevance.py; signals read by name (getattr)
+_.load_topics
+_.choose_floor
+_.fit_logistic
+_.passage_coverage
+_.title_coverage
+_.lead_coverage
+_.dense_max
+_.dense_mean
+_.dense_first
+_.Relevance  # the protocol follows and timelines take (used from the next commit)
+_.TopicRelevance
+_.DEFAULT_FLOOR
+_.for_index
