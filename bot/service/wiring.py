@@ -16,8 +16,10 @@ from bot.service.collaborators import Services
 from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.following.service import FollowService
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds
 from bot.service.settings import Settings
+from bot.service.timeline import Timelines
 from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -102,6 +104,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
     from bot.service.llm import make_llm_writer
 
     answerer = Answerer(index, llm=make_llm_writer(settings))
+    follows, timelines = make_follows(settings, index, answerer)
     refresher = None
     if background:
         path = feeds_file(settings)
@@ -113,7 +116,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
             index,
             feeds=feeds,
             interval_s=settings.refresh_minutes * 60,
-            on_swap=answerer.refresh,
+            on_swap=lambda: _swapped(answerer, follows),
         )
     return Services(
         answerer=answerer,
@@ -124,4 +127,48 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         workers=worker_pool(settings),
         admin_ids=settings.admin_user_ids,
         refresher=refresher,
+        follows=follows if background else None,  # `chipbot sync` only registers the commands
+        timelines=timelines,
     )
+
+
+def _swapped(answerer: Answerer, follows: FollowService) -> None:
+    """A refresh put a new generation in service: new term weights, and look for followed stories now."""
+    answerer.refresh()
+    follows.wake()
+
+
+def make_follows(settings: Settings, index: Index, answerer: Answerer) -> tuple[FollowService, Timelines]:
+    """Follows and timelines share one relevance judgement (``bot.answering.relevance``) and floor.
+
+    To judge topics with another model, build it here: anything with ``scores(topic, articles)``
+    returning probabilities fits, with the floor chosen for it on the tune topics."""
+    from bot.answering.relevance import TopicRelevance
+    from bot.answering.topic_model import DEFAULT_FLOOR
+    from bot.service.following.matching import FollowMatcher
+    from bot.service.following.store import FollowStore
+    from bot.service.topic_vectors import IndexVectors
+
+    relevance = TopicRelevance(
+        index,
+        IndexVectors.for_index(index, index.embedder, settings.data_dir),
+        weights=lambda: answerer.weights,
+        version=lambda: index.manifest.generation,
+    )
+
+    def reload() -> bool:  # a generation published by another process (an ingest from cron)
+        swapped = index.reload_if_changed()
+        if swapped:
+            answerer.refresh()
+        return swapped
+
+    follows = FollowService(
+        FollowStore.open(settings.data_dir),
+        index,
+        FollowMatcher(relevance, DEFAULT_FLOOR),
+        generation=lambda: index.manifest.generation,
+        reload=reload,
+        posts_per_hour=settings.follow_posts_per_hour,
+        poll_s=settings.follow_poll_seconds,
+    )
+    return follows, Timelines(index, relevance, DEFAULT_FLOOR)

@@ -1,0 +1,103 @@
+"""Timeline render time at 10,000 articles, and the cost of follow matching per refresh per 100 follows.
+
+    .venv/bin/python bench/follow_cost.py [--data-dir DIR]
+
+Render: 10,000 synthetic relevant articles (random days over three years, 40 outlets with Zipf-like
+shares) -> weekly counts, key stories, PNG. The first draw also pays matplotlib's import and font
+cache; it is reported apart. Matching: 100 follows (the 43 labelled topics and variants) over the
+shared-corpus index, one refresh bringing 10 new articles (TopicRelevance, the shipped model).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from common import table
+from topic_relevance import TOPICS, open_shared_index
+
+from bot.answering.answerer import Answerer
+from bot.answering.relevance import TopicRelevance
+from bot.answering.topic_eval import load_topics
+from bot.answering.topic_model import DEFAULT_FLOOR
+from bot.service.chart import render_png
+from bot.service.following.matching import FollowMatcher
+from bot.service.following.types import Follow
+from bot.service.timeline import Timeline, TimelineItem, describe, key_stories, weekly_counts
+from bot.service.topic_vectors import IndexVectors
+
+
+def synthetic_items(n: int, seed: int = 3) -> list[TimelineItem]:
+    rng = random.Random(seed)
+    outlets = [f"outlet{i}.example" for i in range(40)]
+    weights = [1 / (i + 1) for i in range(40)]
+    start = date(2023, 1, 1)
+    return sorted(
+        (
+            TimelineItem(
+                f"a{i}",
+                f"Synthetic story number {i} about chips",
+                rng.choices(outlets, weights)[0],
+                start + timedelta(days=rng.randrange(3 * 365)),
+                rng.random(),
+            )
+            for i in range(n)
+        ),
+        key=lambda item: (item.published, item.article_id),
+    )
+
+
+def render_rows(n: int = 10_000, repeats: int = 5) -> list[list[object]]:
+    items = synthetic_items(n)
+    rows = []
+    for attempt in range(repeats + 1):
+        started = time.perf_counter()
+        counts = weekly_counts(items)
+        timeline = Timeline("chips", None, items, 0, counts, key_stories(items), describe("chips", items, counts, 0))
+        counted = time.perf_counter()
+        png = render_png(timeline)
+        done = time.perf_counter()
+        label = "first (imports, font cache)" if attempt == 0 else f"warm #{attempt}"
+        rows.append([label, n, 1000 * (counted - started), 1000 * (done - counted), 1000 * (done - started), len(png)])
+    return rows
+
+
+def matching_rows(data_dir: Path | None) -> list[list[object]]:
+    _, index = open_shared_index(data_dir)
+    answerer = Answerer(index)
+    relevance = TopicRelevance(
+        index,
+        IndexVectors.for_index(index, index.embedder, index.data_dir),
+        weights=lambda: answerer.weights,
+        version=lambda: index.manifest.generation,
+    )
+    topics = [t.topic for t in load_topics(TOPICS)]
+    names = (topics + [f"{t} news" for t in topics] + [f"latest on {t}" for t in topics])[:100]
+    follows = [Follow(i, 1, 100 + i, name, None, "each", None, 1) for i, name in enumerate(names)]
+    articles = list(index.articles())
+    rows = []
+    for label, new in (
+        ("cold (reference levels computed)", articles[:10]),
+        ("warm (same generation)", articles[10:20]),
+    ):
+        started = time.perf_counter()
+        matches = FollowMatcher(relevance, DEFAULT_FLOOR).match(follows, new)
+        rows.append([label, len(follows), len(new), len(matches), time.perf_counter() - started])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data-dir", type=Path, help="an index of the shared corpus to reuse (built if absent)")
+    args = parser.parse_args()
+    print("## Timeline: count and draw 10,000 relevant articles\n")
+    print(table(["run", "articles", "count ms", "draw ms", "total ms", "PNG bytes"], render_rows()))
+    print("\n## Follow matching per refresh (100 follows)\n")
+    print(table(["refresh", "follows", "new articles", "matches", "seconds"], matching_rows(args.data_dir)))
+
+
+if __name__ == "__main__":
+    main()
