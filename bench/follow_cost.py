@@ -4,8 +4,16 @@
 
 Render: 10,000 synthetic relevant articles (random days over three years, 40 outlets with Zipf-like
 shares) -> weekly counts, key stories, PNG. The first draw also pays matplotlib's import and font
-cache; it is reported apart. Matching: 100 follows (the 43 labelled topics and variants) over the
-shared-corpus index, one refresh bringing 10 new articles (TopicRelevance, the shipped model).
+cache; it is reported apart.
+
+Timeline build: search + relevance floor over the shared-corpus index for a few labelled topics
+(a topic's first build also finds and scores its reference articles).
+
+Matching: 100 follows (the 43 labelled topics and variants) over the shared-corpus index, one
+refresh bringing 10 new articles (TopicRelevance, the shipped models). "setup" is what a new
+generation costs answers as well (the term weights) and the embedding model's first call; "cold"
+is the first round after a new generation (every topic embedded in one batch, searched, its
+reference read and scored), "warm" a later round of the same generation (only new articles read).
 """
 
 from __future__ import annotations
@@ -22,12 +30,10 @@ from topic_relevance import TOPICS, open_shared_index
 from bot.answering.answerer import Answerer
 from bot.answering.relevance import TopicRelevance
 from bot.answering.topic_eval import load_topics
-from bot.answering.topic_model import DEFAULT_FLOOR
 from bot.service.chart import render_png
 from bot.service.following.matching import FollowMatcher
 from bot.service.following.types import Follow
-from bot.service.timeline import Timeline, TimelineItem, describe, key_stories, weekly_counts
-from bot.service.topic_vectors import IndexVectors
+from bot.service.timeline import Timeline, TimelineItem, Timelines, describe, key_stories, weekly_counts
 
 
 def synthetic_items(n: int, seed: int = 3) -> list[TimelineItem]:
@@ -65,26 +71,36 @@ def render_rows(n: int = 10_000, repeats: int = 5) -> list[list[object]]:
     return rows
 
 
-def matching_rows(data_dir: Path | None) -> list[list[object]]:
-    _, index = open_shared_index(data_dir)
+def build_rows(index, relevance: TopicRelevance) -> list[list[object]]:
+    timelines = Timelines(index, relevance, relevance.floor)
+    rows = []
+    for topic in ("Nvidia and China", "semiconductor manufacturing equipment export controls", "Rapidus"):
+        for label in ("first build (reference read)", "again"):
+            started = time.perf_counter()
+            built = timelines.build(topic)
+            rows.append([topic, label, len(built.items), 1000 * (time.perf_counter() - started)])
+    return rows
+
+
+def matching_rows(index) -> list[list[object]]:
     answerer = Answerer(index)
-    relevance = TopicRelevance(
-        index,
-        IndexVectors.for_index(index, index.embedder, index.data_dir),
-        weights=lambda: answerer.weights,
-        version=lambda: index.manifest.generation,
-    )
+    generation = ["before"]
+    relevance = TopicRelevance(index, weights=lambda: answerer.weights, version=lambda: generation[0])
     topics = [t.topic for t in load_topics(TOPICS)]
     names = (topics + [f"{t} news" for t in topics] + [f"latest on {t}" for t in topics])[:100]
     follows = [Follow(i, 1, 100 + i, name, None, "each", None, 1) for i, name in enumerate(names)]
     articles = list(index.articles())
-    rows = []
+    started = time.perf_counter()
+    index.embedder.embed(["warm-up"])
+    answerer.weights  # noqa: B018 - computed once per generation, for answers as well
+    rows: list[list[object]] = [["setup (term weights, model warm-up)", "", "", "", time.perf_counter() - started]]
+    generation[0] = "new"
     for label, new in (
         ("cold (reference levels computed)", articles[:10]),
         ("warm (same generation)", articles[10:20]),
     ):
         started = time.perf_counter()
-        matches = FollowMatcher(relevance, DEFAULT_FLOOR).match(follows, new)
+        matches = FollowMatcher(relevance, relevance.floor).match(follows, new)
         rows.append([label, len(follows), len(new), len(matches), time.perf_counter() - started])
     return rows
 
@@ -95,8 +111,13 @@ def main() -> None:
     args = parser.parse_args()
     print("## Timeline: count and draw 10,000 relevant articles\n")
     print(table(["run", "articles", "count ms", "draw ms", "total ms", "PNG bytes"], render_rows()))
+    _, index = open_shared_index(args.data_dir)
     print("\n## Follow matching per refresh (100 follows)\n")
-    print(table(["refresh", "follows", "new articles", "matches", "seconds"], matching_rows(args.data_dir)))
+    print(table(["refresh", "follows", "new articles", "matches", "seconds"], matching_rows(index)))
+    answerer = Answerer(index)
+    relevance = TopicRelevance(index, weights=lambda: answerer.weights, version=lambda: index.manifest.generation)
+    print("\n## Timeline build on the shared corpus (search 300 + relevance floor)\n")
+    print(table(["topic", "build", "articles", "ms"], build_rows(index, relevance)))
 
 
 if __name__ == "__main__":

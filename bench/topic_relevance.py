@@ -6,8 +6,13 @@ Every shared-corpus article is treated as newly arriving: would a follow of each
 it (``TopicRelevance`` probability >= the floor)? A syndicated copy folded into another article
 gets its article's decision (one post lists both). Borderline articles are not counted.
 
-``--fit`` refits the logistic model and the floor on the tune topics only and prints them as
-Python to paste into ``bot/answering/topic_model.py``; without it the shipped model is measured.
+Rows: tune (cross-validated: each topic scored by models fitted without its fold, at the shipped
+floor), tune (the shipped models, which saw every tune topic), test (the shipped models; never
+used to choose anything), and the gap test - tune (CV).
+
+``--fit`` refits the seed and topic models and the floor on the tune topics only and writes them
+to ``bot/answering/models/topic_seed.json`` and ``topic.json`` (deterministic); without it the
+shipped models are measured.
 """
 
 from __future__ import annotations
@@ -17,15 +22,13 @@ import json
 import time
 from pathlib import Path
 
-import numpy as np
 from common import OUT, REPO, SHARED, build_shared_index, fresh_data_dir, table
 
 from bot.answering.answerer import Answerer
-from bot.answering.relevance import TopicRelevance
-from bot.answering.topic_eval import choose_floor, load_topics, match_figures
-from bot.answering.topic_model import DEFAULT_FLOOR, TOPIC_MODEL, LogisticModel, fit_logistic
-from bot.answering.topic_signals import FEATURE_NAMES
-from bot.service.topic_vectors import IndexVectors
+from bot.answering.model import MODELS
+from bot.answering.relevance import TopicModels, TopicRelevance
+from bot.answering.topic_eval import MatchFigures, load_topics
+from bot.service.topic_training import figures_at, fit_topic_models, probabilities, read_topics
 
 TOPICS = REPO / "eval" / "topics" / "topics.jsonl"
 
@@ -49,103 +52,93 @@ def corpus_ids() -> list[str]:
         return [json.loads(line)["id"] for line in handle if line.strip()]
 
 
+def _row(name: str, f: MatchFigures) -> list[object]:
+    return [name, f.topics, f.true_positives, f.false_positives, f.false_negatives, f.precision, f.recall, f.f1]
+
+
 def run(data_dir: Path | None, fit: bool, per_topic: bool) -> str:
     data_dir, index = open_shared_index(data_dir)
     answerer = Answerer(index)
+    shipped = None if fit else TopicModels.load()
+    # Reading needs no model: the features do not depend on one (the seeds are applied later).
     relevance = TopicRelevance(
         index,
-        IndexVectors.for_index(index, index.embedder, data_dir),
         weights=lambda: answerer.weights,
         version=lambda: index.manifest.generation,
+        models=shipped or _placeholder(),
     )
     articles = list(index.articles())
-    parent = {a.id: a.id for a in articles}
-    parent.update({alt.article_id: a.id for a in articles for alt in a.alternates if alt.article_id})
     ids = corpus_ids()
     topics = load_topics(TOPICS)
     started = time.perf_counter()
-    features = {t.topic: relevance.features(t.topic, articles) for t in topics}
+    reads = read_topics(relevance, articles, ids, topics)
     seconds = time.perf_counter() - started
+    tune = [r for r in reads if r.topic.split == "tune"]
+    test = [r for r in reads if r.topic.split == "test"]
 
-    model, floor = TOPIC_MODEL, DEFAULT_FLOOR
+    fitted = fit_topic_models(tune, ids, embedder=index.embedder.name)
     lines: list[str] = []
     if fit:
-        x, y = [], []
-        for t in topics:
-            if t.split != "tune":
-                continue
-            for article, row in zip(articles, features[t.topic]):
-                if article.id not in t.borderline:
-                    x.append(row)
-                    y.append(article.id in t.articles)
-        model = fit_logistic(FEATURE_NAMES, np.array(x), np.array(y, dtype=float))
-    position = {a.id: i for i, a in enumerate(articles)}
-    probabilities = {
-        (t.topic, article_id): model.probability(features[t.topic][position[parent[article_id]]])
-        for t in topics
-        for article_id in ids
-        if article_id in parent
+        models = fitted.models
+        for name, model in (("topic_seed", models.seed), ("topic", models.topic)):
+            (MODELS / f"{name}.json").write_text(model.to_json(), encoding="utf-8")
+        lines += [f"Fitted on the {len(tune)} tune topics; wrote {MODELS}/topic_seed.json and topic.json", ""]
+    else:
+        assert shipped is not None
+        models = shipped
+    floor = models.topic.threshold
+    figures = {
+        "tune (CV)": figures_at(tune, ids, fitted.held_out, floor),
+        "tune (fitted on it)": figures_at(tune, ids, probabilities(models, tune, ids), floor),
+        "test": figures_at(test, ids, probabilities(models, test, ids), floor),
     }
-    tune = [t for t in topics if t.split == "tune"]
-    test = [t for t in topics if t.split == "test"]
-    if fit:
-        floor = choose_floor(tune, ids, {k: v for k, v in probabilities.items() if k[0] in {t.topic for t in tune}})
-        lines += ["Fitted on the tune topics; paste into bot/answering/topic_model.py:", "", _literal(model, floor), ""]
-
-    def alerts(group):
-        found: dict[str, set[str]] = {}
-        for (topic, article_id), p in probabilities.items():
-            if p >= floor and topic in {t.topic for t in group}:
-                found.setdefault(topic, set()).add(article_id)
-        return found
-
-    rows = []
-    figures = {}
-    for name, group in (("tune", tune), ("test", test)):
-        f = figures[name] = match_figures(group, ids, alerts(group))
-        rows.append(
-            [name, f.topics, f.true_positives, f.false_positives, f.false_negatives, f.precision, f.recall, f.f1]
-        )
-    gap = ["gap (test - tune)", "", "", "", "", figures["test"].precision - figures["tune"].precision]
-    rows.append([*gap, figures["test"].recall - figures["tune"].recall, figures["test"].f1 - figures["tune"].f1])
+    rows = [_row(name, f) for name, f in figures.items()]
+    cv, tested = figures["tune (CV)"], figures["test"]
+    rows.append(
+        [
+            "gap test - tune (CV)",
+            "",
+            "",
+            "",
+            "",
+            tested.precision - cv.precision,
+            tested.recall - cv.recall,
+            tested.f1 - cv.f1,
+        ]
+    )
     lines.append(
         f"floor {floor:.4f}; {len(ids)} articles as new arrivals x {len(topics)} topics; "
-        f"scoring took {seconds:.1f} s ({1000 * seconds / len(topics) / len(articles):.2f} ms per pair)"
+        f"reading took {seconds:.1f} s ({1000 * seconds / len(topics) / len(articles):.2f} ms per pair)"
     )
     lines.append("")
     lines.append(table(["split", "topics", "TP", "FP", "FN", "precision", "recall", "F1"], rows))
     if per_topic:
         lines.append("")
         per = []
-        for t in topics:
-            f = match_figures([t], ids, alerts([t]))
-            per.append([t.split, t.topic[:50], len(t.articles), f.true_positives, f.false_positives, f.false_negatives])
+        for group in (tune, test):
+            scored = probabilities(models, group, ids)
+            for r in group:
+                f = figures_at([r], ids, {k: v for k, v in scored.items() if k[0] == r.topic.topic}, floor)
+                per.append([r.topic.split, r.topic.topic[:50], len(r.topic.articles), *_row("", f)[2:5]])
         lines.append(table(["split", "topic", "articles", "TP", "FP", "FN"], per))
     return "\n".join(lines)
 
 
-def _literal(model: LogisticModel, floor: float) -> str:
-    def numbers(values) -> str:
-        return "(" + ", ".join(f"{v:.6g}" for v in values) + ",)"
+def _placeholder() -> TopicModels:
+    """Models of the right shape for reading before any are fitted (never used to score)."""
+    from bot.answering.model import LinearModel
+    from bot.answering.topic_features import SEED, TOPIC
 
-    return "\n".join(
-        [
-            "TOPIC_MODEL = LogisticModel(",
-            "    names=FEATURE_NAMES,",
-            f"    mean={numbers(model.mean)},",
-            f"    scale={numbers(model.scale)},",
-            f"    weights={numbers(model.weights)},",
-            f"    intercept={model.intercept:.6g},",
-            ")",
-            f"DEFAULT_FLOOR = {floor:.4f}",
-        ]
-    )
+    def zero(names: tuple[str, ...]) -> LinearModel:
+        return LinearModel(names, (0.0,) * len(names), (1.0,) * len(names), (0.0,) * len(names), 0.0)
+
+    return TopicModels(zero(SEED), zero(TOPIC))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, help="an index of the shared corpus to reuse (built if absent)")
-    parser.add_argument("--fit", action="store_true", help="refit the model and floor on the tune topics")
+    parser.add_argument("--fit", action="store_true", help="refit the models and the floor on the tune topics")
     parser.add_argument("--per-topic", action="store_true", help="also a row per topic")
     args = parser.parse_args()
     print(run(args.data_dir, args.fit, args.per_topic))

@@ -31,13 +31,21 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something worth telling about an input that was still read (a guessed encoding, a doubtful date)."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class NotModified:
     """A page or feed that the server says has not changed since the last ingest (HTTP 304)."""
 
     source: str
 
 
-ReadItem = Document | Skip | NotModified  # what readers yield
+ReadItem = Document | Skip | NotModified | Notice  # what readers yield
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     not_modified: list[str] = field(default_factory=list)  # URLs answered with HTTP 304
+    notices: list[Notice] = field(default_factory=list)  # read and kept, with a remark
     chunks_written: int = 0
 
     @property
@@ -80,4 +89,5 @@ class IngestReport:
             f"  duplicate ({d.kind}, {d.similarity:.2f}): {d.source} -> {d.duplicate_of}" for d in self.duplicates
         ]
         lines += [f"  skipped: {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"  note: {n.source}: {n.message}" for n in self.notices]
         return lines

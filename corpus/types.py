@@ -31,6 +31,10 @@ class Article:
     site_name: str | None = None
     origin: str = "jsonl"  # how it was read: jsonl | html | text | url | feed-summary
     alternates: list[Alternate] = field(default_factory=list)
+    # A date the input gave that is not used as ``published`` (so it never counts as newest):
+    # ``date_problem`` says why, "future" (after tomorrow) or "unreadable".
+    published_given: str | None = None
+    date_problem: str | None = None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,7 +19,7 @@ import numpy as np
 
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes
 from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
@@ -217,29 +218,27 @@ def update_index(
             raise ModelMismatch(previous.model, previous.dim, embedder.name, embedder.dim)
         if current:
             shutil.copyfile(current / DOCS, tmp / DOCS)
-        conn = docstore.connect_writable(tmp / DOCS)
-        try:
-            diff = _sync_snapshot(conn, store)
-        finally:
-            conn.close()
-        if current and previous and diff.empty:
-            log.info("index already up to date (%s)", current.name)
-            return BuildReport(
-                None,
-                diff.articles,
-                len(diff.wanted),
-                0,
-                0,
-                0,
-                previous.index_type,
-                previous.backend,
-                time.perf_counter() - started,
-            )
-        cache = EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)
-        try:
+        with closing(EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)) as cache:
+            conn = docstore.connect_writable(tmp / DOCS)
+            try:
+                diff = _sync_snapshot(conn, store)
+                resplit = sentences.sync(conn, lambda texts: _embed_missing(texts, cache, embedder, progress)[0])
+            finally:
+                conn.close()
+            if current and previous and diff.empty and not resplit:
+                log.info("index already up to date (%s)", current.name)
+                return BuildReport(
+                    None,
+                    diff.articles,
+                    len(diff.wanted),
+                    0,
+                    0,
+                    0,
+                    previous.index_type,
+                    previous.backend,
+                    time.perf_counter() - started,
+                )
             vectors, embedded = _build_vectors(diff, previous, current, cache, embedder, progress)
-        finally:
-            cache.close()
         vectors.save(tmp / VECTORS)
         write_attributes(tmp, vectors)
         _build_postings(diff, current).save(tmp)

@@ -19,16 +19,18 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.text.words import FTS5Stemmer
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
 from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
 from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import Stemmer, keyword_search
+from .keyword import keyword_search
 from .postings import Postings, tokenize
+from .sentences import SentenceVectors
 from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
@@ -93,7 +95,7 @@ class Index:
         self.tuning = tuning or SearchTuning()
         self._generations = Generations(data_dir)
         self._lock = threading.Lock()
-        self._stemmer = Stemmer()
+        self._stemmer = FTS5Stemmer()
         self._loaded = self._load()
 
     @classmethod
@@ -130,7 +132,10 @@ class Index:
         until: date | None = None,
         sources: list[str] | None = None,
         today: date | None = None,
+        vector: np.ndarray | None = None,
     ) -> SearchResult:
+        """``vector``: the embedding of the query's topic (``timeparse.topic_of``) made beforehand with
+        this index's embedder, e.g. one batch for many queries; embedded here when None."""
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -143,7 +148,8 @@ class Index:
         topic = topic_of(query, intent)
 
         mark = time.perf_counter()
-        qvec = self.embedder.embed([topic])
+        qvec = self.embedder.embed([topic]) if vector is None else np.asarray(vector, np.float32).reshape(1, -1)
+        result.query_vector = qvec[0]
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         mask = None
@@ -227,6 +233,10 @@ class Index:
                 )
             )
         return hits
+
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]:
+        """The quote sentences of these articles with their vectors, computed at indexing time."""
+        return sentences.load(self._loaded.conn(), article_ids, self.embedder.dim)
 
     def article(self, article_id: str) -> Article | None:
         conn = self._loaded.conn()

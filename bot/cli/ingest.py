@@ -43,8 +43,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.wiring import make_fetcher
     from corpus.pipeline import ingest
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
     feeds = list(args.feed)
     if args.all_feeds:
@@ -55,12 +56,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
-    with open_store(settings.data_dir) as store:
-        report = ingest(args.sources, store, feeds=feeds, progress=progress)
-        for line in report.summary_lines():
-            print(line)
-        if not args.no_index and report.read:
-            _update_index(settings, store, progress)
+    try:
+        with open_store(settings.data_dir) as store:
+            report = ingest(args.sources, store, feeds=feeds, progress=progress, fetcher=make_fetcher(settings))
+            for line in report.summary_lines():
+                print(line)
+            if not args.no_index and report.read:
+                _update_index(settings, store, progress)
+    except StoreError as exc:  # a storage fault: one clear line, naming the data directory
+        print(f"chipbot ingest: {exc}", file=sys.stderr)
+        return 1
     return 1 if report.read == 0 else 0
 
 
@@ -85,10 +90,14 @@ def _default_feeds_file() -> Path:
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    try:  # read-only: listing works on a store in a read-only directory, and never changes one
+        with open_store(settings.data_dir, read_only=True) as store:
+            rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -103,15 +112,19 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        resolved = store.resolve(args.id)
-        article = store.get(resolved) if resolved else None
-        if article is None:
-            print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
-            return 1
-        chunks = store.chunks(article.id)
+    try:
+        with open_store(settings.data_dir, read_only=True) as store:
+            resolved = store.resolve(args.id)
+            article = store.get(resolved) if resolved else None
+            if article is None:
+                print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
+                return 1
+            chunks = store.chunks(article.id)
+    except StoreError as exc:
+        print(f"chipbot article: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         data = _summary(article, len(chunks)) | {
             "canonical_url": article.canonical_url,
@@ -126,7 +139,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
     if resolved != args.id:
         print(f"({args.id} is a copy folded into {article.id})")
     print(article.title or "(untitled)")
-    print(f"{article.source} · {article.published or 'date unknown'} · {article.url}")
+    print(f"{article.source} · {_date_label(article)} · {article.url}")
     for alt in article.alternates:
         print(f"  also: {alt.url} ({alt.source})")
     print()
@@ -145,11 +158,21 @@ def _summary(article: Article, chunk_count: int) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "published": article.published.isoformat() if article.published else None,
+        "published_given": article.published_given,
+        "date_problem": article.date_problem,
         "alternates": [
             {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id} for a in article.alternates
         ],
         "chunks": chunk_count,
     }
+
+
+def _date_label(article: Article) -> str:
+    if article.published:
+        return article.published.isoformat()
+    if article.published_given:  # a given date that is not used: say which, and why
+        return f"undated (given {article.published_given!r}: {article.date_problem})"
+    return "date unknown"
 
 
 def _chunk(chunk: Chunk) -> dict[str, Any]:

@@ -8,11 +8,12 @@ from bot.answering.compose import date_label
 from bot.answering.types import Answer, Citation
 
 
-def source_line(citation: Citation) -> str:
-    """``[n] Title — outlet, date, URL (also reported by ...)``."""
+def source_line(citation: Citation, numbers: str | None = None) -> str:
+    """``[n] Title — outlet, date, URL (also reported by ...)``; ``numbers`` replaces ``n`` when one
+    article is quoted more than once ("1, 2")."""
     article = citation.article
     title = article.title or "(untitled)"
-    line = f"[{citation.n}] {title} — {article.source}, {date_label(article)}, {article.url}"
+    line = f"[{numbers or citation.n}] {title} — {article.source}, {date_label(article)}, {article.url}"
     if citation.alternates:
         line += " (also reported by " + ", ".join(dict.fromkeys(a.source for a in citation.alternates)) + ")"
     return line
@@ -26,7 +27,10 @@ def render_plain(answer: Answer) -> str:
     lines.append(answer.text)
     if answer.citations:
         lines.append("")
-        lines += [source_line(c) for c in answer.citations]
+        quoted: dict[str, list[Citation]] = {}
+        for citation in answer.citations:  # one line per article, with every number that quotes it
+            quoted.setdefault(citation.article.id, []).append(citation)
+        lines += [source_line(cs[0], ", ".join(str(c.n) for c in cs)) for cs in quoted.values()]
     return "\n".join(lines)
 
 
@@ -35,6 +39,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
     return {
         "question": answer.question,
         "abstained": answer.abstained,
+        "confidence": round(answer.confidence, 3) if answer.confidence is not None else None,
         "answer": answer.text,
         "citations": [
             {

@@ -80,7 +80,7 @@ def outlet_line(article: Article) -> str:
 
 def source_link(article: Article, limit: int = TITLE_CHARS) -> str:
     title = _clean(article.title or article.source, limit) or "untitled"
-    return f"[{title}]({safe_url(article.canonical_url or article.url)})"
+    return f"[{title}]({safe_url(article.url)})"
 
 
 @dataclass

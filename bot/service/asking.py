@@ -7,17 +7,14 @@ and recorded in the feedback store, so buttons under it can find it again after 
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.answering.types import Answer
 from bot.service.collaborators import Services
+from corpus.text.dates import parse_span
 
 log = logging.getLogger(__name__)
-
-_RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$", re.I)
-_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
 
 
 class BadOption(ValueError):
@@ -25,16 +22,17 @@ class BadOption(ValueError):
 
 
 def parse_since(text: str | None, today: date) -> date | None:
-    """``2025-03-01`` or a relative span such as ``7d``, ``2w``, ``3m``, ``1y``."""
+    """``2025-03-01`` or a relative span such as ``7d``, ``2w``, ``3m``, ``1y`` (at most a century)."""
     if not text or not text.strip():
         return None
-    if match := _RELATIVE.match(text):
-        return today - timedelta(days=int(match[1]) * _DAYS[match[2][0].lower()])
+    if (days := parse_span(text)) is not None:
+        return today - timedelta(days=days)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
+        shown = text.strip()[:40].replace("`", "'")
         raise BadOption(
-            f"I couldn't read since={text!r}: use a date like 2025-03-01 or a span like 30d, 2w, 6m."
+            f"I couldn't read since=`{shown}`: use a date like 2025-03-01 or a span like 30d, 2w, 6m."
         ) from None
 
 

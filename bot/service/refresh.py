@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import time
-import tomllib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from corpus.sources import Fetcher
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
@@ -61,15 +61,9 @@ Updater = Callable[[Sequence[str], Sequence[str]], UpdateOutcome]
 
 def load_feeds(path: Path) -> list[str]:
     """Feed URLs from a TOML file: ``feeds = ["https://…"]`` or ``[[feed]]`` tables with ``url``."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    urls: list[str] = []
-    for key in ("feeds", "feed"):
-        for entry in data.get(key, []):
-            url = entry.get("url") if isinstance(entry, dict) else entry
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-    return urls
+    from corpus.feeds import read_feeds_file
+
+    return [feed.url for feed in read_feeds_file(path)]
 
 
 class Refresher:
@@ -154,9 +148,10 @@ class Refresher:
 class IndexUpdater:
     """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally."""
 
-    def __init__(self, data_dir: Path, embedder: Embedder) -> None:
+    def __init__(self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
+        self.fetcher = fetcher  # built by wiring.make_fetcher (address policy, robots exemptions)
 
     def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
         from corpus.pipeline import ingest
@@ -165,7 +160,7 @@ class IndexUpdater:
 
         store = open_store(self.data_dir)
         try:
-            report = ingest(list(sources), store, feeds=list(feeds))
+            report = ingest(list(sources), store, feeds=list(feeds), fetcher=self.fetcher)
             if report.added or report.updated or report.duplicates:
                 update_index(self.data_dir, store, self.embedder)
         finally:

@@ -38,6 +38,7 @@ class Settings:
     admin_user_ids: frozenset[int] = frozenset()
     follow_posts_per_hour: int = 5  # alerts per channel per hour; past that, one summary post
     follow_poll_seconds: float = 60.0  # how often follows look for a generation from another process
+    allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -59,6 +60,7 @@ class Settings:
             admin_user_ids=admins,
             follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
             follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
+            allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
         )
 
 
@@ -72,3 +74,16 @@ def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] 
         noun = "a whole number" if kind is int else "a number"
         raise ValueError(f"{name} must be {noun} of at least 1, not {text!r}")
     return value
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("", "0", "false", "no", "off")
+
+
+def _flag(env: dict[str, str], name: str) -> bool:
+    value = env.get(name, "").strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ValueError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")

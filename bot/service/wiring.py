@@ -24,6 +24,7 @@ from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
+    from corpus.sources import Fetcher
     from index.embed import Embedder
     from index.search import Index
 
@@ -91,6 +92,17 @@ def feeds_file(settings: Settings) -> Path:
     return settings.feeds_file or Path(corpus.__file__).with_name("feeds.toml")
 
 
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The HTTP fetcher for pages and feeds: public addresses only unless CHIPBOT_ALLOW_PRIVATE_FETCH,
+    and robots.txt skipped for the pages of feeds marked ``ignore_robots_txt`` in the feeds file."""
+    from corpus.feeds import read_feeds_file
+    from corpus.sources import Fetcher
+
+    path = feeds_file(settings)
+    exempt = frozenset(f.url for f in read_feeds_file(path) if f.ignore_robots_txt) if path.is_file() else frozenset()
+    return Fetcher(allow_private=settings.allow_private_fetch, robots_exempt_feeds=exempt)
+
+
 def worker_pool(settings: Settings) -> WorkerPool:
     """Extractive answering is CPU work under the GIL: a second thread adds no throughput, only
     contention with the event loop (measured: worst loop stall 22 ms with one worker, 33 ms with two,
@@ -112,7 +124,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         if not feeds:
             log.warning("no feeds in %s: background refresh is off", path)
         refresher = Refresher(
-            IndexUpdater(settings.data_dir, index.embedder),
+            IndexUpdater(settings.data_dir, index.embedder, make_fetcher(settings)),
             index,
             feeds=feeds,
             interval_s=settings.refresh_minutes * 60,
@@ -144,14 +156,11 @@ def make_follows(settings: Settings, index: Index, answerer: Answerer) -> tuple[
     To judge topics with another model, build it here: anything with ``scores(topic, articles)``
     returning probabilities fits, with the floor chosen for it on the tune topics."""
     from bot.answering.relevance import TopicRelevance
-    from bot.answering.topic_model import DEFAULT_FLOOR
     from bot.service.following.matching import FollowMatcher
     from bot.service.following.store import FollowStore
-    from bot.service.topic_vectors import IndexVectors
 
     relevance = TopicRelevance(
         index,
-        IndexVectors.for_index(index, index.embedder, settings.data_dir),
         weights=lambda: answerer.weights,
         version=lambda: index.manifest.generation,
     )
@@ -165,10 +174,10 @@ def make_follows(settings: Settings, index: Index, answerer: Answerer) -> tuple[
     follows = FollowService(
         FollowStore.open(settings.data_dir),
         index,
-        FollowMatcher(relevance, DEFAULT_FLOOR),
+        FollowMatcher(relevance, relevance.floor),
         generation=lambda: index.manifest.generation,
         reload=reload,
         posts_per_hour=settings.follow_posts_per_hour,
         poll_s=settings.follow_poll_seconds,
     )
-    return follows, Timelines(index, relevance, DEFAULT_FLOOR)
+    return follows, Timelines(index, relevance, relevance.floor)

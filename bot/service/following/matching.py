@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.answering.relevance import Relevance
-from bot.answering.sentences import sentence_spans
-from bot.answering.terms import tokens
 from bot.service.following.types import Follow, StoryCard
+from corpus.text.sentences import sentence_spans
+from corpus.text.words import tokens
 from corpus.types import Article
 
 LEAD_MIN_WORDS = 6  # a shorter first "sentence" is a dateline or a caption, not the lead
@@ -59,6 +59,7 @@ class FollowMatcher:
         """(follow, story) for every article at or over the floor for the follow's topic."""
         if not follows or not articles:
             return []
+        self.relevance.prepare([follow.topic for follow in follows])
         scores: dict[str, list[float]] = {}
         for follow in follows:
             key = follow.topic.lower()

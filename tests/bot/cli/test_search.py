@@ -43,9 +43,13 @@ def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.Captur
     questions.write_text("\n".join(json.dumps(r) for r in rows))
     assert main(["eval", str(questions), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["recall"]["1"] == 1.0 and report["answerable"] == 1 and report["questions"] == 2
+    retrieval = report["retrieval"]
+    assert retrieval["recall"]["1"] == 1.0 and retrieval["answerable"] == 1 and retrieval["questions"] == 2
+    [answers] = report["answers"].values()
+    assert answers["all"]["questions"] == 2 and answers["all"]["answerable"] == 1
     assert main(["eval", str(questions)]) == 0
-    assert "| recall@1 |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| recall@1 |" in out and "| all | 2 |" in out
 
 
 def test_search_without_index_explains(

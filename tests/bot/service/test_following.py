@@ -56,6 +56,10 @@ class FixedRelevance:
     def __init__(self, scores: dict[tuple[str, str], float]) -> None:
         self.table = scores
         self.calls: list[str] = []
+        self.prepared: list[list[str]] = []
+
+    def prepare(self, topics: Sequence[str]) -> None:
+        self.prepared.append(list(topics))
 
     def scores(self, topic: str, articles: Sequence[Article]) -> list[float]:
         self.calls.append(topic)
@@ -122,6 +126,7 @@ def test_matching_uses_the_floor_scores_each_topic_once_and_honours_the_outlet(s
     matches = matcher.match([f1, f2, f3, f4], [a, b])
     assert [(f.channel_id, c.article_id) for f, c in matches] == [(1, "a"), (2, "a"), (3, "b")]
     assert relevance.calls == ["chips", "tariffs"]
+    assert relevance.prepared == [["chips", "Chips", "tariffs", "tariffs"]]  # the round's topics, at once
 
 
 def make_service(store: FollowStore, source: Articles, relevance: FixedRelevance, **kw) -> FollowService:

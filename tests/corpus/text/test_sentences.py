@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.answering.sentences import excerpt, sentence_spans
+from corpus.text.sentences import excerpt, sentence_spans
 
 
 def pieces(text: str) -> list[str]:
