@@ -130,7 +130,8 @@ def term_vector(reading: Reading, weights: TermWeights, vocabulary: Vocabulary) 
 
     Counting sentences (the title as one) reuses the reading's terms; stopwords weigh next to nothing."""
     counts = Counter(t for terms in (reading.title_terms, *reading.sentence_terms) for t in terms)
-    raw = {t: (1.0 + math.log(n)) * weights.bm25_idf(t) for t, n in counts.items()}
+    # Sorted: set order changes with the process's hash seed, and so would the sums' rounding.
+    raw = {t: (1.0 + math.log(counts[t])) * weights.bm25_idf(t) for t in sorted(counts)}
     norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
     return vocabulary.vector({t: v / norm for t, v in raw.items()})
 
