@@ -83,18 +83,19 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         (out / f"{name}.json").write_text(getattr(models, name).to_json(), encoding="utf-8")
     print(f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f})")
     outcomes = cross_validated(index, tune, per_fold, {q.id: q for q in questions})
-    print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story group", outcomes))
+    print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))
     return 0
 
 
 def cross_validated(index: Index, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> dict:
-    """Figures on tune, each question answered by models fitted without its story group."""
+    """Figures on tune, each question answered by models fitted without its story."""
     from bot.answering.answerer import Answerer
     from bot.service import evaluation, training
 
+    fold = training.assign_folds(tune)
     outcomes = []
     for k, models in enumerate(per_fold):
-        held = [q for q in tune if training.fold_of(q.group) == k]
+        held = [q for q in tune if fold[q.id] == k]
         outcomes += evaluation.run(Answerer(index, models=models), held, by_id)
     return evaluation.by_kind(outcomes)
 
@@ -136,7 +137,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.questions is None and args.split in ("tune", "both"):
         tune = [q for q in questions if q.split == "tune"]
         _, per_fold = training.train(training.read_all(answerer, tune))
-        report["tune (5-fold CV by story group)"] = cross_validated(index, tune, per_fold, by_id)
+        report["tune (5-fold CV by story)"] = cross_validated(index, tune, per_fold, by_id)
     if args.questions is not None or args.split in ("test", "both"):
         chosen = questions if args.questions is not None else [q for q in questions if q.split == "test"]
         title = str(args.questions) if args.questions is not None else "test (the shipped models)"

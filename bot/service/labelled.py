@@ -16,7 +16,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = REPO / "eval" / "questions" / "questions.jsonl"
-STORIES = REPO / "eval" / "questions" / "stories.jsonl"
 KINDS = ("fact", "paraphrased", "dated", "unanswerable", "followup")
 
 
@@ -34,7 +33,7 @@ class LabelledQuestion:
     id: str
     split: str  # "tune" or "test"
     kind: str
-    group: str  # the story group: questions of one group are never split across CV folds
+    story: str  # the story it is about: cross-validation keeps a story's questions in one fold
     question: str
     follows: str | None = None  # the id of the question this one follows up
     near_miss: bool = False
@@ -45,7 +44,7 @@ class LabelledQuestion:
         return bool(self.evidence)
 
 
-def load(questions: Path = QUESTIONS, stories: Path = STORIES, corpus: Path | None = None) -> list[LabelledQuestion]:
+def load(questions: Path = QUESTIONS, corpus: Path | None = None) -> list[LabelledQuestion]:
     """Every labelled question, evidence resolved (raises ``LabelledSetError`` with what is missing)."""
     articles_file = (corpus or shared_corpus()) / "chip_trade_news.jsonl"
     if not articles_file.is_file():
@@ -54,8 +53,6 @@ def load(questions: Path = QUESTIONS, stories: Path = STORIES, corpus: Path | No
         )
     with articles_file.open(encoding="utf-8") as fh:
         texts = {a["id"]: a["text"] for a in map(json.loads, fh)}
-    with stories.open(encoding="utf-8") as fh:
-        group_of = {s["story"]: s["group"] for s in map(json.loads, fh)}
     found = []
     with questions.open(encoding="utf-8") as fh:
         for line in fh:
@@ -70,7 +67,7 @@ def load(questions: Path = QUESTIONS, stories: Path = STORIES, corpus: Path | No
                     id=row["id"],
                     split=row["split"],
                     kind=row["kind"],
-                    group=group_of.get(story, row["id"]) if story else row["id"],
+                    story=story or row["id"],
                     question=row["question"],
                     follows=row.get("follows"),
                     near_miss=bool(row.get("near_miss")),
@@ -78,8 +75,8 @@ def load(questions: Path = QUESTIONS, stories: Path = STORIES, corpus: Path | No
                 )
             )
     by_id = {q.id: q for q in found}
-    return [  # a follow-up is scored with the question it follows, in that question's group
-        q if not q.follows else LabelledQuestion(**{**q.__dict__, "group": by_id[q.follows].group}) for q in found
+    return [  # a follow-up is asked after the question it follows: it belongs to that one's story
+        q if not q.follows else LabelledQuestion(**{**q.__dict__, "story": by_id[q.follows].story}) for q in found
     ]
 
 
@@ -89,14 +86,13 @@ def load_file(path: Path, corpus: Path | None = None) -> list[LabelledQuestion]:
     with path.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     if any("answers" in row for row in rows):
-        stories = path.with_name("stories.jsonl")
-        return load(path, stories if stories.is_file() else STORIES, corpus)
+        return load(path, corpus)
     return [
         LabelledQuestion(
             id=row["id"],
             split="test",
             kind="fact" if row.get("article_id") else "unanswerable",
-            group=row["id"],
+            story=row["id"],
             question=row["question"],
             evidence={row["article_id"]: (row.get("evidence") or "",)} if row.get("article_id") else {},
         )

@@ -24,7 +24,7 @@ def test_every_question_resolves_and_the_split_never_straddles_an_article(shared
             assert evidence and all(e.strip() for e in evidence), q.id
             sides[article_id].add(q.split)
         if q.follows:
-            assert by_id[q.follows].split == q.split and by_id[q.follows].group == q.group
+            assert by_id[q.follows].split == q.split and by_id[q.follows].story == q.story
     assert all(len(s) == 1 for s in sides.values())
     assert {q.split for q in questions} == {"tune", "test"}
 

@@ -8,8 +8,7 @@ from bot.answering.relevance import TopicRelevance
 from bot.answering.terms import TermWeights
 from bot.answering.topic_eval import LabelledTopic
 from bot.answering.topic_features import SEED, TOPIC
-from bot.service.topic_training import fit_topic_models, probabilities, read_topics
-from bot.service.training import fold_of
+from bot.service.topic_training import fit_topic_models, fold_of, probabilities, read_topics
 from tests.bot.corpus_fixture import small_corpus
 from tests.bot.fakes import FakeIndex
 

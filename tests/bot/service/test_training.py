@@ -87,3 +87,15 @@ def test_training_is_deterministic() -> None:
     for name in ("ranker", "quoter", "abstainer"):
         assert getattr(first, name).to_json() == getattr(again, name).to_json()
     assert len(folds) == training.FOLDS
+
+
+def test_folds_keep_a_story_together_and_hold_about_as_many_questions_each() -> None:
+    questions = [LabelledQuestion(f"q{i}", "tune", "fact", f"s{i % 7}", "q?") for i in range(70)]
+    questions += [LabelledQuestion(f"b{i}", "tune", "fact", "big", "q?") for i in range(20)]
+    fold = training.assign_folds(questions)
+    by_story: dict[str, set[int]] = {}
+    for q in questions:
+        by_story.setdefault(q.story, set()).add(fold[q.id])
+    assert all(len(folds) == 1 for folds in by_story.values())
+    sizes = [list(fold.values()).count(k) for k in range(training.FOLDS)]
+    assert max(sizes) - min(sizes) <= 10 and sum(sizes) == 90  # stories of 10 and 20 questions
