@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/.data
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test check bench clean
+.PHONY: install run test check bench train-gate clean
 
 # CPU torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -34,6 +34,11 @@ check: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# Rebuild the topic gate's weights (corpus/gate/weights.json) from eval/gate/items.jsonl and the shared
+# corpus beside the repo, deterministically; add admins' corrections with CORRECTIONS=<data dir>.
+train-gate: install
+	$(BIN)/chipbot --data-dir "$(DATA_DIR)" train-gate $(if $(CORRECTIONS),--corrections "$(CORRECTIONS)")
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache .hypothesis

@@ -13,6 +13,8 @@ import numpy as np
 from corpus.chunk import Chunker, default_chunker
 from corpus.dedupe import NearDuplicateIndex, jaccard
 from corpus.errors import CorpusError
+from corpus.gate.door import Door
+from corpus.gate.model import Gate
 from corpus.normalize import article_id_for, canonical_url, clean_text, content_hash, display_url, source_domain
 from corpus.published import Published, published_date
 from corpus.records import Document, Duplicate, IngestReport, Notice, NotModified, ReadItem, Skip
@@ -57,6 +59,8 @@ class Ingester:
 
     An input id names one story. A record that reuses a stored article's id for a different story
     (another URL, and text that is not a near-copy) is skipped with a reason instead of replacing it.
+    A new item that is no copy of a stored one passes the topic ``gate`` first (``corpus/gate/door.py``):
+    an off-topic one becomes a rejected record, not an article.
     """
 
     def __init__(
@@ -67,8 +71,10 @@ class Ingester:
         near: NearDuplicateIndex | None = None,
         max_tokens: int = 200,
         today: date | None = None,
+        gate: Gate | None = None,
     ) -> None:
         self._store = store
+        self._door = Door(store, gate)
         self._chunker = chunker
         self._max_tokens = max_tokens
         self._today = today
@@ -97,6 +103,9 @@ class Ingester:
                 return
             known = (doc.article_id, False)
         if known is None:
+            if (kept_out := self._door.kept_out_before(article, digest)) is not None:
+                report.unchanged.append(kept_out)
+                return
             self._add(doc, article, digest, report)
             return
         stored_id, is_alternate = known
@@ -131,7 +140,12 @@ class Ingester:
             if match is not None:
                 duplicate_of, kind, similarity = match.article_id, "near", match.similarity
         if duplicate_of is None:
+            decision = self._door.decide(doc, article)
+            if not decision.admitted:
+                report.rejected.append(self._door.keep_out(doc, article, decision, content_hash=digest))
+                return
             report.chunks_written += self._write(article, digest, signature)
+            self._door.admitted(doc, article, decision)
             report.added.append(article.id)
             return
         alternate = Alternate(url=article.url, source=article.source, title=article.title, article_id=doc.article_id)
@@ -171,7 +185,8 @@ def iter_documents(
     for source in sources:
         yield from read_source(source, fetcher=fetcher, stdin=stdin, store=store)
     for feed in feeds:
-        yield from read_feed(feed, fetcher=fetcher, store=store)
+        for item in read_feed(feed, fetcher=fetcher, store=store):
+            yield replace(item, feed=feed) if isinstance(item, Document) else item  # per-feed gate counts
 
 
 def ingest(
@@ -184,15 +199,27 @@ def ingest(
     fetcher: Fetcher | None = None,
     stdin: TextIO | None = None,
     max_tokens: int = 200,
+    gate: Gate | None = None,
 ) -> IngestReport:
     """Ingest files, directories, ``-`` (JSONL on stdin), page URLs and feeds into the store.
 
     Every problem with one input becomes a line of ``report.skipped``; the rest is still ingested.
+    With a ``gate``, each new item is first scored: off-topic ones are kept as rejected records
+    (``corpus/gate/ledger.py``), not articles. Without one, every item is admitted ("ungated").
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> with open_store(Path(tempfile.mkdtemp())) as store:
+    ...     report = ingest([str(SAMPLE_PATH)], store)
+    >>> len(report.added), report.skipped
+    (36, [])
     """
     from tqdm import tqdm
 
     report = IngestReport()
-    ingester = Ingester(store, chunker or default_chunker(), max_tokens=max_tokens)
+    ingester = Ingester(store, chunker or default_chunker(), max_tokens=max_tokens, gate=gate)
     items = iter_documents(sources, feeds, store=store, fetcher=fetcher, stdin=stdin)
     with tqdm(items, desc="ingest", unit=" doc", disable=not progress, leave=False) as bar:
         for item in bar:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -52,6 +52,30 @@ ALTER TABLE articles ADD COLUMN date_problem TEXT
 """,
     # 3: near-duplicate signatures are now datasketch MinHashes; the old ones are recomputed
     "UPDATE articles SET signature = NULL",
+    # 4: the topic gate (corpus/gate/ledger.py): every item's decision and score, the items it kept
+    # out (whole, so an admin can admit one), and admins' corrections for the next `train-gate`.
+    """
+CREATE TABLE gate_decisions (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, feed TEXT, title TEXT,
+    admitted INTEGER NOT NULL, score REAL, threshold REAL, reason TEXT NOT NULL, decided_at TEXT NOT NULL
+);
+CREATE INDEX gate_decisions_feed ON gate_decisions(feed);
+CREATE TABLE rejected (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, canonical_url TEXT NOT NULL UNIQUE, title TEXT,
+    source TEXT NOT NULL, published TEXT, text TEXT NOT NULL, author TEXT, site_name TEXT,
+    origin TEXT NOT NULL, summary TEXT, content_hash TEXT NOT NULL
+);
+CREATE TABLE gate_corrections (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, label INTEGER NOT NULL CHECK (label IN (0, 1)),
+    title TEXT, summary TEXT, text_head TEXT NOT NULL, score REAL, corrected_at TEXT NOT NULL
+)
+""",
+    # 5: a rejected item keeps the date its input gave but that is not used, and why (as articles do
+    # since 2), so admitting it later loses nothing
+    """
+ALTER TABLE rejected ADD COLUMN published_given TEXT;
+ALTER TABLE rejected ADD COLUMN date_problem TEXT
+""",
 ]
 _ARTICLE_COLUMNS = (
     "id, url, canonical_url, title, source, published, text, author, site_name, origin, published_given, date_problem"
@@ -277,7 +301,23 @@ class ArticleStore:
                 (url, etag, last_modified, now),
             )
 
+    def delete(self, article_id: str) -> bool:
+        """Remove an article with its chunks and folded copies; False when there was none."""
+        with self._writing(f"remove article {article_id}"):
+            return self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    # -- records kept beside the articles (the gate's: corpus/gate/ledger.py) -----------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection, for reading those records."""
+        return self._db
+
+    def writing(self, what: str) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction for those records: a storage fault is the same one :class:`StorageError`."""
+        return self._writing(what)
+
     # -- plumbing ------------------------------------------------------------------------------
+
     def _article(self, row: tuple) -> Article:
         (aid, url, canonical, title, source, published, text, author, site_name, origin, given, problem) = row
         alternates = [

@@ -208,7 +208,21 @@ def update_index(
     data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False, rebuild: bool = False
 ) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
-    generation (needed after changing the embedding model)."""
+    generation (needed after changing the embedding model).
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     built = update_index(data_dir, store, HashEmbedder())
+    ...     again = update_index(data_dir, store, HashEmbedder())  # nothing changed: no new generation
+    >>> built.generation, built.articles, again.changed
+    ('gen-000001', 36, False)
+    """
     started = time.perf_counter()
     generations = Generations(data_dir)
     with generations.building() as tmp:

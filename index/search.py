@@ -90,6 +90,23 @@ class _Loaded:
 
 
 class Index:
+    """The current generation of ``data_dir``, searched by meaning and by words at once.
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.builder import update_index
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     _ = update_index(data_dir, store, HashEmbedder())
+    >>> index = Index.open(data_dir, HashEmbedder())
+    >>> [hit.article.title for hit in index.search("Nexperia Dutch government control", k=1).hits]
+    ['Dutch government intervenes in Chinese-owned chipmaker Nexperia']
+    """
+
     def __init__(self, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> None:
         self.data_dir, self.embedder = data_dir, embedder
         self.tuning = tuning or SearchTuning()

@@ -6,11 +6,23 @@ articles by the probability that each answers the question; the quoter picks the
 three sentences that holds the answer; the abstainer estimates the probability that the composed
 answer is right, and below its threshold chipbot says its news does not cover the question.
 
->>> from tests.bot.fakes import FakeIndex, make_article
->>> index = FakeIndex([make_article("a1", "Japan approved 100 billion yen for Rapidus in 2025.")])
->>> answer = Answerer(index).answer("How much did Japan approve for Rapidus?")
->>> answer.citations[0].quote
-'Japan approved 100 billion yen for Rapidus in 2025.'
+>>> import tempfile
+>>> from pathlib import Path
+>>> from corpus.pipeline import ingest
+>>> from corpus.sample import SAMPLE_PATH
+>>> from corpus.store import open_store
+>>> from index.builder import update_index
+>>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+>>> from index.search import Index
+>>> data_dir = Path(tempfile.mkdtemp())
+>>> with open_store(data_dir) as store:
+...     _ = ingest([str(SAMPLE_PATH)], store)
+...     _ = update_index(data_dir, store, HashEmbedder())
+>>> answer = Answerer(Index.open(data_dir, HashEmbedder())).answer("What share of H20 revenue will Nvidia pay the US?")
+>>> answer.abstained, answer.citations[0].article.title
+(False, 'Nvidia and AMD reportedly agree to give the US 15% of China chip revenue')
+>>> answer.citations[0].quote in answer.citations[0].article.text  # every quote is verbatim
+True
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ scores only compare rows of one question, and its probabilities are their softma
 >>> m = LinearModel(("a", "b"), mean=(0.0, 0.0), scale=(1.0, 1.0), coef=(2.0, -1.0), intercept=0.0)
 >>> m.probabilities(np.array([[1.0, 0.0], [0.0, 1.0]])).round(3).tolist()
 [0.881, 0.269]
+>>> from dataclasses import replace
 >>> pairwise = replace(m, kind="pairwise")
 >>> pairwise.probabilities(np.array([[1.0, 0.0], [0.0, 1.0]])).round(3).tolist()
 [0.953, 0.047]

@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corpus.errors import CorpusError
+from index.errors import IndexStageError
+
 if TYPE_CHECKING:
     from bot.service.settings import Settings
     from corpus.store import ArticleStore
     from corpus.types import Article, Chunk
+    from index.embed import Embedder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,10 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also read every feed of the feeds file (CHIPBOT_FEEDS_FILE, else corpus/feeds.toml)",
     )
     ingest.add_argument("--no-index", action="store_true", help="only update the article store, not the search index")
+    ingest.add_argument(
+        "--no-gate",
+        action="store_true",
+        help="admit every item: skip the topic gate that keeps off-topic items out (for curated inputs)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
-    articles = sub.add_parser("articles", help="list the stored articles")
+    articles = sub.add_parser("articles", help="list the stored articles (or the items the topic gate kept out)")
     articles.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    articles.add_argument(
+        "--rejected", action="store_true", help="list the items the topic gate kept out, with their scores"
+    )
     articles.set_defaults(func=cmd_articles)
 
     article = sub.add_parser("article", help="show one stored article with its cleaned text and chunks")
@@ -43,7 +55,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.service.wiring import make_fetcher
+    from bot.service.wiring import make_fetcher, make_gate, make_settings_embedder
     from corpus.pipeline import ingest
     from corpus.store import StoreError, open_store
 
@@ -56,24 +68,42 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
+    if not args.no_gate:
+        from corpus.gate.model import GateModel
+
+        try:
+            GateModel.load(settings.gate_weights)  # unusable weights are reported before any model loads
+        except CorpusError as exc:
+            print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
+            return 2
     try:
-        with open_store(settings.data_dir) as store:
-            report = ingest(args.sources, store, feeds=feeds, progress=progress, fetcher=make_fetcher(settings))
+        with open_store(settings.data_dir) as store:  # a storage fault is reported before any model loads
+            gate = embedder = None
+            if not args.no_gate:
+                try:  # one model for the gate and the index, when they agree
+                    embedder = make_settings_embedder(settings)
+                    gate = make_gate(settings, embedder)
+                except (CorpusError, IndexStageError) as exc:  # the gate's model is unusable
+                    print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
+                    return 2
+            report = ingest(
+                args.sources, store, feeds=feeds, progress=progress, fetcher=make_fetcher(settings), gate=gate
+            )
             for line in report.summary_lines():
                 print(line)
             if not args.no_index and report.read:
-                _update_index(settings, store, progress)
+                update_index_now(settings, store, progress, embedder)
     except StoreError as exc:  # a storage fault: one clear line, naming the data directory
         print(f"chipbot ingest: {exc}", file=sys.stderr)
         return 1
     return 1 if report.read == 0 else 0
 
 
-def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
+def update_index_now(settings: Settings, store: ArticleStore, progress: bool, embedder: Embedder | None = None) -> None:
     from bot.service.wiring import make_settings_embedder
     from index.builder import update_index
 
-    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    built = update_index(settings.data_dir, store, embedder or make_settings_embedder(settings), progress=progress)
     if built.changed:
         print(
             f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
@@ -92,6 +122,8 @@ def _default_feeds_file() -> Path:
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     from corpus.store import StoreError, open_store
 
+    if args.rejected:
+        return _list_rejected(settings, as_json=args.json)
     try:  # read-only: listing works on a store in a read-only directory, and never changes one
         with open_store(settings.data_dir, read_only=True) as store:
             rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
@@ -108,6 +140,43 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
             f"{row['chunks']:>3} chunks{alternates}  {row['title'] or '(untitled)'}"
         )
     print(f"{len(rows)} articles", file=sys.stderr)
+    return 0
+
+
+def _list_rejected(settings: Settings, *, as_json: bool) -> int:
+    from corpus.gate.ledger import GateLedger
+    from corpus.store import StoreError, open_store
+
+    try:  # read-only, as for the articles
+        with open_store(settings.data_dir, read_only=True) as store:
+            items = GateLedger(store).rejected_items()
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
+    rows: list[dict[str, Any]] = [
+        {
+            "id": item.article.id,
+            "score": item.score,
+            "threshold": item.threshold,
+            "feed": item.feed,
+            "url": item.article.url,
+            "title": item.article.title,
+            "source": item.article.source,
+            "published": item.article.published.isoformat() if item.article.published else None,
+            "published_given": item.article.published_given,
+            "date_problem": item.article.date_problem,
+            "decided_at": item.decided_at,
+        }
+        for item in items
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for item in items:
+            score = f"{item.score:.3f}" if item.score is not None else "  -  "
+            article = item.article
+            print(f"{article.id:<16} {score} {article.source[:24]:<24} {article.title or '(untitled)'}")
+    print(f"{len(rows)} items kept out by the topic gate; `chipbot admit ID` admits one", file=sys.stderr)
     return 0
 
 

@@ -19,6 +19,7 @@ import discord
 from bot.answering.types import Answer, Citation
 from bot.service.coverage import Coverage, describe_coverage
 from bot.service.refresh import RefreshStatus
+from corpus.gate.ledger import FeedCounts
 from corpus.types import Article
 from index.types import Hit
 
@@ -196,7 +197,12 @@ def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
     return Rendered(embeds=[fit(_embed(_clean(title, MAX_TITLE), body, COLOUR))])
 
 
-def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
+def _feed_line(url: str, counts: FeedCounts | None) -> str:
+    seen = f"{counts.admitted} admitted / {counts.rejected} kept out" if counts else "nothing read yet"
+    return f"• {escape(url)}: {seen}"
+
+
+def render_sources(cov: Coverage, status: RefreshStatus | None, counts: Sequence[FeedCounts] = ()) -> Rendered:
     lines = [
         f"• {escape(o.source)}: {o.articles} article{'s' if o.articles != 1 else ''}, newest "
         f"{o.newest.isoformat() if o.newest else 'undated'}"
@@ -206,13 +212,20 @@ def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
     body = head + "\n\n" + join_lines(lines, MAX_DESCRIPTION - len(head) - 2)
     embed = discord.Embed(title="Sources in the index", description=body, colour=discord.Colour.teal())
     if status is not None:
-        feeds = join_lines((f"• {escape(url)}" for url in status.feeds), MAX_FIELD_VALUE) or "none configured"
-        embed.add_field(name=f"Feeds (polled every {status.interval_s / 60:.0f} min)", value=feeds, inline=False)
+        gated = {c.feed: c for c in counts}
+        feeds = join_lines((_feed_line(url, gated.get(url)) for url in status.feeds), MAX_FIELD_VALUE)
+        embed.add_field(
+            name=f"Feeds (polled every {status.interval_s / 60:.0f} min): items admitted / kept out as off-topic",
+            value=feeds or "none configured",
+            inline=False,
+        )
         last = status.last
         if last is None:
             when = "not yet since the bot started"
         else:
             when = f"{last.finished:%Y-%m-%d %H:%M} UTC: +{last.outcome.added} articles"
+            if last.outcome.rejected:
+                when += f", {last.outcome.rejected} kept out as off-topic"
             if last.error:
                 when += f" (failed: {escape(last.error)})"
         embed.add_field(name="Last refresh", value=clip(when, MAX_FIELD_VALUE), inline=False)

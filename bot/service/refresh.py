@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
+    from corpus.gate.ledger import FeedCounts
+    from corpus.gate.model import Gate
     from corpus.sources import Fetcher
     from index.embed import Embedder
 
@@ -37,6 +39,7 @@ class UpdateOutcome:
     added: int = 0
     updated: int = 0
     failed: list[str] = field(default_factory=list)  # "source: reason" for inputs that failed
+    rejected: int = 0  # kept out by the topic gate (stored as rejected records)
 
 
 @dataclass(frozen=True)
@@ -75,8 +78,10 @@ class Refresher:
         feeds: Sequence[str] = (),
         interval_s: float = 1800.0,
         on_swap: Callable[[], None] | None = None,
+        counts: Callable[[], list[FeedCounts]] | None = None,
     ) -> None:
         self._update = update
+        self._counts = counts
         self._index = index
         self.feeds = list(feeds)
         self.interval_s = interval_s
@@ -88,6 +93,10 @@ class Refresher:
 
     def status(self) -> RefreshStatus:
         return RefreshStatus(self.feeds, self.interval_s, self._lock.locked(), self.last)
+
+    def feed_counts(self) -> list[FeedCounts]:
+        """Per feed, items the gate admitted and rejected (reads the store: call it off the event loop)."""
+        return self._counts() if self._counts else []
 
     async def refresh_now(self) -> RefreshResult:
         """Poll every feed once, ingest what is new, and swap in the new generation."""
@@ -111,9 +120,10 @@ class Refresher:
             result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
             self.last = result
             log.info(
-                "refresh: %d added, %d updated, %d failed, swapped=%s (%.1f s)",
+                "refresh: %d added, %d updated, %d rejected as off-topic, %d failed, swapped=%s (%.1f s)",
                 outcome.added,
                 outcome.updated,
+                outcome.rejected,
                 len(outcome.failed),
                 swapped,
                 result.seconds,
@@ -146,24 +156,48 @@ class Refresher:
 
 
 class IndexUpdater:
-    """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally."""
+    """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally.
 
-    def __init__(self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None) -> None:
+    Feed items pass the topic ``gate``; URLs an admin gives (``/ingest url``) bypass it, their
+    scores still recorded. Without a gate everything is admitted."""
+
+    def __init__(
+        self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None, *, gate: Gate | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
         self.fetcher = fetcher  # built by wiring.make_fetcher (address policy, robots exemptions)
+        self.gate = gate  # built by wiring.make_gate (the trained weights, the threshold setting)
 
     def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
+        from corpus.gate.model import Bypass
         from corpus.pipeline import ingest
+        from corpus.records import IngestReport
         from corpus.store import open_store
         from index.builder import update_index
 
         store = open_store(self.data_dir)
+        reports: list[IngestReport] = []
         try:
-            report = ingest(list(sources), store, feeds=list(feeds), fetcher=self.fetcher)
-            if report.added or report.updated or report.duplicates:
+            if sources:
+                bypass = Bypass(self.gate) if self.gate else None
+                reports.append(ingest(list(sources), store, fetcher=self.fetcher, gate=bypass))
+            if feeds:
+                reports.append(ingest([], store, feeds=list(feeds), fetcher=self.fetcher, gate=self.gate))
+            if any(r.added or r.updated or r.duplicates for r in reports):
                 update_index(self.data_dir, store, self.embedder)
         finally:
             store.close()
-        failed = [f"{skip.source}: {skip.reason}" for skip in report.skipped]
-        return UpdateOutcome(len(report.added), len(report.updated), failed)
+        return UpdateOutcome(
+            added=sum(len(r.added) for r in reports),
+            updated=sum(len(r.updated) for r in reports),
+            failed=[f"{skip.source}: {skip.reason}" for r in reports for skip in r.skipped],
+            rejected=sum(len(r.rejected) for r in reports),
+        )
+
+    def feed_counts(self) -> list[FeedCounts]:
+        from corpus.gate.ledger import GateLedger
+        from corpus.store import open_store
+
+        with open_store(self.data_dir) as store:
+            return GateLedger(store).feed_counts()

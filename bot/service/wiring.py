@@ -24,6 +24,7 @@ from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
+    from corpus.gate.model import TopicGate
     from corpus.sources import Fetcher
     from index.embed import Embedder
     from index.search import Index
@@ -36,6 +37,19 @@ def make_settings_embedder(settings: Settings) -> Embedder:
     from index.embed import make_embedder
 
     return make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
+
+
+def make_gate(settings: Settings, embedder: Embedder | None = None) -> TopicGate:
+    """The topic gate for feed items: the trained weights (CHIPBOT_GATE_WEIGHTS, else the packaged
+    ones) at CHIPBOT_GATE_THRESHOLD (else the trained threshold). It reuses ``embedder`` (the index's)
+    when that is the model the weights were trained on, else loads that model itself (ONNX)."""
+    from corpus.gate.model import GateModel, TopicGate
+    from index.embed import make_embedder
+
+    model = GateModel.load(settings.gate_weights)
+    if embedder is None or embedder.name != model.embedder:
+        embedder = make_embedder(model.embedder, "onnx", cache_dir=settings.data_dir / "models")
+    return TopicGate(model, embedder, threshold=settings.gate_threshold)
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
@@ -123,10 +137,13 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         feeds = load_feeds(path) if path.is_file() else []
         if not feeds:
             log.warning("no feeds in %s: background refresh is off", path)
+        gate = make_gate(settings, index.embedder)
+        updater = IndexUpdater(settings.data_dir, index.embedder, make_fetcher(settings), gate=gate)
         refresher = Refresher(
-            IndexUpdater(settings.data_dir, index.embedder, make_fetcher(settings)),
+            updater,
             index,
             feeds=feeds,
+            counts=updater.feed_counts,
             interval_s=settings.refresh_minutes * 60,
             on_swap=lambda: _swapped(answerer, follows),
         )

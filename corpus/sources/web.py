@@ -145,6 +145,7 @@ def _entry(
                 published=page.published or _entry_date(entry),
                 title=page.title or _text(entry.get("title")),
                 site_name=page.site_name or site,
+                summary=_plain(entry.get("summary") or "") or None,  # the topic gate reads it
             )
         log.info("feed entry %s: page unavailable (%s); using the feed summary", link, page.reason)
     return _summary_document(label, entry, site, link)

@@ -1,4 +1,4 @@
-"""Sentences as exact spans of a text: the one ``Span``, and two splitters side by side.
+r"""Sentences as exact spans of a text: the one ``Span``, and two splitters side by side.
 
 - ``SentenceSplitter`` (pysbd) cuts chunks at indexing time: it knows abbreviations well and its
   cost (about 6.7 ms per article) is paid once per article.

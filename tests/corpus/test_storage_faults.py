@@ -15,6 +15,7 @@ import pytest
 from bot.cli import main
 from corpus.pipeline import ingest
 from corpus.store import ArticleStore, StorageError, open_store
+from tests.corpus.gate_fakes import WordGate
 from tests.corpus.helpers import OTHER_STORY, WIRE_STORY, record, write_jsonl
 
 REPO = Path(__file__).resolve().parents[2]
@@ -72,8 +73,10 @@ def test_the_cli_reports_a_full_disk_in_one_line(
     monkeypatch.setattr(ArticleStore, "_open_writable", small_disk)
     assert main(["ingest", str(many(tmp_path, "batch", 200)), "--no-index", "--data-dir", str(data_dir)]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("chipbot ingest: cannot store article")
-    assert str(data_dir) in err and "Traceback" not in err
+    # The write that meets the full disk is an article, or (the topic gate scoring these mixed texts)
+    # a rejected record or a gate decision: the same one line either way.
+    assert err.count("\n") == 1 and err.startswith("chipbot ingest: cannot ")
+    assert f"the disk holding the data directory {data_dir} is full" in err and "Traceback" not in err
     monkeypatch.undo()
     assert intact(data_dir)  # whatever was committed before the disk filled is whole
 
@@ -96,8 +99,10 @@ def set_mode(data_dir: Path, writable: bool) -> None:
 
 @pytest.mark.skipif(bool(UNPRIVILEGED) and not shutil.which("setpriv"), reason="root without setpriv ignores modes")
 def test_a_read_only_data_directory(data_dir: Path, tmp_path: Path) -> None:
+    laptop = record("laptop", "https://reviews.example/laptop", "A laptop review: fast, quiet, seven hours.")
     with open_store(data_dir) as store:
         ingest([str(many(tmp_path, "kept", 2))], store)
+        ingest([str(write_jsonl(tmp_path / "review.jsonl", [laptop]))], store, gate=WordGate())  # kept out
     more = many(tmp_path, "more", 2)
     set_mode(data_dir, writable=False)
     refused = chipbot("ingest", str(more), "--no-index", data_dir=data_dir)
@@ -109,6 +114,9 @@ def test_a_read_only_data_directory(data_dir: Path, tmp_path: Path) -> None:
     assert "kept-0" in listed.stdout and "kept-1" in listed.stdout and "2 articles" in listed.stderr
     shown = chipbot("article", "kept-1", data_dir=data_dir)
     assert shown.returncode == 0 and "--- chunk 0" in shown.stdout
+    rejected = chipbot("articles", "--rejected", data_dir=data_dir)
+    assert rejected.returncode == 0, rejected.stderr
+    assert rejected.stdout.startswith("laptop ") and "1 items kept out" in rejected.stderr
     set_mode(data_dir, writable=True)
     assert intact(data_dir) == ["kept-0", "kept-1"]
 

@@ -44,7 +44,8 @@ def admin_only(interaction: discord.Interaction) -> bool:
 
 def describe_refresh(result: RefreshResult) -> str:
     outcome = result.outcome
-    lines = [f"Added {outcome.added}, updated {outcome.updated} in {result.seconds:.1f} s."]
+    kept_out = f", kept out {outcome.rejected} off-topic (`chipbot articles --rejected`)" if outcome.rejected else ""
+    lines = [f"Added {outcome.added}, updated {outcome.updated}{kept_out} in {result.seconds:.1f} s."]
     lines.append("The new index is live." if result.swapped else "The index did not change.")
     if result.error:
         lines.append(f"Failed: {escape(result.error)}")

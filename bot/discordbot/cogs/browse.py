@@ -123,7 +123,8 @@ class Browse(commands.Cog):
         cov = await self.services.workers.run(lambda: coverage(self.services.search.outlets()))
         refresher = self.services.refresher
         status = refresher.status() if refresher else None
-        await reply.send(render_sources(cov, status))
+        counts = await self.services.workers.run(refresher.feed_counts) if refresher else []
+        await reply.send(render_sources(cov, status, counts))
 
 
 async def setup(bot: ChipBot) -> None:

@@ -44,7 +44,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ask_json_gives_one_object_per_question(
     hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))]) == 0
+    assert main(["ingest", str(write_corpus(tmp_path / "news.jsonl")), "--no-gate"]) == 0
     capsys.readouterr()
     code = main(
         [
@@ -72,7 +72,7 @@ def test_ask_json_gives_one_object_per_question(
 def test_ask_plain_text_lists_sources_and_filters(
     hashed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))])
+    main(["ingest", str(write_corpus(tmp_path / "news.jsonl")), "--no-gate"])
     capsys.readouterr()
     assert main(["ask", "Which companies did Beijing approve to buy Nvidia H200 chips?"]) == 0
     out = capsys.readouterr().out
@@ -145,7 +145,7 @@ def test_interactive_chat_says_how_to_ask_on_a_blank_line(data_dir: Path) -> Non
 def test_ask_with_a_blank_question_says_how_to_ask(
     hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl"))]) == 0
+    assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl")), "--no-gate"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", str(data_dir), "ask", "  "]) == 0
     out = capsys.readouterr().out
