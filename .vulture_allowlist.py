@@ -45,5 +45,20 @@ _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
+# topic relevance: fitted and measured by bench/topic_relevance.py (and tests)
+_.load_topics
+_.read_topics
+_.fit_topic_models
+# follows: discord.py hooks and commands, report fields read by logs, tests and benches
+_.cog_load
+_.on_guild_channel_delete
+_.unfollow_topics
+_.following
+_.recovered
+_.sent
+_.summarised
+_.new_articles
+_.baseline
+_.sent_posts
 _.near_miss  # LabelledQuestion.near_miss, read by tests and reports
 _.misses  # index.evaluate.Report.misses, written to JSON

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DATA_DIR ?= $(CURDIR)/.data
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test check bench train-gate clean
+.PHONY: install run test check bench train train-gate clean
 
 # CPU torch first: a bare `torch` requirement would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -31,6 +31,10 @@ check: install
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/vulture corpus index bot .vulture_allowlist.py --min-confidence 60
+
+# Refit the answer engine's models on the labelled tune split (writes bot/answering/models/).
+train: install
+	$(BIN)/chipbot --data-dir "$(DATA_DIR)" train
 
 bench: install
 	$(BIN)/python bench/run_all.py

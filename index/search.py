@@ -187,7 +187,10 @@ class Index:
         until: date | None = None,
         sources: list[str] | None = None,
         today: date | None = None,
+        vector: np.ndarray | None = None,
     ) -> SearchResult:
+        """``vector``: the embedding of the query's topic (``timeparse.topic_of``) made beforehand with
+        this index's embedder, e.g. one batch for many queries; embedded here when None."""
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -200,7 +203,7 @@ class Index:
         topic = topic_of(query, intent)
 
         mark = time.perf_counter()
-        qvec = self.embedder.embed([topic])
+        qvec = self.embedder.embed([topic]) if vector is None else np.asarray(vector, np.float32).reshape(1, -1)
         result.query_vector = qvec[0]
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()

@@ -83,7 +83,8 @@ ABSTAIN = (
 )
 
 
-def _bm25(reading: Reading, weights: TermWeights) -> float:
+def bm25(reading: Reading, weights: TermWeights) -> float:
+    """Whole-article BM25 of the question's terms (title and text), with the corpus's IDF and mean length."""
     norm = BM25_K1 * (1 - BM25_B + BM25_B * reading.length / (weights.mean_length or 1.0))
     total = 0.0
     for term, count in reading.term_counts.items():
@@ -121,13 +122,13 @@ def article_features(
     if not n:
         return rows
     col = {name: i for i, name in enumerate(ARTICLE)}
-    bm25 = np.array([_bm25(r, weights) for r in readings])
+    whole = np.array([bm25(r, weights) for r in readings])
     rows[:, col["retrieval_rank"]] = 1.0 / (1.0 + np.arange(n))
     rows[:, col["retrieval_score"]] = _relative(np.array([h.score for h in hits]))
     rows[:, col["dense_chunk"]] = [h.dense_score or 0.0 for h in hits]
     rows[:, col["keyword_chunk"]] = _relative(np.array([h.keyword_score or 0.0 for h in hits]))
-    rows[:, col["bm25_article"]] = _relative(bm25)
-    rows[:, col["bm25_article_rank"]] = _rank_features(bm25)
+    rows[:, col["bm25_article"]] = _relative(whole)
+    rows[:, col["bm25_article_rank"]] = _rank_features(whole)
     dense_sentence = np.array([float(r.similarity.max()) if len(r.similarity) else 0.0 for r in readings])
     rows[:, col["dense_sentence"]] = dense_sentence
     rows[:, col["dense_sentence_gap"]] = dense_sentence - dense_sentence.max()

@@ -10,7 +10,7 @@ import argparse
 import logging
 import sys
 
-from bot.cli import ask, gate, ingest, search, serve, train
+from bot.cli import ask, gate, ingest, search, serve, timeline, train
 from bot.service.settings import Settings, SettingsError, load_dotenv_file
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", help="where articles and the index live (env CHIPBOT_DATA_DIR)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (ingest, gate, search, ask, serve, train):
+    for module in (ingest, gate, search, ask, serve, timeline, train):
         module.register(sub)
     # `--data-dir` is accepted before or after the subcommand (`chipbot ingest x --data-dir d`).
     for command in sub.choices.values():

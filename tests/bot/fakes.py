@@ -79,9 +79,10 @@ class FakeIndex:
         until: date | None = None,
         sources: list[str] | None = None,
         today: date | None = None,
+        vector: np.ndarray | None = None,
     ) -> SearchResult:
         self.queries.append(query)
-        vector = self.embedder.embed([query])[0]
+        vector = self.embedder.embed([query])[0] if vector is None else vector
         wanted = set(content_terms(query))
         hits: list[Hit] = []
         for article in self._articles:

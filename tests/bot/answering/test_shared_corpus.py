@@ -3,38 +3,14 @@ every quote verbatim, and the figures on the labelled test split and the shared 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.answering.answerer import Answerer
 from bot.service import evaluation, labelled
-from bot.service.settings import Settings
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def shared_answerer(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Answerer]:
-    from tests.conftest import SHARED_CORPUS
-
-    corpus = SHARED_CORPUS / "chip_trade_news.jsonl"
-    if not corpus.is_file():
-        pytest.skip(f"shared corpus not found at {SHARED_CORPUS} (set CHIPBOT_SHARED_CORPUS)")
-    from bot.service.wiring import make_settings_embedder
-    from corpus.pipeline import ingest
-    from corpus.store import open_store
-    from index.builder import update_index
-    from index.search import Index
-
-    data_dir = tmp_path_factory.mktemp("shared-index")
-    settings = Settings.from_env(data_dir=data_dir, env={"HF_HUB_OFFLINE": "1"})
-    embedder = make_settings_embedder(settings)
-    with open_store(data_dir) as store:
-        ingest([str(corpus)], store)
-        update_index(data_dir, store, embedder)
-    yield Answerer(Index.open(data_dir, embedder))
 
 
 @pytest.fixture(scope="session")

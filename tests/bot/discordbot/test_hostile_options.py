@@ -25,10 +25,13 @@ import simcord.interactions
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.answering.answerer import Answerer
 from bot.discordbot.render import MAX_CONTENT, MAX_DESCRIPTION, MAX_FIELDS, MAX_TITLE, MAX_TOTAL
 from bot.discordbot.replies import ERROR_TEXT
 from bot.service.cooldown import Cooldown
 from bot.service.refresh import Refresher, UpdateOutcome
+from bot.service.settings import Settings
+from bot.service.wiring import make_follows
 from bot.service.workers import WorkerPool
 from tests.bot.discord_world import build_index, make_services, running
 
@@ -121,18 +124,21 @@ class Driver:
         self.loop, self.queue = loop, queue
         self.cases = 0
 
-    def call(self, make: Callable[[Any], Coroutine[Any, Any, Any]]) -> tuple[Any, tuple, list[Any]]:
+    def call(self, make: Callable[[Any], Coroutine[Any, Any, Any]]) -> tuple[Any, tuple, list[Any], int]:
         done: Future[Any] = Future()
         self.loop.call_soon_threadsafe(self.queue.put_nowait, (make, done))
         return done.result(timeout=120)
 
-    def run(self, make: Callable[[Any], Coroutine[Any, Any, Any]]) -> None:
-        result, errors, bodies = self.call(make)
+    def run(self, make: Callable[[Any], Coroutine[Any, Any, Any]], *, names_channel: bool = False) -> None:
+        """``names_channel``: the reply may name the channel it was asked in (/follow says where it
+        posts); that one channel mention, which pings nobody, is the only one allowed."""
+        result, errors, bodies, channel_id = self.call(make)
         assert errors == (), errors
         check_sent([body for body in bodies if isinstance(body, dict)])
         for text in reply_texts(result):
             assert ERROR_TEXT not in text
-            assert not MENTION.search(text), text[:300]
+            shown = text.replace(f"<#{channel_id}>", "") if names_channel else text
+            assert not MENTION.search(shown), text[:300]
         for message in [result.response, *result.followups]:
             if message is not None and hasattr(message, "message"):
                 raw = message.message
@@ -158,7 +164,8 @@ async def serve(new_services: Callable[[], Any], queue_ready: Future[Any]) -> No
                 cursor, sent = w.env.error_cursor, len(w.env.http_requests)
                 try:
                     result = await make(w)
-                    done.set_result((result, w.env.errors_since(cursor), [r.json for r in w.env.http_requests[sent:]]))
+                    sent_bodies = [r.json for r in w.env.http_requests[sent:]]
+                    done.set_result((result, w.env.errors_since(cursor), sent_bodies, w.channel.id))
                 except BaseException as exc:
                     done.set_exception(exc)
 
@@ -166,7 +173,7 @@ async def serve(new_services: Callable[[], Any], queue_ready: Future[Any]) -> No
 async def grant_admin_commands(w) -> None:
     """Alice is a chipbot admin; the server lets her see the admin commands too."""
     for command in await w.bot.tree.fetch_commands():
-        if command.name in ("ingest", "refresh", "stats"):
+        if command.name in ("ingest", "refresh", "stats", "follow", "unfollow"):
             w.guild.set_command_permissions(command.id, {w.alice: True})
 
 
@@ -202,13 +209,20 @@ def test_every_option_of_every_command_with_hostile_values(data_dir: Path, unval
             raise OSError(f"could not fetch {sources[0]}")
         return UpdateOutcome(failed=[f"{s}: not an article page" for s in sources])
 
+    answerer = Answerer(index)
+    config = Settings.from_env(data_dir=data_dir, env={"CHIPBOT_FOLLOW_POLL_SECONDS": "3600"})
+    follows, timelines = make_follows(config, index, answerer)
+
     def new_services():
         return make_services(
             data_dir,
             index,
+            answerer=answerer,
             cooldown=Cooldown(rate=10**9, per=1.0),
             workers=WorkerPool(max_workers=2, max_queue=64),
             refresher=Refresher(update, index, check_s=0),
+            follows=follows,
+            timelines=timelines,
         )
 
     queue_ready: Future[Any] = Future()
@@ -257,9 +271,25 @@ def drive(d: Driver) -> None:
 
         d.run(ask_about)
 
-    for test in (ask, search, latest, ingest, menu):
+    @examples(60)
+    @given(value, optional, st.sampled_from(["each", "digest"]))
+    def follow(topic: str, source: str | None, mode: str) -> None:
+        chosen = options(topic=topic, source=source)
+        d.run(lambda w: w.alice.slash(w.channel, "follow", **chosen, mode=mode), names_channel=True)
+
+    @examples(40)
+    @given(value)
+    def unfollow(topic: str) -> None:
+        d.run(lambda w: w.alice.slash(w.channel, "unfollow", topic=topic), names_channel=True)
+
+    @examples(40)
+    @given(value, since)
+    def timeline(topic: str, since: str | None) -> None:
+        d.run(lambda w: w.alice.slash(w.channel, "timeline", **options(topic=topic, since=since)))
+
+    for test in (ask, search, latest, ingest, menu, follow, unfollow, timeline):
         test()
-    for name in ("sources", "help", "about", "refresh", "stats"):  # no options: each a few times
+    for name in ("sources", "help", "about", "refresh", "stats", "following"):  # no options: each a few times
         for _ in range(4):
-            d.run(lambda w, name=name: w.alice.slash(w.channel, name))
+            d.run(lambda w, name=name: w.alice.slash(w.channel, name), names_channel=name == "following")
     assert d.cases >= 1000, d.cases

@@ -243,3 +243,26 @@ def test_our_digests_are_labelled_as_such_and_never_put_in_quotation_marks() -> 
     hit = Hit(digest, Chunk("c", digest.id, 0, 0, len(digest.text), digest.text), 1.0)
     field = render_search_page("rule", [hit], 0, 5).embeds[0].fields[0]
     assert "our digest of the news.example report" in field.name and "“" not in field.value
+
+
+def test_follow_alerts_label_our_digests_and_never_quote_them() -> None:
+    from bot.discordbot.alerts import render_post
+    from bot.service.following.matching import story_card
+    from bot.service.following.types import DIGEST_POST, STORY, Post
+
+    text = "Our own summary says the Dutch rule now covers more lithography tools from next month."
+    digest = Article("d", "https://news.example/d", None, "Chips rule", "news.example", date(2025, 1, 2), text)
+    digest.origin = DIGEST
+    theirs = Article("v", "https://wire.example/v", None, "Chips rule, too", "wire.example", date(2025, 1, 3), text)
+    card, verbatim = story_card(digest, 0.9), story_card(theirs, 0.8)
+    assert card.digest and not verbatim.digest and card.lead == text
+
+    story = render_post(Post(1, STORY, 5, None, "chip rules", stories=(card,))).embeds[0].description or ""
+    assert story.startswith(f"Our digest: {card.lead}") and "“" not in story
+    assert "our digest of the news.example report, 2025-01-02" in story
+    quoted = render_post(Post(2, STORY, 5, None, "chip rules", stories=(verbatim,))).embeds[0].description or ""
+    assert quoted.startswith(f"“{verbatim.lead}”") and "digest" not in quoted
+    week = render_post(Post(3, DIGEST_POST, 5, None, "chip rules", stories=(card, verbatim), week="2025-W01"))
+    lines = (week.embeds[0].description or "").splitlines()
+    assert "· our digest of the news.example report, 2025-01-02" in lines[0]
+    assert "· wire.example, 2025-01-03" in lines[1]
