@@ -34,6 +34,8 @@ messages.Messages.on_message
 _.setup  # extension entry points (cogs)
 _.disabled  # discord.ui.Button state
 # attributes set on library objects for their effect
+_._new_conn  # urllib3 connection hook (corpus/sources/pool.py: the address check)
+_.pool_classes_by_scheme  # urllib3 PoolManager: the guarded pools
 _.intra_op_num_threads  # onnxruntime.SessionOptions
 _.inter_op_num_threads
 _.efConstruction  # faiss HNSW
@@ -53,3 +55,20 @@ _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
+# topic relevance: fitted and measured by bench/topic_relevance.py (and tests)
+_.load_topics
+_.read_topics
+_.fit_topic_models
+# follows: discord.py hooks and commands, report fields read by logs, tests and benches
+_.cog_load
+_.on_guild_channel_delete
+_.unfollow_topics
+_.following
+_.recovered
+_.sent
+_.summarised
+_.new_articles
+_.baseline
+_.sent_posts
+_.near_miss  # LabelledQuestion.near_miss, read by tests and reports
+_.misses  # index.evaluate.Report.misses, written to JSON

@@ -10,7 +10,7 @@ TORCH_VERSION := 2.13.0
 TORCH_INDEX ?= $(shell $(PYTHON) -m pip install --dry-run --no-deps --no-index --quiet \
 	torch==$(TORCH_VERSION)+cpu >/dev/null 2>&1 || echo https://download.pytorch.org/whl/cpu)
 
-.PHONY: install run test check bench clean print-torch-index
+.PHONY: install run test check bench train train-gate clean print-torch-index
 
 # CPU torch first: the project's own `torch` requirement is then already met.
 $(STAMP): pyproject.toml
@@ -37,8 +37,17 @@ check: install
 	$(BIN)/lint-imports
 	$(BIN)/vulture corpus index bot .vulture_allowlist.py --min-confidence 60
 
+# Refit the answer engine's models on the labelled tune split (writes bot/answering/models/).
+train: install
+	$(BIN)/chipbot --data-dir "$(DATA_DIR)" train
+
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# Rebuild the topic gate's weights (corpus/gate/weights.json) from eval/gate/items.jsonl and the shared
+# corpus beside the repo, deterministically; add admins' corrections with CORRECTIONS=<data dir>.
+train-gate: install
+	$(BIN)/chipbot --data-dir "$(DATA_DIR)" train-gate $(if $(CORRECTIONS),--corrections "$(CORRECTIONS)")
 
 print-torch-index:  # used by tests/deploy (the Dockerfile's install steps get the same torch source)
 	@echo '$(TORCH_INDEX)'

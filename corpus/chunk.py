@@ -6,7 +6,8 @@ import hashlib
 from collections.abc import Sequence
 from functools import cache
 
-from corpus.sentences import SentenceSplitter, Span, TokenCounter, WordPieceCounter
+from corpus.text.sentences import SentenceSplitter, Span
+from corpus.text.wordpieces import TokenCounter, WordPieceCounter
 from corpus.types import Article, Chunk
 
 DEFAULT_MAX_TOKENS = 200  # the model reads 256 word pieces; the title and special tokens need room

@@ -1,95 +1,120 @@
-"""Near-duplicate detection: MinHash signatures of word shingles, with LSH banding for candidates."""
+"""Near-duplicate detection: MinHash LSH finds candidates, the exact shingle Jaccard decides.
+
+Texts are compared as sets of ``shingle``-word sequences (case and punctuation folded). A fold
+hides an article from every search, so the decision is never left to an estimate: MinHash (from
+``datasketch``) and LSH banding only pick which stored articles to compare, and an article is
+folded into one whose true Jaccard similarity reaches ``threshold``.
+
+Why not the hand-written MinHash this replaced: it permuted 32-bit shingle hashes with
+``(a*h + b) mod (2**61 - 1)`` where ``a*h`` stays below ``2**64``, so each "permutation" was nearly
+monotone in ``h`` and most of them picked the same few smallest hashes. The 128 values behaved
+like a handful of independent ones and the estimate was off by up to 0.61 on the shared corpus
+(two unrelated articles scored 0.62 and were folded). datasketch premixes the hash and uses
+bijective affine permutations; its estimate stays within 0.05 on every pair of that corpus.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 _WORD_RE = re.compile(r"\w+")
-_PRIME = np.uint64((1 << 61) - 1)
-_MASK32 = (1 << 32) - 1
+_SCHEME = "affine32"
+_SEED = 1
 
 
 @dataclass(frozen=True)
 class Match:
     article_id: str
-    similarity: float  # estimated Jaccard similarity of the two texts' shingle sets
+    similarity: float  # the exact Jaccard similarity of the two texts' shingle sets
+
+
+def shingles(text: str, size: int = 5) -> set[str]:
+    """The text's ``size``-word sequences, case and punctuation folded (short texts: one shingle)."""
+    words = _WORD_RE.findall(text.casefold())
+    return {" ".join(words[i : i + size]) for i in range(max(1, len(words) - size + 1))} if words else set()
+
+
+def jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 class NearDuplicateIndex:
     """Finds a stored article whose text is the same story with other headers, footers or small edits.
 
-    Texts are compared as sets of ``shingle``-word sequences (case and punctuation folded); MinHash
-    estimates their Jaccard similarity, and LSH bands keep lookups fast on a large store.
+    ``bands`` x ``rows`` LSH (42 x 3 of 128 values) makes a stored article a candidate with
+    probability 0.996 at Jaccard 0.5 and 0.9999 at 0.6, and 0.004% at 0.02 (unrelated articles
+    sharing a little boilerplate), so candidates stay few on a large store.
     """
 
     def __init__(
-        self, *, num_perm: int = 128, bands: int = 64, shingle: int = 5, threshold: float = 0.5, seed: int = 1
+        self, *, num_perm: int = 128, bands: int = 42, rows: int = 3, shingle: int = 5, threshold: float = 0.5
     ) -> None:
-        if num_perm % bands:
-            raise ValueError("num_perm must be a multiple of bands")
-        rng = np.random.default_rng(seed)
-        self._a = rng.integers(1, _MASK32, size=num_perm, dtype=np.uint64)
-        self._b = rng.integers(0, _MASK32, size=num_perm, dtype=np.uint64)
-        self._rows = num_perm // bands
-        self._bands = bands
-        self._shingle = shingle
+        self.num_perm = num_perm
         self.threshold = threshold
-        self._signatures: dict[str, np.ndarray] = {}
-        self._buckets: dict[tuple[int, bytes], list[str]] = defaultdict(list)
+        self._shingle = shingle
+        self._permutations = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).permutations
+        self._lsh = MinHashLSH(num_perm=num_perm, params=(bands, rows))
+
+    def shingles(self, text: str) -> set[str]:
+        return shingles(text, self._shingle)
 
     def signature(self, text: str) -> np.ndarray | None:
         """The MinHash signature of a text, or None when it has no words."""
-        words = _WORD_RE.findall(text.casefold())
-        if not words:
+        grams = self.shingles(text)
+        if not grams:
             return None
-        n = self._shingle
-        grams = {" ".join(words[i : i + n]) for i in range(max(1, len(words) - n + 1))}
-        hashes = np.fromiter(
-            (int.from_bytes(hashlib.blake2b(g.encode(), digest_size=4).digest(), "little") for g in grams),
-            dtype=np.uint64,
-            count=len(grams),
-        )
-        with np.errstate(over="ignore"):
-            values = (np.outer(hashes, self._a) + self._b) % _PRIME
-        return values.min(axis=0)
+        minhash = MinHash(num_perm=self.num_perm, seed=_SEED, scheme=_SCHEME, permutations=self._permutations)
+        minhash.update_batch([g.encode("utf-8") for g in grams])
+        return np.asarray(minhash.hashvalues)
 
     def add(self, article_id: str, signature: np.ndarray) -> None:
         self.remove(article_id)
-        self._signatures[article_id] = signature
-        for key in self._band_keys(signature):
-            self._buckets[key].append(article_id)
+        self._lsh.insert(article_id, LeanMinHash(seed=_SEED, hashvalues=signature, scheme=_SCHEME))
 
     def remove(self, article_id: str) -> None:
-        old = self._signatures.pop(article_id, None)
-        if old is not None:
-            for key in self._band_keys(old):
-                self._buckets[key].remove(article_id)
+        if article_id in self._lsh:
+            self._lsh.remove(article_id)
 
-    def query(self, signature: np.ndarray, *, exclude: str | None = None) -> Match | None:
-        """The most similar indexed article at or above the threshold, if any."""
-        candidates = {aid for key in self._band_keys(signature) for aid in self._buckets.get(key, ())}
-        if exclude is not None:
-            candidates.discard(exclude)
+    def candidates(self, signature: np.ndarray) -> list[str]:
+        """Stored articles that share at least one LSH band with the signature, sorted."""
+        return sorted(self._lsh.query(LeanMinHash(seed=_SEED, hashvalues=signature, scheme=_SCHEME)))
+
+    def query(
+        self,
+        text: str,
+        text_of: Callable[[str], str | None],
+        *,
+        signature: np.ndarray | None = None,
+        exclude: str | None = None,
+    ) -> Match | None:
+        """The most similar stored article whose exact Jaccard similarity reaches the threshold, if any.
+
+        ``text_of`` gives a stored article's text (None when it is gone).
+        """
+        signature = self.signature(text) if signature is None else signature
+        if signature is None:
+            return None
+        grams = self.shingles(text)
         best: Match | None = None
-        for aid in sorted(candidates):
-            similarity = float(np.mean(self._signatures[aid] == signature))
+        for article_id in self.candidates(signature):
+            other = text_of(article_id) if article_id != exclude else None
+            if other is None:
+                continue
+            similarity = jaccard(grams, self.shingles(other))
             if similarity >= self.threshold and (best is None or similarity > best.similarity):
-                best = Match(aid, similarity)
+                best = Match(article_id, similarity)
         return best
 
-    def _band_keys(self, signature: np.ndarray) -> list[tuple[int, bytes]]:
-        r = self._rows
-        return [(band, signature[band * r : (band + 1) * r].tobytes()) for band in range(self._bands)]
+    def to_bytes(self, signature: np.ndarray) -> bytes:
+        return signature.astype("<u4").tobytes()
 
-    @staticmethod
-    def to_bytes(signature: np.ndarray) -> bytes:
-        return signature.astype("<u8").tobytes()
-
-    @staticmethod
-    def from_bytes(blob: bytes) -> np.ndarray:
-        return np.frombuffer(blob, dtype="<u8").astype(np.uint64)
+    def from_bytes(self, blob: bytes) -> np.ndarray | None:
+        """A stored signature, or None when it was made with other settings (then it is recomputed)."""
+        if len(blob) != 4 * self.num_perm:
+            return None
+        return np.frombuffer(blob, dtype="<u4").astype(np.uint32)

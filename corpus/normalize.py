@@ -8,6 +8,8 @@ import unicodedata
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from corpus.text.dates import MONTH_PATTERN, month_number
+
 # Query parameters that only track the click, never select the content.
 _TRACKING_PARAMS = frozenset(
     {
@@ -45,27 +47,7 @@ _TRACKING_PREFIXES = ("utm_", "mkt_", "pk_", "hsa_", "oly_", "vero_", "at_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _AMP_PATH = re.compile(r"(?:/amp/?$|/amp(?=/)|\.amp(?=\.html?$|$))", re.IGNORECASE)
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ]
-    )
-    for m in names
-}
-_MONTH_RE = r"(?P<mon>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH_RE = rf"(?P<mon>{MONTH_PATTERN})"
 _ISO_RE = re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>[01]?\d)-(?P<d>[0-3]?\d)")
 _URL_DATE_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)[/-](?P<m>[01]?\d)[/-](?P<d>[0-3]?\d)(?=[/-]|$)")
 _URL_COMPACT_RE = re.compile(r"/(?P<y>(?:19|20)\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)(?=/)")
@@ -101,12 +83,30 @@ def canonical_url(url: str) -> str:
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1:
         path = path.rstrip("/")
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith(_TRACKING_PREFIXES)
-    )
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def display_url(url: str) -> str:
+    """The article's address as published, for citations: only tracking parameters and the fragment go.
+
+    Unlike :func:`canonical_url` this keeps the scheme (an http-only site keeps its working http
+    link), the host as written (``www.``, ``m.``, ``amp.``), the path and the order of the remaining
+    parameters. A value that is not an absolute URL is returned unchanged.
+    """
+    url = url.strip()
+    if "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if not parts.query and not parts.fragment:
+        return url
+    kept = [pair for pair in parts.query.split("&") if pair and not _is_tracking(pair.split("=", 1)[0])]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, "&".join(kept), ""))
+
+
+def _is_tracking(name: str) -> bool:
+    name = name.lower()
+    return name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES)
 
 
 def source_domain(url: str) -> str:
@@ -151,7 +151,7 @@ def parse_date(value: str | date | datetime | None) -> date | None:
 
 def _match_date(match: re.Match[str]) -> date | None:
     groups = match.groupdict()
-    month = _MONTHS[groups["mon"].lower()] if groups.get("mon") else groups["m"]
+    month = (month_number(groups["mon"]) or 0) if groups.get("mon") else groups["m"]
     return _make_date(groups["y"], month, groups["d"])
 
 

@@ -20,6 +20,8 @@ class Document:
     site_name: str | None = None
     origin: str = "jsonl"  # jsonl | html | text | url | feed-summary
     article_id: str | None = None  # an id given in the input is kept
+    summary: str | None = None  # the feed entry's summary, when the text is its page (the topic gate reads it)
+    feed: str | None = None  # the feed URL it came from (per-feed gate counts)
 
 
 @dataclass(frozen=True)
@@ -31,13 +33,21 @@ class Skip:
 
 
 @dataclass(frozen=True)
+class Notice:
+    """Something worth telling about an input that was still read (a guessed encoding, a doubtful date)."""
+
+    source: str
+    message: str
+
+
+@dataclass(frozen=True)
 class NotModified:
     """A page or feed that the server says has not changed since the last ingest (HTTP 304)."""
 
     source: str
 
 
-ReadItem = Document | Skip | NotModified  # what readers yield
+ReadItem = Document | Skip | NotModified | Notice  # what readers yield
 
 
 @dataclass(frozen=True)
@@ -51,6 +61,16 @@ class Duplicate:
     similarity: float = 1.0
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """An item the topic gate kept out of the articles (stored as a rejected record)."""
+
+    source: str
+    article_id: str
+    title: str | None
+    score: float | None
+
+
 @dataclass
 class IngestReport:
     added: list[str] = field(default_factory=list)
@@ -59,12 +79,15 @@ class IngestReport:
     duplicates: list[Duplicate] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
     not_modified: list[str] = field(default_factory=list)  # URLs answered with HTTP 304
+    notices: list[Notice] = field(default_factory=list)  # read and kept, with a remark
+    rejected: list[Rejected] = field(default_factory=list)  # kept out by the topic gate
     chunks_written: int = 0
 
     @property
     def read(self) -> int:
         """How many documents were read successfully (whatever then happened to them)."""
-        return len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates) + len(self.not_modified)
+        kept = len(self.added) + len(self.updated) + len(self.unchanged) + len(self.duplicates)
+        return kept + len(self.not_modified) + len(self.rejected)
 
     @property
     def changed(self) -> bool:
@@ -75,9 +98,16 @@ class IngestReport:
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}, "
             f"duplicates {len(self.duplicates)}, skipped {len(self.skipped)}"
             + (f", not modified since last time {len(self.not_modified)}" if self.not_modified else "")
+            + (f", rejected as off-topic {len(self.rejected)}" if self.rejected else "")
         ]
         lines += [
             f"  duplicate ({d.kind}, {d.similarity:.2f}): {d.source} -> {d.duplicate_of}" for d in self.duplicates
         ]
         lines += [f"  skipped: {s.source}: {s.reason}" for s in self.skipped]
+        lines += [f"  note: {n.source}: {n.message}" for n in self.notices]
+        lines += [
+            f"  rejected ({'score ' + format(r.score, '.2f') if r.score is not None else 'unscored'}): "
+            f"{r.article_id} {r.title or r.source}"
+            for r in self.rejected
+        ]
         return lines

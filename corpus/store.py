@@ -8,12 +8,13 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 
 from corpus.errors import CorpusError
-from corpus.migrate import NewerSchema, migrate
+from corpus.migrate import NewerSchema, migrate, schema_version
 from corpus.types import Alternate, Article, Chunk
 
 log = logging.getLogger(__name__)
@@ -44,29 +45,121 @@ CREATE TABLE IF NOT EXISTS http_validators (
     url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, checked_at TEXT NOT NULL
 )
 """,
+    # 2: a date the input gave but that is not used (after tomorrow, or unreadable), and why
+    """
+ALTER TABLE articles ADD COLUMN published_given TEXT;
+ALTER TABLE articles ADD COLUMN date_problem TEXT
+""",
+    # 3: near-duplicate signatures are now datasketch MinHashes; the old ones are recomputed
+    "UPDATE articles SET signature = NULL",
+    # 4: the topic gate (corpus/gate/ledger.py): every item's decision and score, the items it kept
+    # out (whole, so an admin can admit one), and admins' corrections for the next `train-gate`.
+    """
+CREATE TABLE gate_decisions (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, feed TEXT, title TEXT,
+    admitted INTEGER NOT NULL, score REAL, threshold REAL, reason TEXT NOT NULL, decided_at TEXT NOT NULL
+);
+CREATE INDEX gate_decisions_feed ON gate_decisions(feed);
+CREATE TABLE rejected (
+    id TEXT PRIMARY KEY, url TEXT NOT NULL, canonical_url TEXT NOT NULL UNIQUE, title TEXT,
+    source TEXT NOT NULL, published TEXT, text TEXT NOT NULL, author TEXT, site_name TEXT,
+    origin TEXT NOT NULL, summary TEXT, content_hash TEXT NOT NULL
+);
+CREATE TABLE gate_corrections (
+    canonical_url TEXT PRIMARY KEY, article_id TEXT NOT NULL, label INTEGER NOT NULL CHECK (label IN (0, 1)),
+    title TEXT, summary TEXT, text_head TEXT NOT NULL, score REAL, corrected_at TEXT NOT NULL
+)
+""",
+    # 5: a rejected item keeps the date its input gave but that is not used, and why (as articles do
+    # since 2), so admitting it later loses nothing
+    """
+ALTER TABLE rejected ADD COLUMN published_given TEXT;
+ALTER TABLE rejected ADD COLUMN date_problem TEXT
+""",
 ]
-_ARTICLE_COLUMNS = "id, url, canonical_url, title, source, published, text, author, site_name, origin"
+_ARTICLE_COLUMNS = (
+    "id, url, canonical_url, title, source, published, text, author, site_name, origin, published_given, date_problem"
+)
 
 
 class StoreError(CorpusError):
     """The corpus database cannot be opened or is from an incompatible version."""
 
 
-class ArticleStore:
-    """Articles, their alternates (syndicated copies) and chunks; HTTP validators for conditional GET."""
+class StorageError(StoreError):
+    """The corpus database cannot be written (disk full, read-only directory, I/O error).
 
-    def __init__(self, path: Path) -> None:
+    Raised once, with the data directory named; everything committed before is intact, because
+    each article is written in its own transaction.
+    """
+
+
+class ArticleStore:
+    """Articles, their alternates (syndicated copies) and chunks; HTTP validators for conditional GET.
+
+    ``read_only=True`` never writes (no migration, no journal files), so ``chipbot articles`` works
+    on a store in a read-only directory or on a read-only disk.
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = read_only
         try:
-            self._db = sqlite3.connect(self.path, check_same_thread=False)
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            migrate(self._db, MIGRATIONS, name=str(self.path))
+            self._db = self._open_read_only() if read_only else self._open_writable()
         except NewerSchema as exc:
             raise StoreError(str(exc)) from exc
+        except sqlite3.OperationalError as exc:
+            raise storage_error(exc, self.path, f"open the corpus database {self.path}") from exc
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open the corpus database {self.path}: {exc}") from exc
+        except OSError as exc:
+            raise StorageError(
+                f"cannot create the data directory {self.path.parent}: {exc.strerror}; "
+                "check its permissions or set CHIPBOT_DATA_DIR"
+            ) from exc
+
+    def _open_writable(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, check_same_thread=False)
+        try:
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA journal_mode = WAL")
+            migrate(db, MIGRATIONS, name=str(self.path))
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            raise StoreError(f"no corpus database at {self.path}; `chipbot ingest` creates it")
+        uri = self.path.resolve().as_uri()
+        for mode in ("?mode=ro", "?immutable=1"):  # a WAL file in a read-only folder needs immutable
+            db = sqlite3.connect(uri + mode, uri=True, check_same_thread=False)
+            try:
+                version = schema_version(db)
+            except sqlite3.OperationalError:
+                db.close()
+                continue
+            if version != len(MIGRATIONS):
+                db.close()
+                raise StoreError(
+                    f"{self.path} has schema version {version}, this chipbot reads version {len(MIGRATIONS)}; "
+                    "open it once with write access (`chipbot ingest`) to upgrade it"
+                )
+            return db
+        raise StorageError(f"cannot read the corpus database {self.path}: check the file's permissions")
+
+    @contextmanager
+    def _writing(self, what: str) -> Iterator[sqlite3.Connection]:
+        """One write transaction; a storage fault becomes one :class:`StorageError` naming the data directory."""
+        if self.read_only:
+            raise StorageError(f"the corpus store {self.path} was opened read-only; cannot {what}")
+        try:
+            with self._db:
+                yield self._db
+        except sqlite3.OperationalError as exc:
+            raise storage_error(exc, self.path, what) from exc
 
     # -- reading -------------------------------------------------------------------------------
     def get(self, article_id: str) -> Article | None:
@@ -121,9 +214,17 @@ class ArticleStore:
         row = self._db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else None
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """``(article id, near-duplicate signature)`` of every article that has one."""
-        yield from self._db.execute("SELECT id, signature FROM articles WHERE signature IS NOT NULL").fetchall()
+    def text(self, article_id: str) -> str | None:
+        row = self._db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def signatures(self) -> Iterator[tuple[str, bytes | None]]:
+        """``(article id, near-duplicate signature or None)`` of every article."""
+        yield from self._db.execute("SELECT id, signature FROM articles").fetchall()
+
+    def set_signature(self, article_id: str, signature: bytes | None) -> None:
+        with self._writing(f"store the signature of article {article_id}"):
+            self._db.execute("UPDATE articles SET signature = ? WHERE id = ?", (signature, article_id))
 
     # -- writing -------------------------------------------------------------------------------
     def put(self, article: Article, chunks: list[Chunk], *, content_hash: str, signature: bytes | None) -> None:
@@ -132,14 +233,16 @@ class ArticleStore:
             if chunk.article_id != article.id or article.text[chunk.start : chunk.end] != chunk.text:
                 raise ValueError(f"chunk {chunk.id} is not a span of article {article.id}")
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._db:
+        with self._writing(f"store article {article.id}"):
             self._db.execute(
                 "INSERT INTO articles (id, url, canonical_url, title, source, published, text, author, site_name, "
-                "origin, content_hash, signature, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?) "
+                "origin, content_hash, signature, updated_at, published_given, date_problem) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
                 "ON CONFLICT(id) DO UPDATE SET url=excluded.url, canonical_url=excluded.canonical_url, "
                 "title=excluded.title, source=excluded.source, published=excluded.published, text=excluded.text, "
                 "author=excluded.author, site_name=excluded.site_name, origin=excluded.origin, "
-                "content_hash=excluded.content_hash, signature=excluded.signature, updated_at=excluded.updated_at",
+                "content_hash=excluded.content_hash, signature=excluded.signature, updated_at=excluded.updated_at, "
+                "published_given=excluded.published_given, date_problem=excluded.date_problem",
                 (
                     article.id,
                     article.url,
@@ -154,6 +257,8 @@ class ArticleStore:
                     content_hash,
                     signature,
                     now,
+                    article.published_given,
+                    article.date_problem,
                 ),
             )
             self._db.execute("DELETE FROM chunks WHERE article_id = ?", (article.id,))
@@ -163,7 +268,7 @@ class ArticleStore:
             )
 
     def add_alternate(self, article_id: str, alternate: Alternate, canonical_url: str) -> None:
-        with self._db:
+        with self._writing(f"add a copy to article {article_id}"):
             (ordinal,) = self._db.execute(
                 "SELECT COUNT(*) FROM alternates WHERE article_id = ?", (article_id,)
             ).fetchone()
@@ -190,15 +295,31 @@ class ArticleStore:
         if not etag and not last_modified:
             return
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._db:
+        with self._writing("remember HTTP validators"):
             self._db.execute(
                 "INSERT OR REPLACE INTO http_validators (url, etag, last_modified, checked_at) VALUES (?,?,?,?)",
                 (url, etag, last_modified, now),
             )
 
+    def delete(self, article_id: str) -> bool:
+        """Remove an article with its chunks and folded copies; False when there was none."""
+        with self._writing(f"remove article {article_id}"):
+            return self._db.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    # -- records kept beside the articles (the gate's: corpus/gate/ledger.py) -----------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The open connection, for reading those records."""
+        return self._db
+
+    def writing(self, what: str) -> AbstractContextManager[sqlite3.Connection]:
+        """A write transaction for those records: a storage fault is the same one :class:`StorageError`."""
+        return self._writing(what)
+
     # -- plumbing ------------------------------------------------------------------------------
+
     def _article(self, row: tuple) -> Article:
-        (aid, url, canonical, title, source, published, text, author, site_name, origin) = row
+        (aid, url, canonical, title, source, published, text, author, site_name, origin, given, problem) = row
         alternates = [
             Alternate(url=u, source=s, title=t, article_id=a)
             for u, s, t, a in self._db.execute(
@@ -218,6 +339,8 @@ class ArticleStore:
             site_name=site_name,
             origin=origin,
             alternates=alternates,
+            published_given=given,
+            date_problem=problem,
         )
 
     def close(self) -> None:
@@ -232,6 +355,21 @@ class ArticleStore:
         self.close()
 
 
-def open_store(data_dir: Path) -> ArticleStore:
-    """The store at ``<data_dir>/corpus.db`` (created when missing)."""
-    return ArticleStore(Path(data_dir) / "corpus.db")
+def open_store(data_dir: Path, *, read_only: bool = False) -> ArticleStore:
+    """The store at ``<data_dir>/corpus.db`` (created when missing, unless ``read_only``)."""
+    return ArticleStore(Path(data_dir) / "corpus.db", read_only=read_only)
+
+
+def storage_error(exc: sqlite3.Error, path: Path, what: str) -> StorageError:
+    """One actionable message for a storage fault, naming the data directory."""
+    message = str(exc)
+    folder = path.parent
+    if "full" in message:
+        advice = f"the disk holding the data directory {folder} is full; free space and run it again"
+    elif "readonly" in message or "read-only" in message or "permission" in message.lower():
+        advice = f"the data directory {folder} is read-only; make it writable or set CHIPBOT_DATA_DIR"
+    elif "unable to open" in message:
+        advice = f"the data directory {folder} cannot be opened for writing; check that it exists and is writable"
+    else:
+        advice = f"storage error in the data directory {folder}"
+    return StorageError(f"cannot {what}: {advice} ({message}); articles stored before are intact")

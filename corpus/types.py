@@ -16,6 +16,9 @@ class Alternate:
     article_id: str | None = None  # the id the copy had in its input, when it had one
 
 
+DIGEST = "digest"  # the origin of our own digest of a report (the bundled sample): never the outlet's words
+
+
 @dataclass
 class Article:
     """One stored article. ``text`` is the cleaned main text: every chunk and quote is a span of it."""
@@ -29,8 +32,18 @@ class Article:
     text: str
     author: str | None = None
     site_name: str | None = None
-    origin: str = "jsonl"  # how it was read: jsonl | html | text | url | feed-summary
+    origin: str = "jsonl"  # how it was read: jsonl | html | text | url | feed-summary | digest
     alternates: list[Alternate] = field(default_factory=list)
+    # A date the input gave that is not used as ``published`` (so it never counts as newest):
+    # ``date_problem`` says why, "future" (after tomorrow) or "unreadable".
+    published_given: str | None = None
+    date_problem: str | None = None
+
+    @property
+    def is_digest(self) -> bool:
+        """Our own summary of the report at ``url``, not its text: shown labelled as a digest of that
+        outlet's report, never in quotation marks as the outlet's words."""
+        return self.origin == DIGEST
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -18,11 +19,11 @@ import numpy as np
 
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes
 from .embed import Embedder
 from .embed_cache import EmbeddingCache, text_key
-from .errors import ModelMismatch
+from .errors import IndexStorageError, ModelMismatch
 from .generation import DOCS, VECTORS, Generations, Manifest
 from .postings import Postings, tokenize
 from .vectors import FLAT, VectorStore, choose_kind
@@ -207,7 +208,41 @@ def update_index(
     data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool = False, rebuild: bool = False
 ) -> BuildReport:
     """Bring the index in ``data_dir`` up to date with ``store``; ``rebuild`` ignores the current
-    generation (needed after changing the embedding model)."""
+    generation (needed after changing the embedding model).
+
+    A storage fault (a full disk, a read-only data directory) raises one ``IndexStorageError`` that
+    names the directory; the half-written generation is removed and CURRENT is untouched.
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     built = update_index(data_dir, store, HashEmbedder())
+    ...     again = update_index(data_dir, store, HashEmbedder())  # nothing changed: no new generation
+    >>> built.generation, built.articles, again.changed
+    ('gen-000001', 36, False)
+    """
+    try:
+        return _update_index(data_dir, store, embedder, progress=progress, rebuild=rebuild)
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise IndexStorageError(data_dir, storage_reason(exc)) from exc
+
+
+def storage_reason(exc: OSError | sqlite3.OperationalError) -> str:
+    """What went wrong, in a few words: "No space left on device (vectors.faiss)"."""
+    if isinstance(exc, OSError) and exc.strerror:
+        where = Path(exc.filename).name if isinstance(exc.filename, str | Path) else None
+        return f"{exc.strerror} ({where})" if where else exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _update_index(
+    data_dir: Path, store: ArticleSource, embedder: Embedder, *, progress: bool, rebuild: bool
+) -> BuildReport:
     started = time.perf_counter()
     generations = Generations(data_dir)
     with generations.building() as tmp:
@@ -217,29 +252,27 @@ def update_index(
             raise ModelMismatch(previous.model, previous.dim, embedder.name, embedder.dim)
         if current:
             shutil.copyfile(current / DOCS, tmp / DOCS)
-        conn = docstore.connect_writable(tmp / DOCS)
-        try:
-            diff = _sync_snapshot(conn, store)
-        finally:
-            conn.close()
-        if current and previous and diff.empty:
-            log.info("index already up to date (%s)", current.name)
-            return BuildReport(
-                None,
-                diff.articles,
-                len(diff.wanted),
-                0,
-                0,
-                0,
-                previous.index_type,
-                previous.backend,
-                time.perf_counter() - started,
-            )
-        cache = EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)
-        try:
+        with closing(EmbeddingCache(data_dir / "embeddings.db", embedder.name, embedder.dim)) as cache:
+            conn = docstore.connect_writable(tmp / DOCS)
+            try:
+                diff = _sync_snapshot(conn, store)
+                resplit = sentences.sync(conn, lambda texts: _embed_missing(texts, cache, embedder, progress)[0])
+            finally:
+                conn.close()
+            if current and previous and diff.empty and not resplit:
+                log.info("index already up to date (%s)", current.name)
+                return BuildReport(
+                    None,
+                    diff.articles,
+                    len(diff.wanted),
+                    0,
+                    0,
+                    0,
+                    previous.index_type,
+                    previous.backend,
+                    time.perf_counter() - started,
+                )
             vectors, embedded = _build_vectors(diff, previous, current, cache, embedder, progress)
-        finally:
-            cache.close()
         vectors.save(tmp / VECTORS)
         write_attributes(tmp, vectors)
         _build_postings(diff, current).save(tmp)

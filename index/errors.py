@@ -36,6 +36,21 @@ class ModelMismatch(IndexStageError):
         self.requested = requested
 
 
+class IndexStorageError(IndexStageError):
+    """The index could not be updated because of its storage: a full disk, a read-only or missing
+    data directory, an I/O error. Nothing was published: the stored articles and the generation
+    being served are as they were, and the next build catches up once the cause is fixed."""
+
+    def __init__(self, data_dir: Path, reason: str) -> None:
+        super().__init__(
+            f"could not update the search index in {data_dir}: {reason}. Is the disk full, or the directory "
+            "read-only? Nothing was lost: the stored articles and the current index are unchanged; once "
+            f"there is room, `chipbot --data-dir {data_dir} reindex` (or the next ingest) catches up"
+        )
+        self.data_dir = data_dir
+        self.reason = reason
+
+
 class EmbedderUnavailable(IndexStageError):
     """The requested embedding backend or model cannot be loaded."""
 

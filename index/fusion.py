@@ -97,9 +97,30 @@ def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Seque
     return kept
 
 
-def relevance_cutoff(weights: FusionWeights) -> float:
-    """The fused score of an article ranked ``recent_depth``-th by both retrievers."""
-    return (weights.dense + weights.keyword) / (weights.rrf_k + weights.recent_depth)
+def relevance_cutoff(weights: FusionWeights, depth: int | None = None) -> float:
+    """The fused score of an article ranked ``depth``-th (default ``recent_depth``) by both retrievers."""
+    return (weights.dense + weights.keyword) / (weights.rrf_k + (weights.recent_depth if depth is None else depth))
+
+
+@dataclass(frozen=True)
+class TopicFloor:
+    """Which hits are *about* a topic, for "the latest on X": hits are sorted by date only after this
+    floor, so a rare topic's few articles are not buried under newer, merely nearby ones, and a topic
+    the corpus does not cover lists nothing. The fused score alone ranks (RRF knows ranks, not how
+    close a match is), so the floor also asks for some cosine similarity, whose scale is the
+    embedder's: ``for_backend``. Both chosen on the tune half of eval/topics/topics.jsonl plus
+    uncovered topics (bench/latest_topics.py reports both halves)."""
+
+    depth: int = 15  # fused score at least that of an article ranked this deep by both retrievers
+    min_dense: float = 0.45  # and at least this cosine similarity to the topic (all-MiniLM-L6-v2)
+
+    @classmethod
+    def for_backend(cls, backend: str) -> TopicFloor:
+        """The model's floor, or the hash test embedder's (its cosines run about three times lower)."""
+        return cls(depth=15, min_dense=0.15) if backend == "hash" else cls()
+
+    def keeps(self, score: float, dense_score: float | None, weights: FusionWeights) -> bool:
+        return score >= relevance_cutoff(weights, self.depth) and (dense_score or 0.0) >= self.min_dense
 
 
 def order_by_recency(

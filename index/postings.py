@@ -34,9 +34,10 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.text.words import fts5_probe
+
 log = logging.getLogger(__name__)
 
-TOKENIZER = "porter unicode61 remove_diacritics 2"
 K1, B = 1.2, 0.75  # FTS5's bm25() constants
 DEFAULT_TITLE_WEIGHT = 1.5  # orders postings within a term; any weight can be used to score
 TERMS, OFFSETS, DOCS, TF, IMPACT, VIDS, LENGTHS = (
@@ -180,15 +181,6 @@ def _length_norm(lengths: np.ndarray) -> np.ndarray:
     lengths = np.asarray(lengths, dtype=np.float64)
     avgdl = lengths.sum() / len(lengths) if len(lengths) else 1.0
     return K1 * (1 - B + B * lengths / (avgdl or 1.0))
-
-
-def fts5_probe(*columns: str) -> sqlite3.Connection:
-    """An in-memory FTS5 table ``probe`` with ``columns`` and the index's tokenizer, and
-    ``probe_vocab`` listing every token of it (term, doc, col, offset): FTS5 as a tokeniser."""
-    conn = sqlite3.connect(":memory:")
-    conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5({', '.join(columns)}, tokenize='{TOKENIZER}')")
-    conn.execute("CREATE VIRTUAL TABLE probe_vocab USING fts5vocab(probe, instance)")
-    return conn
 
 
 def tokenize(rows: Iterable[tuple[int, str, str]]) -> Postings:

@@ -4,6 +4,10 @@ grouped by article, with source/date filters and recency understood from the que
 ``Index`` is safe for concurrent readers: the loaded generation is an immutable snapshot swapped
 by reference, FAISS searches are read-only, and each thread gets its own SQLite connection.
 Embedding is CPU work: call ``search`` from a worker thread, never on an asyncio loop.
+
+The generation being served is leased (``generation.take_lease``) from before its files are opened
+until the last search using it has finished after a swap, so builds in other processes never delete
+it under a reader; a search that started on the old generation finishes on it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,21 +24,34 @@ from pathlib import Path
 
 import numpy as np
 
+from corpus.text.words import FTS5Stemmer
 from corpus.types import Article, Chunk
 
-from . import docstore
+from . import docstore, sentences
 from .attributes import ChunkAttributes, ChunkFilter
 from .embed import Embedder
 from .errors import CorruptGeneration, IndexNotFound, ModelMismatch
-from .fusion import FusionWeights, apply_date_preferences, fold_copies, fuse, group, normalise_title
-from .generation import DOCS, VECTORS, Generations, Manifest
-from .keyword import Stemmer, keyword_search
+from .fusion import (
+    FusionWeights,
+    TopicFloor,
+    apply_date_preferences,
+    fold_copies,
+    fuse,
+    group,
+    normalise_title,
+)
+from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
+from .keyword import keyword_search
 from .postings import Postings, tokenize
+from .sentences import SentenceVectors
 from .timeparse import parse_time, topic_of
 from .types import Hit, SearchResult
 from .vectors import VectorStore
 
 log = logging.getLogger(__name__)
+
+LOAD_ATTEMPTS = 5  # CURRENT moved on while we were leasing it: try the newer one
+LATEST_POOL = 30  # hits a /latest topic is searched for, before its relevance floor
 
 
 @dataclass(frozen=True)
@@ -41,13 +59,16 @@ class SearchTuning:
     candidates: int = 50  # chunks taken from each retriever before fusion (at least 10 * k)
     title_weight: float = 1.5  # BM25 weight of the title column relative to the chunk text
     weights: FusionWeights = field(default_factory=FusionWeights)
+    topic_floor: TopicFloor | None = None  # what counts as about a /latest topic (None: the embedder's)
 
 
 class _Loaded:
-    """One published generation, opened read-only."""
+    """One published generation, opened read-only, leased until this object is dropped or closed."""
 
-    def __init__(self, folder: Path, manifest: Manifest) -> None:
+    def __init__(self, folder: Path, manifest: Manifest, lease: Lease) -> None:
         self.folder, self.manifest = folder, manifest
+        # Released when the last reference goes (the swap, then the last search on it), or by close().
+        self.close = weakref.finalize(self, lease.release)
         try:
             self.vectors = VectorStore.load(folder / VECTORS, manifest.index_type)
         except (RuntimeError, OSError) as exc:
@@ -88,12 +109,30 @@ class _Loaded:
 
 
 class Index:
+    """The current generation of ``data_dir``, searched by meaning and by words at once.
+
+    >>> import tempfile
+    >>> from corpus.pipeline import ingest
+    >>> from corpus.sample import SAMPLE_PATH
+    >>> from corpus.store import open_store
+    >>> from index.builder import update_index
+    >>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+    >>> data_dir = Path(tempfile.mkdtemp())
+    >>> with open_store(data_dir) as store:
+    ...     _ = ingest([str(SAMPLE_PATH)], store)
+    ...     _ = update_index(data_dir, store, HashEmbedder())
+    >>> index = Index.open(data_dir, HashEmbedder())
+    >>> [hit.article.title for hit in index.search("Nexperia Dutch government control", k=1).hits]
+    ['Dutch government intervenes in Chinese-owned chipmaker Nexperia']
+    """
+
     def __init__(self, data_dir: Path, embedder: Embedder, tuning: SearchTuning | None = None) -> None:
         self.data_dir, self.embedder = data_dir, embedder
         self.tuning = tuning or SearchTuning()
+        self.topic_floor = self.tuning.topic_floor or TopicFloor.for_backend(embedder.backend)
         self._generations = Generations(data_dir)
         self._lock = threading.Lock()
-        self._stemmer = Stemmer()
+        self._stemmer = FTS5Stemmer()
         self._loaded = self._load()
 
     @classmethod
@@ -101,13 +140,26 @@ class Index:
         return cls(data_dir, embedder, tuning)
 
     def _load(self) -> _Loaded:
-        folder = self._generations.current()
-        if folder is None:
-            raise IndexNotFound(self.data_dir)
-        manifest = Manifest.read(folder)
-        if manifest.model != self.embedder.name or manifest.dim != self.embedder.dim:
-            raise ModelMismatch(manifest.model, manifest.dim, self.embedder.name, self.embedder.dim)
-        return _Loaded(folder, manifest)
+        for _ in range(LOAD_ATTEMPTS):
+            folder = self._generations.current()
+            if folder is None:
+                raise IndexNotFound(self.data_dir)
+            lease = take_lease(folder)
+            if lease is None:  # pruned between reading CURRENT and leasing it: CURRENT is newer now
+                continue
+            try:
+                manifest = Manifest.read(folder)
+                if manifest.model != self.embedder.name or manifest.dim != self.embedder.dim:
+                    raise ModelMismatch(manifest.model, manifest.dim, self.embedder.name, self.embedder.dim)
+                return _Loaded(folder, manifest, lease)
+            except BaseException:
+                lease.release()
+                raise
+        raise CorruptGeneration(self.data_dir / "index", "generations kept being replaced while one was opened")
+
+    def close(self) -> None:
+        """Let the served generation go (its lease), for a reader that is done with the index."""
+        self._loaded.close()
 
     def reload_if_changed(self) -> bool:
         """Switch to a newer generation if one was published; True when it switched."""
@@ -121,6 +173,11 @@ class Index:
     def manifest(self) -> Manifest:
         return self._loaded.manifest
 
+    @property
+    def generation(self) -> str:
+        """The name of the generation being served (``gen-NNNNNN``)."""
+        return self._loaded.folder.name
+
     def search(
         self,
         query: str,
@@ -130,7 +187,10 @@ class Index:
         until: date | None = None,
         sources: list[str] | None = None,
         today: date | None = None,
+        vector: np.ndarray | None = None,
     ) -> SearchResult:
+        """``vector``: the embedding of the query's topic (``timeparse.topic_of``) made beforehand with
+        this index's embedder, e.g. one batch for many queries; embedded here when None."""
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -143,7 +203,8 @@ class Index:
         topic = topic_of(query, intent)
 
         mark = time.perf_counter()
-        qvec = self.embedder.embed([topic])
+        qvec = self.embedder.embed([topic]) if vector is None else np.asarray(vector, np.float32).reshape(1, -1)
+        result.query_vector = qvec[0]
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         mask = None
@@ -228,6 +289,10 @@ class Index:
             )
         return hits
 
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]:
+        """The quote sentences of these articles with their vectors, computed at indexing time."""
+        return sentences.load(self._loaded.conn(), article_ids, self.embedder.dim)
+
     def article(self, article_id: str) -> Article | None:
         conn = self._loaded.conn()
         row = conn.execute("SELECT article_id FROM alternate_ids WHERE alt_id = ?", (article_id,)).fetchone()
@@ -262,9 +327,15 @@ class Index:
                 (n,),
             )
             return [docstore.row_to_article(r) for r in rows]
-        hits = self.search(topic, k=max(3 * n, 15)).hits
-        dated = [h.article for h in hits if h.article.published is not None]
-        return sorted(dated, key=lambda a: a.published or date.min, reverse=True)[:n]
+        return self.latest_about(self.search(topic, k=max(3 * n, LATEST_POOL)).hits, n)
+
+    def latest_about(self, hits: list[Hit], n: int, floor: TopicFloor | None = None) -> list[Article]:
+        """The ``n`` newest dated articles among ``hits`` that pass the topic floor (``None``: this
+        index's tuning); empty when none does, i.e. the index has nothing about the topic."""
+        floor = floor or self.topic_floor
+        about = [h for h in hits if floor.keeps(h.score, h.dense_score, self.tuning.weights)]
+        dated = [h.article for h in about if h.article.published is not None]
+        return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)[:n]
 
     def stats(self) -> dict[str, object]:
         loaded = self._loaded

@@ -17,31 +17,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-MONTHS["sept"] = 9
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-    r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+from corpus.text.dates import MONTH_PATTERN, SPAN_PATTERN, UNIT_DAYS, month_number, span_days
+
+_MONTH = f"({MONTH_PATTERN})"
 _YEAR = r"((?:19|20)\d\d)"
-_UNITS = {"day": 1, "week": 7, "month": 30, "year": 365}
-_NUMBERS = {
-    "a": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "twelve": 12,
-    "couple": 2,
-    "few": 3,
-}
 
 
 _RECENT_WORDS = r"latest|most recent|recent(?:ly)?|newest|lately"
@@ -73,21 +52,19 @@ def _month_end(year: int, month: int) -> date:
 def _period(month: str | None, year: str) -> tuple[date, date]:
     y = int(year)
     if month:
-        m = MONTHS[month.lower().rstrip(".")]
+        m = month_number(month) or 1
         return date(y, m, 1), _month_end(y, m)
     return date(y, 1, 1), date(y, 12, 31)
 
 
 def _relative(text: str, today: date) -> tuple[date, date, str] | None:
-    if m := re.search(
-        r"\b(?:(?:in|over|during|within)\s+)?(?:the\s+)?(?:past|last)\s+(\d+|[a-z]+)\s+(day|week|month|year)s?\b", text
+    if (m := re.search(rf"\b(?:(?:in|over|during|within)\s+)?(?:the\s+)?(?:past|last)\s+{SPAN_PATTERN}", text)) and (
+        days := span_days(m[1], m[2])
     ):
-        count = int(m[1]) if m[1].isdigit() else _NUMBERS.get(m[1])
-        if count:
-            return today - timedelta(days=count * _UNITS[m[2]]), today, m[0].strip()
+        return today - timedelta(days=days), today, m[0].strip()
     if m := re.search(r"\b(?:(?:in|over|during)\s+the\s+)?(?:past|last)\s+(day|week|month|year)\b", text):
         if not m[0].startswith("last") or m[1] in ("day", "week"):
-            return today - timedelta(days=_UNITS[m[1]]), today, m[0].strip()
+            return today - timedelta(days=UNIT_DAYS[m[1]]), today, m[0].strip()
         if m[1] == "month":  # "last month": the previous calendar month
             last = today.replace(day=1) - timedelta(days=1)
             return last.replace(day=1), last, m[0]

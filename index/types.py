@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from corpus.types import Article, Chunk
 
 
@@ -36,3 +38,4 @@ class SearchResult:
     sources: list[str] | None = None
     recency: str | None = None  # the recency phrase understood in the question, if any
     timings_ms: dict[str, float] = field(default_factory=dict)
+    query_vector: np.ndarray | None = None  # the embedded question (its topic), unit-norm

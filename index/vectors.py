@@ -8,7 +8,9 @@ deleted or replaced vector becomes a tombstone, skipped at search time until the
 
 from __future__ import annotations
 
+import errno
 import logging
+import re
 from pathlib import Path
 
 import numpy as np
@@ -154,9 +156,14 @@ class VectorStore:
         return scores, np.where(positions >= 0, self._labels[np.clip(positions, 0, None)], -1)
 
     def save(self, path: Path) -> None:
+        """Write the index (and, for HNSW, its id arrays); a failed write is an ``OSError``."""
         import faiss
 
-        faiss.write_index(self._index, str(path))
+        try:
+            faiss.write_index(self._index, str(path))
+        except RuntimeError as exc:  # faiss reports I/O errors as RuntimeError, the cause in brackets
+            cause = re.findall(r"\(([^()]*)\)\s*$", str(exc))
+            raise OSError(errno.EIO, f"writing {path.name} failed ({cause[0] if cause else exc})") from exc
         if self.kind != FLAT:
             np.save(path.with_suffix(".labels.npy"), self._labels)
             np.save(path.with_suffix(".dead.npy"), np.fromiter(self._dead, dtype=np.int64))

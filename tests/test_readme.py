@@ -146,11 +146,13 @@ def test_the_readme_examples_work_as_written(tmp_path: Path, page_server: str) -
 
     url = run_example(found["url"], cwd=work, data_dir=data_dir, url=page_server)
     assert url[0].startswith("added 1,")
-    assert f"[1] Dutch Tool Maker Faces New Limits on China Servicing — 127.0.0.1, 2025-03-14, {page_server}" in url[1]
+    assert "“The Netherlands said on Friday" in url[1] and "” [1]" in url[1]  # quoted from the page, cited
+    assert f"] Dutch Tool Maker Faces New Limits on China Servicing — 127.0.0.1, 2025-03-14, {page_server}" in url[1]
 
     saved = run_example(found["file"], cwd=work, data_dir=data_dir, url=page_server)
     assert saved[0].startswith("added 1,")
-    assert "[1] Gallium exporters wait weeks for licences" in saved[1] and "six to eight weeks" in saved[1]
+    assert "] Gallium exporters wait weeks for licences — metalswire.example" in saved[1]
+    assert "six to eight weeks" in saved[1]
 
     (status,) = run_example(found["status"], cwd=work, data_dir=data_dir, url=page_server)
     assert "index: gen-000003, 38 articles" in status and "newest article: 2026-01-28" in status

@@ -1,6 +1,28 @@
-"""The Answerer: question -> search -> best passages -> cited Answer (or an abstention).
+"""The Answerer: question -> search -> learned ranking and quote choice -> cited Answer or abstention.
 
-It holds no I/O of its own: the index and the optional LLM writer are passed in.
+It holds no I/O of its own: the index and the optional LLM writer are passed in. Three small
+learned models decide (``model.py``; rebuilt by ``chipbot train``): the ranker orders the searched
+articles by the probability that each answers the question; the quoter picks the window of one to
+three sentences that holds the answer; the abstainer estimates the probability that the composed
+answer is right, and below its threshold chipbot says its news does not cover the question.
+
+>>> import tempfile
+>>> from pathlib import Path
+>>> from corpus.pipeline import ingest
+>>> from corpus.sample import SAMPLE_PATH
+>>> from corpus.store import open_store
+>>> from index.builder import update_index
+>>> from index.embedders.hashing import HashEmbedder  # a model-free stand-in
+>>> from index.search import Index
+>>> data_dir = Path(tempfile.mkdtemp())
+>>> with open_store(data_dir) as store:
+...     _ = ingest([str(SAMPLE_PATH)], store)
+...     _ = update_index(data_dir, store, HashEmbedder())
+>>> answer = Answerer(Index.open(data_dir, HashEmbedder())).answer("What share of H20 revenue will Nvidia pay the US?")
+>>> answer.abstained, answer.citations[0].article.title
+(False, 'Nvidia and AMD reportedly agree to give the US 15% of China chip revenue')
+>>> answer.citations[0].quote in answer.citations[0].article.text  # every quote is verbatim
+True
 """
 
 from __future__ import annotations
@@ -9,15 +31,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
-from bot.answering.abstain import AbstainPolicy
-from bot.answering.compose import Candidate, compose
-from bot.answering.evidence import Passage, Query, best_passage
-from bot.answering.semantic import SemanticReranker, TextEmbedder
+import numpy as np
+
+from bot.answering.compose import Candidate, abstention, compose, pick_supporting
+from bot.answering.evidence import Query, Reading, Window
+from bot.answering.features import abstain_features, article_features, article_ids, window_features
+from bot.answering.model import Models
 from bot.answering.terms import TermWeights
+from bot.answering.tuning import CANDIDATES, CONTEXT, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
 from bot.answering.types import Answer
 from corpus.types import Article
 from index.types import SearchResult
@@ -27,19 +52,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SEARCH_K = 8
-RETRIEVAL_WEIGHT = 0.2  # how much the retriever's rank counts next to the passage's own score
-PASSAGE_WEIGHT = 0.5  # the quoted passage's score (with answer-type bonuses) vs the article's best coverage
-ARTICLE_COVERAGE_WEIGHT = 0.2  # an article that covers the whole question beats one good sentence
-MISSING_ENTITY_PENALTY = 0.1  # per name in the question that the article never mentions
-UNDATED_PENALTY = 0.1  # of two sources that answer alike, the dated one lets a reader judge how current it is
+QUOTED = 1 + 2 * MAX_SUPPORTING  # candidates whose quote is chosen: the lead and enough to support it
+
 EMPTY_QUESTION = (
     'Please ask a question about chip-trade news, e.g. "Which Chinese companies got approval to buy H200 chips?"'
 )
 
 
 class SearchIndex(Protocol):
-    """What the Answerer needs from ``index.search.Index``."""
+    """What the Answerer needs from ``index.search.Index`` (``sentence_vectors`` is optional)."""
 
     def search(
         self,
@@ -61,6 +82,31 @@ class AnswerWriter(Protocol):
     def write(self, answer: Answer) -> Answer: ...
 
 
+@dataclass
+class Evidence:
+    """Everything read for one question, before any learned decision: what training learns from."""
+
+    query: Query
+    result: SearchResult
+    readings: list[Reading]
+    rows: np.ndarray  # article features, one row per hit
+
+
+@dataclass
+class Examination:
+    """The decisions for one question: candidates best first, the lead's quote, the answer's odds."""
+
+    evidence: Evidence
+    candidates: list[Candidate]  # best first
+    confidence: float  # probability that candidates[0] with its quote answers the question
+    answers: bool  # confidence reaches the abstainer's threshold
+
+
+def context_of(evidence: Evidence) -> tuple[str, ...]:
+    """What a follow-up may refer back to: the articles the search found first."""
+    return tuple(i for hit in evidence.result.hits[:CONTEXT] for i in sorted(article_ids(hit)))
+
+
 class Answerer:
     def __init__(
         self,
@@ -68,22 +114,34 @@ class Answerer:
         *,
         llm: AnswerWriter | None = None,
         today: date | None = None,
-        policy: AbstainPolicy | None = None,
-        embedder: TextEmbedder | None = None,
-        k: int = SEARCH_K,
+        models: Models | None = None,
+        k: int = CANDIDATES,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
         self._index = index
         self._llm = llm
         self._today = today
-        self._policy = policy or AbstainPolicy()
+        self._models = models
         self._k = k
         self._clock = clock
         self._weights: TermWeights | None = None
         self._weights_lock = threading.Lock()
-        # The index's own embedder by default: the question is compared with quotes in its space.
-        embedder = embedder if embedder is not None else getattr(index, "embedder", None)
-        self._reranker = SemanticReranker(embedder) if embedder is not None else None
+
+    @property
+    def models(self) -> Models:
+        """The learned models (the packaged ones unless others were passed in), loaded on first use."""
+        if self._models is None:
+            self._models = Models.load()
+            embedder = getattr(getattr(self._index, "embedder", None), "name", None)
+            trained = self._models.ranker.about.get("embedder")
+            if embedder and trained and embedder != trained:
+                log.warning(
+                    "the answer models were trained on %s similarities, this index uses %s: "
+                    "run `chipbot train` for answers calibrated to it",
+                    trained,
+                    embedder,
+                )
+        return self._models
 
     @property
     def weights(self) -> TermWeights:
@@ -95,38 +153,100 @@ class Answerer:
             return self._weights
 
     def refresh(self) -> None:
-        """Forget cached term weights (call after the index was reloaded with new articles)."""
+        """Recompute the term weights over the index's articles now, then swap them in (call after
+        the index was reloaded with new articles, from the thread that reloaded it, so no answer
+        waits for them)."""
+        weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
         with self._weights_lock:
-            self._weights = None
+            self._weights = weights
 
-    def _rank_score(self, passage: Passage, rank: int) -> float:
-        return (
-            PASSAGE_WEIGHT * passage.score
-            + (1 - PASSAGE_WEIGHT) * passage.best_coverage
-            + ARTICLE_COVERAGE_WEIGHT * passage.article_coverage
-            + RETRIEVAL_WEIGHT / (rank + 1)
-            - MISSING_ENTITY_PENALTY * len(passage.missing_entities)
-            - (UNDATED_PENALTY if passage.article.published is None else 0.0)
+    def read(
+        self,
+        question: str,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+        previous: frozenset[str] = frozenset(),
+    ) -> Evidence:
+        """Search, and read every candidate article against the question; ``previous``: the articles
+        the previous question's search found first, when this question follows it up."""
+        today = self._today or date.today()
+        result = self._index.search(question, k=self._k, since=since, until=until, sources=sources, today=today)
+        query = Query.parse(question, self.weights, today=today, vector=result.query_vector)
+        sentence_vectors = getattr(self._index, "sentence_vectors", None)
+        stored = sentence_vectors([h.article.id for h in result.hits]) if sentence_vectors else {}
+        readings = []
+        for hit in result.hits:
+            vectors = stored.get(hit.article.id)
+            readings.append(
+                Reading(
+                    hit.article,
+                    query,
+                    spans=vectors.spans if vectors else None,
+                    vectors=vectors.vectors if vectors else None,
+                    retrieved=[hit.chunk, *hit.chunks],
+                )
+            )
+        rows = article_features(query, result.hits, readings, self.weights, previous)
+        return Evidence(query, result, readings, rows)
+
+    def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
+        """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
+        best first, with their probabilities (of equal scores, the earlier and shorter wins)."""
+        if not reading.windows:
+            return []
+        probabilities = self.models.quoter.probabilities(window_features(reading))
+        picked: list[tuple[Window, float]] = []
+        for i in np.argsort(-probabilities, kind="stable"):
+            window = reading.windows[int(i)]
+            if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
+                picked.append((window, float(probabilities[i])))
+            if len(picked) == n:
+                break
+        return picked
+
+    def search(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+    ) -> SearchResult:
+        """The index's search, its candidates re-ordered by the ranker (the order answers use)."""
+        evidence = self.read(question, since=since, until=until, sources=sources)
+        scores = self.models.ranker.scores(evidence.rows)
+        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        return replace(evidence.result, hits=[evidence.result.hits[i] for i in order[:k]])
+
+    def examine(self, evidence: Evidence) -> Examination:
+        """Rank the candidates, choose quotes for the lead and its possible supporters, and weigh
+        whether the lead answers the question at all."""
+        scores = self.models.ranker.scores(evidence.rows)
+        probabilities = self.models.ranker.probabilities(evidence.rows)
+        order = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
+        candidates = [Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order]
+        head, tail = candidates[:QUOTED], candidates[QUOTED:]
+        for candidate in head:
+            candidate.quotes = self.choose_quotes(candidate.reading, LEAD_QUOTES)
+        candidates = [c for c in head if c.quotes] + tail  # an empty article has nothing to quote
+        if not candidates or not candidates[0].quotes:
+            return Examination(evidence, candidates, 0.0, False)
+        lead = candidates[0]
+        margin = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else LONE_MARGIN
+        row = abstain_features(
+            evidence.query,
+            lead.reading,
+            lead.probability,
+            margin,
+            lead.window,
+            lead.quotes[0][1],
+            evidence.rows[order[0]],
         )
-
-    def candidates(self, question: str, result: SearchResult) -> list[Candidate]:
-        """Each hit's best passage, re-ranked by passage score with the retriever's rank as a prior;
-        the top few are then re-scored with dense similarity when an embedder is available."""
-        query = Query.parse(question, self.weights)
-        keep = self._reranker.tuning.windows if self._reranker else 1
-        passages = [best_passage(hit.article, query, [hit.chunk, *hit.chunks], keep=keep) for hit in result.hits]
-        ranked = [
-            Candidate(hit, p, self._rank_score(p, rank)) for rank, (hit, p) in enumerate(zip(result.hits, passages))
-        ]
-        ranked.sort(key=lambda c: -c.rank_score)
-        if self._reranker is None or not ranked:
-            return ranked
-        ranks = {id(hit): rank for rank, hit in enumerate(result.hits)}
-        head = ranked[: self._reranker.tuning.articles]
-        rescored = self._reranker.rescore(question, [c.passage for c in head])
-        head = [Candidate(c.hit, p, self._rank_score(p, ranks[id(c.hit)])) for c, p in zip(head, rescored)]
-        head.sort(key=lambda c: -c.rank_score)
-        return head + ranked[len(head) :]
+        confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
+        return Examination(evidence, candidates, confidence, confidence >= self.models.abstainer.threshold)
 
     def answer(
         self,
@@ -142,10 +262,16 @@ class Answerer:
         if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         resolved = conversation.resolve(asked) if conversation else asked
-        result = self._index.search(resolved, k=self._k, since=since, until=until, sources=sources, today=self._today)
+        previous = frozenset(conversation.context) if conversation and resolved != asked else frozenset()
+        evidence = self.read(resolved, since=since, until=until, sources=sources, previous=previous)
         searched = self._clock()
-        candidates = self.candidates(resolved, result)
-        answer = compose(asked, candidates, article_count=self.weights.documents, policy=self._policy)
+        examination = self.examine(evidence)
+        if examination.answers:
+            lead, *rest = [c for c in examination.candidates if c.quotes]  # the quoted head
+            answer = compose(asked, lead, pick_supporting(lead, rest), confidence=examination.confidence)
+        else:
+            answer = abstention(asked, examination.candidates, self.weights.documents)
+            answer = replace(answer, confidence=examination.confidence)
         composed = self._clock()
         timings = {"search": (searched - started) * 1000, "compose": (composed - searched) * 1000}
         if self._llm is not None and not answer.abstained:
@@ -155,8 +281,8 @@ class Answerer:
         answer = replace(
             answer,
             resolved_question=resolved if resolved != asked else None,
-            timings_ms={**{f"index_{k}": v for k, v in result.timings_ms.items()}, **timings},
+            timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:
-            conversation.remember(resolved, answer)
+            conversation.remember(resolved, answer, context=context_of(evidence))
         return answer

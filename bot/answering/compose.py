@@ -1,28 +1,39 @@
-"""Pure composition: ranked passages -> an ``Answer`` with numbered, verbatim, dated citations."""
+"""Pure composition: ranked candidates -> an ``Answer`` with numbered, verbatim, dated citations
+(passages of our own digests, such as the bundled sample, labelled as such and never quoted)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.answering.abstain import AbstainPolicy
-from bot.answering.evidence import Passage
-from bot.answering.sentences import excerpt
+from bot.answering.evidence import Reading, Window
+from bot.answering.tuning import LEAD_QUOTES, MAX_CITATIONS, MAX_RELATED_TOPICS, MAX_SUPPORTING, SUPPORT_SHARE
 from bot.answering.types import Answer, Citation
+from corpus.text.sentences import excerpt
 from corpus.types import Article
 from index.types import Hit
 
-MAX_SUPPORTING = 2
-MAX_RELATED_TOPICS = 3
-LEAD_POOL = 2  # the lead is the better of the top two candidates that the abstention policy accepts
 
-
-@dataclass(frozen=True)
+@dataclass
 class Candidate:
-    """A retrieved article with its best passage for the question, ranked by ``rank_score``."""
+    """A retrieved article, read for the question, with the ranker's probability that it answers it
+    and, once chosen, the window it would be quoted by."""
 
     hit: Hit
-    passage: Passage
-    rank_score: float
+    reading: Reading
+    probability: float
+    quotes: list[tuple[Window, float]] = field(default_factory=list)  # best windows, with probabilities
+
+    @property
+    def article(self) -> Article:
+        return self.hit.article
+
+    @property
+    def window(self) -> Window | None:
+        return self.quotes[0][0] if self.quotes else None
+
+    @property
+    def quote(self) -> str:
+        return self.reading.quote(self.window) if self.window else ""
 
 
 def date_label(article: Article) -> str:
@@ -33,62 +44,64 @@ def topic_label(article: Article) -> str:
     return article.title.strip() if article.title and article.title.strip() else f"an article from {article.source}"
 
 
-def _relevant(candidate: Candidate, lead: Candidate, policy: AbstainPolicy) -> bool:
-    passage = candidate.passage
-    return (
-        not policy.abstains(passage) and passage.coverage >= 0.6 * lead.passage.coverage and passage.end > passage.start
-    )
-
-
-def _newer_article(article: Article, lead: Article) -> bool:
+def _newer(article: Article, lead: Article) -> bool:
     return article.published is not None and (lead.published is None or article.published > lead.published)
 
 
-def _newer(candidate: Candidate, lead: Candidate) -> bool:
-    return _newer_article(candidate.passage.article, lead.passage.article)
-
-
-def _pick_supporting(lead: Candidate, rest: list[Candidate], policy: AbstainPolicy) -> list[Candidate]:
-    """Other articles worth quoting: newer relevant coverage first, then the best of the rest."""
-    seen_ids = {lead.passage.article.id}
-    seen_quotes = {lead.passage.quote.strip()}
-    relevant = [c for c in rest if _relevant(c, lead, policy)]
-    ordered = sorted((c for c in relevant if _newer(c, lead)), key=lambda c: -c.rank_score)
-    ordered += [c for c in relevant if not _newer(c, lead)]
-    picked: list[Candidate] = []
+def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
+    """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
+    newer coverage first, then the rest in rank order; never the same article or quote twice."""
+    relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
+    ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
+        c for c in relevant if not _newer(c.article, lead.article)
+    ]
+    seen_ids, seen_quotes, picked = {lead.article.id}, {lead.quote.strip()}, []
     for candidate in ordered:
-        article = candidate.passage.article
-        if article.id in seen_ids or candidate.passage.quote.strip() in seen_quotes:
+        if candidate.article.id in seen_ids or candidate.quote.strip() in seen_quotes:
             continue
-        seen_ids.add(article.id)
-        seen_quotes.add(candidate.passage.quote.strip())
+        seen_ids.add(candidate.article.id)
+        seen_quotes.add(candidate.quote.strip())
         picked.append(candidate)
         if len(picked) == MAX_SUPPORTING:
             break
     return picked
 
 
-def _citation(n: int, passage: Passage) -> Citation:
+def _citation(n: int, candidate: Candidate, window: Window | None = None) -> Citation:
+    window = window or candidate.window
+    assert window is not None  # only candidates with a chosen quote are cited
     return Citation(
         n=n,
-        article=passage.article,
-        quote=passage.quote,
-        start=passage.start,
-        end=passage.end,
-        alternates=list(passage.article.alternates),
+        article=candidate.article,
+        quote=candidate.reading.quote(window),
+        start=window.start,
+        end=window.end,
+        alternates=list(candidate.article.alternates),
     )
 
 
-def _snippet_line(citation: Citation) -> str:
-    quoted = excerpt(citation.article.text, citation.start, citation.end)
-    return f"“{quoted}” [{citation.n}] ({date_label(citation.article)})"
+def digest_label(article: Article) -> str:
+    """How the text of a digest (``article.is_digest``) is introduced: it is our summary of the
+    outlet's report, not the outlet's words, so it is never put in quotation marks."""
+    return f"our digest of the {article.source} report"
+
+
+def _snippet_line(citation: Citation, *, also: bool = False) -> str:
+    """One cited passage: the outlet's words in quotation marks, or one of our digests labelled as
+    such (every passage of it, the lead's second window included), never quoted as theirs."""
+    shown = excerpt(citation.article.text, citation.start, citation.end)
+    ref = f"[{citation.n}] ({date_label(citation.article)})"
+    if citation.article.is_digest:
+        label = digest_label(citation.article)
+        return f"Also, {label}: {shown} {ref}" if also else f"{label[:1].upper()}{label[1:]}: {shown} {ref}"
+    return f"{'Also: ' if also else ''}“{shown}” {ref}"
 
 
 def abstention(question: str, candidates: list[Candidate], article_count: int) -> Answer:
     """Say plainly that the news does not cover the question, and name the closest topics it does."""
     topics: list[str] = []
     for candidate in candidates:
-        label = topic_label(candidate.passage.article)
+        label = topic_label(candidate.article)
         if label not in topics:
             topics.append(label)
         if len(topics) == MAX_RELATED_TOPICS:
@@ -100,19 +113,14 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)
 
 
-def compose(question: str, candidates: list[Candidate], *, article_count: int, policy: AbstainPolicy) -> Answer:
-    """Build the answer from candidates ranked best first, or abstain when no lead is strong enough."""
-    accepted = [c for c in candidates[:LEAD_POOL] if not policy.abstains(c.passage)]
-    if not accepted:
-        return abstention(question, candidates, article_count)
-    lead = accepted[0]
-    rest = [c for c in candidates if c is not lead]
-    citations = [_citation(1, lead.passage)]
-    for candidate in _pick_supporting(lead, rest, policy):
-        citations.append(_citation(len(citations) + 1, candidate.passage))
+def compose(question: str, lead: Candidate, supporting: list[Candidate], *, confidence: float) -> Answer:
+    """The answer: the lead's quote as [1], then supporting quotes, and a pointer to newer coverage."""
+    citations = [_citation(n, lead, window) for n, (window, _) in enumerate(lead.quotes[:LEAD_QUOTES], start=1)]
+    for candidate in supporting[: MAX_CITATIONS - len(citations)]:
+        citations.append(_citation(len(citations) + 1, candidate))
     lines = [_snippet_line(citations[0])]
-    lines += [f"Also: {_snippet_line(c)}" for c in citations[1:]]
-    newer = [c for c in citations[1:] if _newer_article(c.article, lead.passage.article)]
+    lines += [_snippet_line(c, also=True) for c in citations[1:]]
+    newer = [c for c in citations[1:] if _newer(c.article, lead.article)]
     if newer:
         refs = ", ".join(f"[{c.n}] ({date_label(c.article)})" for c in newer)
         lines.append(f"Newer coverage than [1]: {refs}.")
@@ -122,4 +130,5 @@ def compose(question: str, candidates: list[Candidate], *, article_count: int, p
         citations=citations,
         abstained=False,
         newer=[c.article for c in newer],
+        confidence=confidence,
     )

@@ -1,40 +1,52 @@
-"""Find the passage of an article that best answers a question: one or two whole sentences."""
+"""What a question asks, and how each candidate article reads against it.
+
+``Query`` is the question parsed once: weighted content terms, names, numbers, the kind of answer
+wanted (a date, a number, a name), the head noun of the wh-phrase, its time intent, its vector.
+``Reading`` is one candidate article read once for that question: its quote sentences (with their
+similarity to the question, from vectors computed at indexing time), the windows of one to three
+sentences a quote can be, and the article's terms. The features the ranker and the quote chooser
+learn from are computed from these two (``features.py``).
+"""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 
-from bot.answering.sentences import LINE_BREAK, Span, sentence_spans
-from bot.answering.terms import TermWeights, acronym_pattern, content_terms, entities, tokens
+import numpy as np
+
+from bot.answering.terms import TermWeights, acronym_pattern, entities
+from bot.answering.tuning import MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
+from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
+from corpus.text.sentences import LINE_BREAK, sentence_spans
+from corpus.text.words import content_terms, tokens
 from corpus.types import Article, Chunk
+from index.timeparse import TimeIntent, parse_time
 
-MAX_PASSAGE_CHARS = 600
-MAX_PASSAGE_SENTENCES = 3
-EXTRA_SENTENCE_COST = 0.1  # a longer quote must cover that much more of the question
-ANSWER_TYPE_BONUS = 0.2  # the passage holds the kind of thing asked for, not already in the question
-RETRIEVED_BONUS = 0.04  # the retriever picked the chunk this passage sits in
-HEADLINE_PENALTY = 0.3  # the headline repeated in the text restates the topic; it never answers
-_DATE = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}\s+"
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b|\b\d{4}-\d{2}-\d{2}\b"
-)
+_MONTH = month_pattern(capitalised=True)  # "may" in lower case is a verb
+_MONTH_NAME = re.compile(rf"\b{_MONTH}(?!\w)")
+_DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+\b")
+# A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
+_NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
     r"\b(?:how (?:many|much|long|large|big|soon|far)|by how|(?:what|which)\s+(?:\w+\s+){0,3}(?:share|percentage|"
-    r"percent|price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|fee|fine|"
-    r"penalty|subsidy|investment|guidance|sales|budget|units|deadline))\b",
+    r"percent|price|rate|level|value|number|yield|stake|cost|revenue|threshold|amount|tariff|size|capacity|density|"
+    r"fee|fine|penalty|subsidy|investment|guidance|sales|budget|units|deadline))\b",
     re.I,
 )
 _DATE_QUESTION = re.compile(
-    r"^\s*when\b|\b(?:what date|which date|what day|until what|through what|by what date)\b", re.I
+    r"^\s*when\b|\b(?:what date|which date|what day|what year|which year|until what|through what|by what date)\b",
+    re.I,
 )
 _NAME_QUESTION = re.compile(
     r"^\s*(?:who|which\s+(?:\w+\s+){0,4}(?:secretary|analyst|spokesperson|official|minister|"
-    r"director|outlet|firm|company|ceo|chair|executive|president))\b",
+    r"director|outlet|firm|company|companies|ceo|chair|executive|president|regulator|agency|court|judge))\b",
     re.I,
 )
 # The head noun of the wh-phrase ("yield" in "What was the reported yield of ...", "spokesperson" in
@@ -46,9 +58,13 @@ _FOCUS = re.compile(
     r"|(?<!\bthe )(?<!\ba )(?<!\ban )[a-z]+ed\b)",
     re.I,
 )
-FOCUS_BONUS = 0.3
-_MONTHS = "January February March April May June July August September October November December".split()
-_MONTH_NAME = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+# Words of a name that any company may carry: "Imagination Technologies" is named by "imagination".
+_GENERIC_NAME_PARTS = frozenset(
+    tokens(
+        "technologies group corp corporation company co inc ltd holdings electronics international semiconductor "
+        "semiconductors industries systems the of and"
+    )
+)
 
 
 def _focus(question: str) -> tuple[str, ...]:
@@ -70,83 +86,52 @@ def _focus(question: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Query:
-    """A question broken into what lead selection needs: weighted terms and named entities."""
+    """A question broken into what ranking and quote choice need."""
 
     text: str
-    terms: tuple[str, ...]
-    weights: dict[str, float]
-    entities: tuple[str, ...]
+    terms: tuple[str, ...]  # content terms, first-seen order
+    weights: dict[str, float]  # IDF of each term
+    entities: tuple[str, ...]  # capitalised names and acronyms
+    numbers: tuple[str, ...]  # numbers the question states (not years)
     wants_date: bool
     wants_number: bool
     wants_name: bool
-    focus: tuple[str, ...] = ()  # content terms of the wh-phrase
+    focus: tuple[str, ...] = ()  # content term of the wh-phrase's head noun
+    intent: TimeIntent = field(default_factory=TimeIntent)
+    vector: np.ndarray | None = None  # unit-norm embedding of the question
 
     @classmethod
-    def parse(cls, question: str, term_weights: TermWeights) -> Query:
+    def parse(cls, question: str, term_weights: TermWeights, *, today: date, vector: np.ndarray | None = None) -> Query:
         terms = tuple(content_terms(question))
         return cls(
             text=question,
             terms=terms,
             weights={t: term_weights.idf(t) for t in terms},
             entities=tuple(entities(question)),
+            numbers=tuple(t for t in terms if t[:1].isdigit() and not _YEAR.fullmatch(t)),
             wants_date=bool(_DATE_QUESTION.search(question)),
             wants_number=bool(_NUMERIC_QUESTION.search(question)),
             wants_name=bool(_NAME_QUESTION.search(question)),
             focus=_focus(question),
+            intent=parse_time(question, today),
+            vector=vector,
         )
 
     @property
     def total_weight(self) -> float:
         return sum(self.weights.values()) or 1.0
 
-    def coverage(self, found: set[str]) -> float:
+    def coverage(self, found: set[str] | frozenset[str]) -> float:
         """IDF-weighted share of the question's terms present in ``found``."""
         return sum(w for t, w in self.weights.items() if t in found) / self.total_weight
 
-
-@dataclass(frozen=True)
-class Passage:
-    """A candidate quote: ``article.text[start:end]``, scored against the question."""
-
-    article: Article
-    start: int
-    end: int
-    score: float  # coverage plus small bonuses for answer type and retrieval agreement
-    coverage: float  # IDF-weighted share of question terms in the passage
-    article_coverage: float  # the same over the article's title and whole text
-    best_coverage: float  # the highest coverage of any passage of the article (this one or another)
-    missing_entities: tuple[str, ...]  # question entities found nowhere in the article
-    runners_up: tuple[Passage, ...] = ()  # the next best passages of the article, best first
-
-    @property
-    def quote(self) -> str:
-        return self.article.text[self.start : self.end]
+    @cached_property
+    def stated(self) -> frozenset[str]:
+        """Every term of the question, stopwords included: an answer is something it does not state."""
+        return frozenset(tokens(self.text))
 
 
-def _windows(text: str, spans: list[Span]) -> list[tuple[int, int, int]]:
-    """(start, end, sentence count) for runs of up to ``MAX_PASSAGE_SENTENCES`` sentences of a paragraph."""
-    windows: list[tuple[int, int, int]] = []
-    for i, first in enumerate(spans):
-        for size in range(1, MAX_PASSAGE_SENTENCES + 1):
-            if i + size > len(spans):
-                break
-            end = spans[i + size - 1].end
-            if size > 1 and (end - first.start > MAX_PASSAGE_CHARS or LINE_BREAK.search(text, first.start, end)):
-                break
-            windows.append((first.start, end, size))
-    return windows
-
-
-# Words of a name that any company may carry: "Imagination Technologies" is named by "imagination".
-_GENERIC_NAME_PARTS = frozenset(
-    tokens(
-        "technologies group corp corporation company co inc ltd holdings electronics international semiconductor "
-        "semiconductors industries systems the of and"
-    )
-)
-
-
-def _entity_present(entity: str, found: set[str], weights: dict[str, float], text: str = "") -> bool:
+def entity_present(entity: str, found: set[str] | frozenset[str], weights: dict[str, float], text: str) -> bool:
     """Whether the name's most distinctive word is in ``found`` ("South Korea" is named by "korea"),
     or, for an acronym, whether ``text`` spells it out ("CSIS", "Center for Strategic and ...")."""
     words = [t for t in tokens(entity) if (len(t) > 1 or t.isdigit()) and t not in _GENERIC_NAME_PARTS]
@@ -156,73 +141,156 @@ def _entity_present(entity: str, found: set[str], weights: dict[str, float], tex
     return bool(pattern and pattern.search(text))
 
 
-def _is_headline(piece: str, article: Article) -> bool:
-    """Whether the passage is the article's title repeated in its text."""
-    return bool(article.title) and tokens(piece) == tokens(article.title or "")
-
-
-def _months(text: str) -> set[str]:
-    """The months a text names, as "Jan" .. "Dec" (capitalised only: "may" is a verb)."""
-    return {m.group(1) for m in _MONTH_NAME.finditer(text)}
+def _months(text: str) -> set[int | None]:
+    """The months a text names, as numbers (capitalised only: "may" is a verb)."""
+    return {month_number(m.group()) for m in _MONTH_NAME.finditer(text)}
 
 
 def _new_date(found: str, query: Query) -> bool:
     """Whether a date in a passage is news to the question: not one it states, nor a day of a month
     it names ("the January 2026 proclamation" is the subject, "January 14, 2026" is not the answer)."""
-    return bool(set(tokens(found)) - set(tokens(query.text))) and not _months(found) & _months(query.text)
+    return bool(set(tokens(found)) - query.stated) and not _months(found) & _months(query.text)
 
 
-def _answer_type_bonus(piece: str, found: set[str], query: Query) -> float:
-    """Reward a passage that holds a number, date or name the question asks for but does not state."""
-    asked = set(tokens(query.text))
+def has_answer_type(piece: str, query: Query) -> bool:
+    """Whether ``piece`` holds a date, number or name of the kind asked for that the question does
+    not already state (always False when the question asks for none of these)."""
     if query.wants_date and any(_new_date(m.group(), query) for m in _DATE.finditer(piece)):
-        return ANSWER_TYPE_BONUS
-    numbers = set(tokens(_ISO_DATE.sub(" ", piece))) if query.wants_number else set()
-    if any(t[:1].isdigit() and t not in asked and not _YEAR.fullmatch(t) for t in numbers):
-        return ANSWER_TYPE_BONUS
-    if query.wants_name and any(set(tokens(m.group())) - asked for m in _NAME.finditer(piece)):
-        return ANSWER_TYPE_BONUS
-    return 0.0
+        return True
+    if query.wants_number:
+        numbers = tokens(_ISO_DATE.sub(" ", piece))
+        if any(t[:1].isdigit() and t not in query.stated and not _YEAR.fullmatch(t) for t in numbers):
+            return True
+    return query.wants_name and any(set(tokens(m.group())) - query.stated for m in _NAME.finditer(piece.strip()))
 
 
-def _article_terms(article: Article) -> set[str]:
-    """Words of the title and text, plus the publication month and year (a "December 2024" question)."""
-    dated = f"{_MONTHS[article.published.month - 1]} {article.published.year}" if article.published else ""
-    return set(tokens(f"{article.title or ''}\n{article.text}\n{dated}"))
+@dataclass(frozen=True)
+class Window:
+    """A candidate quote: sentences ``first .. first + size - 1`` of a reading, ``text[start:end]``."""
+
+    first: int
+    size: int
+    start: int
+    end: int
 
 
-def best_passage(article: Article, query: Query, retrieved: Sequence[Chunk] = (), *, keep: int = 1) -> Passage:
-    """The run of one to three sentences of ``article`` that answers the question best, with up to
-    ``keep - 1`` runners-up (windows that do not overlap a better one) for a re-ranker to weigh."""
-    text = article.text
-    article_terms = _article_terms(article)
-    missing = tuple(
-        e for e in query.entities if not _entity_present(e, article_terms, query.weights, f"{article.title}\n{text}")
-    )
-    article_coverage = query.coverage(article_terms)
-    scored: list[Passage] = []
-    best_coverage = 0.0
-    for start, end, size in _windows(text, sentence_spans(text)):
-        piece = text[start:end]
-        found = set(tokens(piece))
-        coverage = query.coverage(found)
-        best_coverage = max(best_coverage, coverage)
-        score = coverage + _answer_type_bonus(piece, found, query) - EXTRA_SENTENCE_COST * (size - 1)
-        if query.focus:
-            score += FOCUS_BONUS * sum(t in found for t in query.focus) / len(query.focus)
-        if any(c.start <= start and end <= c.end for c in retrieved):
-            score += RETRIEVED_BONUS
-        if size == 1 and _is_headline(piece, article):
-            score -= HEADLINE_PENALTY
-        scored.append(Passage(article, start, end, score, coverage, article_coverage, 0.0, missing))
-    if not scored:  # an empty article: quote nothing, score nothing
-        return Passage(article, 0, 0, 0.0, 0.0, article_coverage, 0.0, missing)
-    # Stable: of equal scores the earlier (and shorter) window wins, as a reader would quote it.
-    ranked = sorted(scored, key=lambda p: -round(p.score, 9))
-    picked: list[Passage] = []
-    for passage in ranked:
-        if all(passage.end <= q.start or passage.start >= q.end for q in picked):
-            picked.append(replace(passage, best_coverage=best_coverage))
-        if len(picked) == keep:
-            break
-    return replace(picked[0], runners_up=tuple(picked[1:]))
+class Reading:
+    """One candidate article as read for one question (computed once, used by every feature).
+
+    Sentence-level facts are arrays: ``present[i, j]`` says whether sentence ``i`` holds question
+    term ``j``, ``similarity[i]`` is its cosine to the question. A window's coverage is then the
+    weight of the union of its sentences' rows, computed for all windows at once.
+    """
+
+    def __init__(
+        self,
+        article: Article,
+        query: Query,
+        *,
+        spans: np.ndarray | None = None,
+        vectors: np.ndarray | None = None,
+        retrieved: Sequence[Chunk] = (),
+    ) -> None:
+        self.article, self.query, self.retrieved = article, query, list(retrieved)
+        text = article.text
+        if spans is None:
+            spans = np.asarray([(s.start, s.end) for s in sentence_spans(text)], dtype=np.int64).reshape(-1, 2)
+        self.spans: list[tuple[int, int]] = [(int(a), int(b)) for a, b in spans]
+        self.sentence_terms = [frozenset(tokens(text[a:b])) for a, b in self.spans]
+        self.present = np.array(
+            [[t in terms for t in query.terms] for terms in self.sentence_terms], dtype=bool
+        ).reshape(len(self.spans), len(query.terms))
+        if vectors is not None and query.vector is not None and len(vectors) == len(self.spans):
+            self.similarity = vectors @ query.vector
+        else:
+            self.similarity = np.zeros(len(self.spans), dtype=np.float32)
+        self.title_terms = frozenset(tokens(article.title or ""))
+        dated = f"{MONTH_NAMES[article.published.month - 1]} {article.published.year}" if article.published else ""
+        self.terms = self.title_terms.union(*self.sentence_terms, tokens(dated))
+        names_text = f"{article.title or ''}\n{text}"
+        self.missing_entities = tuple(
+            e for e in query.entities if not entity_present(e, self.terms, query.weights, names_text)
+        )
+
+    @cached_property
+    def _full_tokens(self) -> tuple[str, ...]:
+        return tokens(f"{self.article.title or ''}\n{self.article.text}")
+
+    @cached_property
+    def term_counts(self) -> Counter[str]:
+        """How often each question term occurs in the title and text (for BM25)."""
+        wanted = self.query.weights
+        return Counter(t for t in self._full_tokens if t in wanted)
+
+    @property
+    def length(self) -> int:
+        return len(self._full_tokens)
+
+    @cached_property
+    def _windows(self) -> tuple[list[Window], np.ndarray]:
+        """Runs of up to ``MAX_QUOTE_SENTENCES`` sentences of one paragraph, at most ``MAX_QUOTE_CHARS``
+        long, ordered by first sentence then size; and which question terms each holds."""
+        n = len(self.spans)
+        if not n:
+            return [], np.zeros((0, len(self.query.terms)), dtype=bool)
+        starts = np.array([a for a, _ in self.spans])
+        ends = np.array([b for _, b in self.spans])
+        breaks = np.array([m.start() for m in LINE_BREAK.finditer(self.article.text)], dtype=np.int64)
+        firsts, sizes, present = [np.arange(n)], [np.ones(n, dtype=np.int64)], [self.present]
+        ok = np.ones(n, dtype=bool)
+        held = self.present.copy()
+        for size in range(2, MAX_QUOTE_SENTENCES + 1):
+            first = np.arange(n - size + 1)
+            last_end = ends[first + size - 1]
+            no_break = np.searchsorted(breaks, starts[first]) == np.searchsorted(breaks, last_end)
+            ok = ok[: len(first)] & (last_end - starts[first] <= MAX_QUOTE_CHARS) & no_break
+            held = held[: len(first)] | self.present[first + size - 1]
+            firsts.append(first[ok])
+            sizes.append(np.full(int(ok.sum()), size))
+            present.append(held[ok])
+        first_all, size_all = np.concatenate(firsts), np.concatenate(sizes)
+        order = np.lexsort((size_all, first_all))
+        windows = [
+            Window(int(f), int(z), int(starts[f]), int(ends[f + z - 1]))
+            for f, z in zip(first_all[order], size_all[order])
+        ]
+        return windows, np.concatenate(present)[order]
+
+    @property
+    def windows(self) -> list[Window]:
+        return self._windows[0]
+
+    @property
+    def window_present(self) -> np.ndarray:
+        """``[w, j]``: window ``w`` holds question term ``j``."""
+        return self._windows[1]
+
+    @cached_property
+    def window_coverage(self) -> np.ndarray:
+        weights = np.array([self.query.weights[t] for t in self.query.terms], dtype=np.float64)
+        return self.window_present @ weights / self.query.total_weight if len(weights) else np.zeros(len(self.windows))
+
+    def window_terms(self, window: Window) -> frozenset[str]:
+        return frozenset().union(*self.sentence_terms[window.first : window.first + window.size])
+
+    def window_similarity(self, window: Window) -> tuple[float, float]:
+        """(max, mean) similarity of the window's sentences to the question."""
+        sims = self.similarity[window.first : window.first + window.size]
+        return (float(sims.max()), float(sims.mean())) if len(sims) else (0.0, 0.0)
+
+    @cached_property
+    def best_window(self) -> Window | None:
+        """The window covering most of the question (the first of equals: earlier, shorter)."""
+        if not self.windows:
+            return None
+        return self.windows[int(np.argmax(np.round(self.window_coverage, 9)))]
+
+    def quote(self, window: Window) -> str:
+        return self.article.text[window.start : window.end]
+
+    def is_headline(self, window: Window) -> bool:
+        """Whether the window is the article's title repeated in its text."""
+        return bool(self.article.title) and tokens(self.quote(window)) == tokens(self.article.title or "")
+
+    def in_retrieved_chunk(self, window: Window) -> bool:
+        return any(c.start <= window.start and window.end <= c.end for c in self.retrieved)

@@ -13,13 +13,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.answering.terms import content_terms, entities
+from bot.answering.terms import entities
 from bot.answering.types import Answer
+from corpus.text.words import content_terms
 
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$", re.I)
 _AND_SUBJECT = re.compile(r"^\s*and\s+(?P<subject>[^?]+?)\s*\?\s*$", re.I)
-_ANAPHORA = re.compile(r"\b(?:that|it|this|they|them|those|these|he|she|its|their|there|then)\b", re.I)
-_FOLLOW_UP_MAX_TERMS = 2  # an anaphoric question with more content than this stands on its own
+# Words that point back at the previous question ("that", "their", "the same", "that one").
+_ANAPHORA = re.compile(
+    r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same)\b", re.I
+)
+# Openings that carry on from the previous question ("and when ...", "at what price ...").
+_CARRIES_ON = re.compile(r"^\s*(?:and|so|also|but|then|at what|for what|in what|by how)\b", re.I)
+_ANAPHORIC_MAX_TERMS = 4  # an anaphoric question with more content words than this stands on its own
+_BARE_MAX_TERMS = 2  # a question with so few content words leans on the previous one, anaphora or not
 
 
 # Kinds of names a "what about X?" swaps one for another: a company for a company, a chip for a chip.
@@ -67,7 +74,12 @@ def resolve_followup(question: str, previous: str | None) -> str:
         if slot:
             return re.sub(rf"\b{re.escape(slot)}\b", subject, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
-    if _ANAPHORA.search(question) and len(content_terms(question)) <= _FOLLOW_UP_MAX_TERMS:
+    terms = len(content_terms(question))
+    if (
+        (_ANAPHORA.search(question) and terms <= _ANAPHORIC_MAX_TERMS)
+        or _CARRIES_ON.match(question)
+        or terms <= _BARE_MAX_TERMS
+    ):
         follow_up = question.strip()
         return f"{previous.rstrip()} {follow_up[:1].upper()}{follow_up[1:]}"
     return question
@@ -79,11 +91,13 @@ class Conversation:
 
     clock: Callable[[], float] = time.monotonic
     last_question: str | None = None
+    context: tuple[str, ...] = ()  # the articles the previous question's search found first
     updated_at: float = field(default=0.0)
 
     def resolve(self, question: str) -> str:
         return resolve_followup(question, self.last_question)
 
-    def remember(self, question: str, answer: Answer) -> None:
+    def remember(self, question: str, answer: Answer, context: tuple[str, ...] = ()) -> None:
         self.last_question = question
+        self.context = context
         self.updated_at = self.clock()

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answering.sentences import sentence_spans
-from bot.answering.terms import content_terms, tokens
+from corpus.text.sentences import sentence_spans
+from corpus.text.words import content_terms, tokens
 
 MIN_SUPPORT = 0.7  # share of a sentence's content words found in the snippets it cites
 _MARKER = re.compile(r"\[(\d+)\]")

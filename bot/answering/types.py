@@ -30,3 +30,4 @@ class Answer:
     generated: bool = False  # True when an LLM wrote the text (checked against the citations)
     resolved_question: str | None = None  # the follow-up rewritten against the conversation
     timings_ms: dict[str, float] = field(default_factory=dict)
+    confidence: float | None = None  # the calibrated probability that citation [1] answers the question

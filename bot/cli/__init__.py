@@ -10,9 +10,9 @@ import argparse
 import logging
 import sys
 
-from bot.cli import ask, ingest, search, serve
+from bot.cli import ask, gate, ingest, search, serve, timeline, train
 from bot.service.logs import configure_logging
-from bot.service.settings import LOG_LEVELS, BadSetting, Settings, load_dotenv_file
+from bot.service.settings import LOG_LEVELS, Settings, SettingsError, load_dotenv_file
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages (--log-level DEBUG)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (ingest, search, ask, serve):
+    for module in (ingest, gate, search, ask, serve, timeline, train):
         module.register(sub)
     # `--data-dir` and `--log-level` are accepted before or after the subcommand (`chipbot run --log-level debug`).
     for command in sub.choices.values():
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env(data_dir=getattr(args, "data_dir", None))
-    except BadSetting as exc:
+    except SettingsError as exc:
         print(f"chipbot: {exc}", file=sys.stderr)
         return 2
     secrets = [settings.discord_token or "", settings.llm_api_key or ""]

@@ -8,10 +8,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from corpus.errors import CorpusError
+from index.errors import IndexStageError
+
 if TYPE_CHECKING:
     from bot.service.settings import Settings
     from corpus.store import ArticleStore
     from corpus.types import Article, Chunk
+    from index.embed import Embedder
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,10 +34,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also read every feed of the feeds file (CHIPBOT_FEEDS_FILE, else corpus/feeds.toml)",
     )
     ingest.add_argument("--no-index", action="store_true", help="only update the article store, not the search index")
+    ingest.add_argument(
+        "--no-gate",
+        action="store_true",
+        help="admit every item: skip the topic gate that keeps off-topic items out (for curated inputs)",
+    )
     ingest.set_defaults(func=cmd_ingest)
 
-    articles = sub.add_parser("articles", help="list the stored articles")
+    articles = sub.add_parser("articles", help="list the stored articles (or the items the topic gate kept out)")
     articles.add_argument("--json", action="store_true", help="one JSON array instead of a table")
+    articles.add_argument(
+        "--rejected", action="store_true", help="list the items the topic gate kept out, with their scores"
+    )
     articles.set_defaults(func=cmd_articles)
 
     article = sub.add_parser("article", help="show one stored article with its cleaned text and chunks")
@@ -43,8 +55,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.service.wiring import make_fetcher, make_gate, make_settings_embedder
     from corpus.pipeline import ingest
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
     feeds = list(args.feed)
     if args.all_feeds:
@@ -55,20 +68,55 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
     progress = sys.stderr.isatty()
-    with open_store(settings.data_dir) as store:
-        report = ingest(args.sources, store, feeds=feeds, progress=progress)
-        for line in report.summary_lines():
-            print(line)
-        if not args.no_index and report.read:
-            _update_index(settings, store, progress)
+    if not args.no_gate:
+        from corpus.gate.model import GateModel
+
+        try:
+            GateModel.load(settings.gate_weights)  # unusable weights are reported before any model loads
+        except CorpusError as exc:
+            print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
+            return 2
+    try:
+        with open_store(settings.data_dir) as store:  # a storage fault is reported before any model loads
+            gate = embedder = None
+            if not args.no_gate:
+                try:  # one model for the gate and the index, when they agree
+                    embedder = make_settings_embedder(settings)
+                    gate = make_gate(settings, embedder)
+                except (CorpusError, IndexStageError) as exc:  # the gate's model is unusable
+                    print(f"chipbot ingest: {exc} (or pass --no-gate to admit everything)", file=sys.stderr)
+                    return 2
+            report = ingest(
+                args.sources, store, feeds=feeds, progress=progress, fetcher=make_fetcher(settings), gate=gate
+            )
+            for line in report.summary_lines():
+                print(line)
+            if not args.no_index and report.read and not update_index_now(settings, store, progress, embedder):
+                return 1
+    except StoreError as exc:  # a storage fault: one clear line, naming the data directory
+        print(f"chipbot ingest: {exc}", file=sys.stderr)
+        return 1
     return 1 if report.read == 0 else 0
 
 
-def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> None:
+def update_index_now(
+    settings: Settings,
+    store: ArticleStore,
+    progress: bool,
+    embedder: Embedder | None = None,
+    *,
+    command: str = "ingest",
+) -> bool:
+    """Bring the index up to date with the store; False (after one line on stderr, under ``chipbot
+    <command>``) when it could not."""
     from bot.service.wiring import make_settings_embedder
     from index.builder import update_index
 
-    built = update_index(settings.data_dir, store, make_settings_embedder(settings), progress=progress)
+    try:
+        built = update_index(settings.data_dir, store, embedder or make_settings_embedder(settings), progress=progress)
+    except IndexStageError as exc:
+        print(f"chipbot {command}: {exc}", file=sys.stderr)
+        return False
     if built.changed:
         print(
             f"index: generation {built.generation}: {built.articles} articles, {built.chunks} chunks "
@@ -76,6 +124,7 @@ def _update_index(settings: Settings, store: ArticleStore, progress: bool) -> No
         )
     else:
         print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
+    return True
 
 
 def _default_feeds_file() -> Path:
@@ -85,10 +134,16 @@ def _default_feeds_file() -> Path:
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    if args.rejected:
+        return _list_rejected(settings, as_json=args.json)
+    try:  # read-only: listing works on a store in a read-only directory, and never changes one
+        with open_store(settings.data_dir, read_only=True) as store:
+            rows = [_summary(a, store.chunk_count(a.id)) for a in store.articles()]
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
@@ -102,16 +157,57 @@ def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
-    from corpus.store import open_store
+def _list_rejected(settings: Settings, *, as_json: bool) -> int:
+    from corpus.gate.ledger import GateLedger
+    from corpus.store import StoreError, open_store
 
-    with open_store(settings.data_dir) as store:
-        resolved = store.resolve(args.id)
-        article = store.get(resolved) if resolved else None
-        if article is None:
-            print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
-            return 1
-        chunks = store.chunks(article.id)
+    try:  # read-only, as for the articles
+        with open_store(settings.data_dir, read_only=True) as store:
+            items = GateLedger(store).rejected_items()
+    except StoreError as exc:
+        print(f"chipbot articles: {exc}", file=sys.stderr)
+        return 1
+    rows: list[dict[str, Any]] = [
+        {
+            "id": item.article.id,
+            "score": item.score,
+            "threshold": item.threshold,
+            "feed": item.feed,
+            "url": item.article.url,
+            "title": item.article.title,
+            "source": item.article.source,
+            "published": item.article.published.isoformat() if item.article.published else None,
+            "published_given": item.article.published_given,
+            "date_problem": item.article.date_problem,
+            "decided_at": item.decided_at,
+        }
+        for item in items
+    ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for item in items:
+            score = f"{item.score:.3f}" if item.score is not None else "  -  "
+            article = item.article
+            print(f"{article.id:<16} {score} {article.source[:24]:<24} {article.title or '(untitled)'}")
+    print(f"{len(rows)} items kept out by the topic gate; `chipbot admit ID` admits one", file=sys.stderr)
+    return 0
+
+
+def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
+    from corpus.store import StoreError, open_store
+
+    try:
+        with open_store(settings.data_dir, read_only=True) as store:
+            resolved = store.resolve(args.id)
+            article = store.get(resolved) if resolved else None
+            if article is None:
+                print(f"no article {args.id!r} in {store.path}; `chipbot articles` lists them", file=sys.stderr)
+                return 1
+            chunks = store.chunks(article.id)
+    except StoreError as exc:
+        print(f"chipbot article: {exc}", file=sys.stderr)
+        return 1
     if args.json:
         data = _summary(article, len(chunks)) | {
             "canonical_url": article.canonical_url,
@@ -126,7 +222,7 @@ def cmd_article(args: argparse.Namespace, settings: Settings) -> int:
     if resolved != args.id:
         print(f"({args.id} is a copy folded into {article.id})")
     print(article.title or "(untitled)")
-    print(f"{article.source} · {article.published or 'date unknown'} · {article.url}")
+    print(f"{article.source} · {_date_label(article)} · {article.url}")
     for alt in article.alternates:
         print(f"  also: {alt.url} ({alt.source})")
     print()
@@ -145,11 +241,21 @@ def _summary(article: Article, chunk_count: int) -> dict[str, Any]:
         "title": article.title,
         "source": article.source,
         "published": article.published.isoformat() if article.published else None,
+        "published_given": article.published_given,
+        "date_problem": article.date_problem,
         "alternates": [
             {"url": a.url, "source": a.source, "title": a.title, "article_id": a.article_id} for a in article.alternates
         ],
         "chunks": chunk_count,
     }
+
+
+def _date_label(article: Article) -> str:
+    if article.published:
+        return article.published.isoformat()
+    if article.published_given:  # a given date that is not used: say which, and why
+        return f"undated (given {article.published_given!r}: {article.date_problem})"
+    return "date unknown"
 
 
 def _chunk(chunk: Chunk) -> dict[str, Any]:

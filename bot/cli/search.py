@@ -1,27 +1,27 @@
-"""`chipbot` subcommands for the index stage: ``search``, ``eval`` and ``reindex``."""
+"""`chipbot` subcommands for the index stage: ``search`` and ``reindex``."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from dataclasses import asdict
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.answering.compose import digest_label
+from bot.answering.tuning import CANDIDATES
 from bot.service.wiring import open_index
 
 if TYPE_CHECKING:
-    from bot.answering.answer_figures import AnswerFigures
     from bot.service.settings import Settings
-    from index.search import Index
     from index.types import SearchResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
-    search = sub.add_parser("search", help="rank passages for a query (hybrid dense + keyword search)")
+    search = sub.add_parser(
+        "search", help="rank articles for a query (hybrid dense + keyword search, ordered by the learned ranker)"
+    )
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("-k", type=int, default=5, help="how many articles (default 5)")
     search.add_argument("--since", type=date.fromisoformat, metavar="DATE", help="published on or after YYYY-MM-DD")
@@ -29,11 +29,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     search.add_argument("--source", action="append", metavar="S", help="only this source domain (repeatable)")
     search.add_argument("--json", action="store_true", help="JSON instead of text")
     search.set_defaults(func=cmd_search)
-
-    evaluate = sub.add_parser("eval", help="retrieval metrics on a question file (the shared JSONL format)")
-    evaluate.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
-    evaluate.add_argument("--json", action="store_true", help="JSON instead of a table")
-    evaluate.set_defaults(func=cmd_eval)
 
     reindex = sub.add_parser("reindex", help="rebuild the search index from the stored articles (e.g. new model)")
     reindex.set_defaults(func=cmd_reindex)
@@ -45,11 +40,14 @@ def _fail(exc: Exception) -> int:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.answerer import Answerer
     from index.errors import IndexStageError
 
     try:
         index = open_index(settings)
-        result = index.search(" ".join(args.query), k=args.k, since=args.since, until=args.until, sources=args.source)
+        answerer = Answerer(index, k=max(args.k, CANDIDATES))
+        query = " ".join(args.query)
+        result = answerer.search(query, k=args.k, since=args.since, until=args.until, sources=args.source)
     except IndexStageError as exc:
         return _fail(exc)
     if args.json:
@@ -80,6 +78,7 @@ def result_to_json(result: SearchResult) -> dict[str, object]:
                 "start": hit.chunk.start,
                 "end": hit.chunk.end,
                 "text": hit.chunk.text,
+                "kind": "digest" if hit.article.is_digest else "verbatim",
                 "dense_rank": hit.dense_rank,
                 "keyword_rank": hit.keyword_rank,
                 "dense_score": hit.dense_score,
@@ -105,56 +104,25 @@ def print_result(result: SearchResult) -> None:
         a = hit.article
         published = a.published.isoformat() if a.published else "undated"
         print(f"{rank}. [{hit.score:.4f}] {a.id}  {a.title or '(untitled)'}")
-        print(f"   {a.source} · {published} · {a.url}")
+        outlet = digest_label(a) if a.is_digest else a.source  # our words about a report, not the outlet's
+        print(f"   {outlet} · {published} · {a.url}")
         print(f"   chars {hit.chunk.start}-{hit.chunk.end}: {hit.chunk.text}")
         print()
-
-
-def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answering.answer_figures import format_figures
-    from index.errors import IndexStageError
-    from index.evaluate import evaluate_search, load_questions
-
-    try:
-        index = open_index(settings)
-        questions = load_questions(args.questions)
-        index.search("warm up", k=1)  # load the model before timing
-        report = evaluate_search(lambda question: index.search(question, k=5).hits, questions)
-    except (IndexStageError, OSError, ValueError) as exc:
-        return _fail(exc)
-    answers = _answer_figures(index, args.questions)
-    if args.json:
-        print(json.dumps({**report.to_dict(), "answers": asdict(answers)}, indent=2))
-        return 0
-    print(f"questions {report.questions} (answerable {report.answerable}), backend {index.embedder.backend}")
-    print("| recall@1 | recall@3 | recall@5 | MRR | p50 ms | p95 ms |")
-    print("|---|---|---|---|---|---|")
-    r, lat = report.recall, report.latency_ms
-    print(f"| {r[1]:.3f} | {r[3]:.3f} | {r[5]:.3f} | {report.mrr:.3f} | {lat['p50']:.1f} | {lat['p95']:.1f} |")
-    for miss in report.misses:
-        print(f"miss {miss['id']}: expected {miss['expected']} at rank {miss['rank']}, got {miss['got']}")
-    print()
-    print(format_figures(answers))
-    return 0
-
-
-def _answer_figures(index: Index, questions: Path) -> AnswerFigures:
-    """The answer stage's figures (bot.answering.answer_figures) on the same questions."""
-    from bot.answering.answer_figures import answer_figures, load_questions
-    from bot.answering.answerer import Answerer
-
-    return answer_figures(Answerer(index), load_questions(questions))
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     from bot.service.wiring import make_settings_embedder
     from corpus.store import open_store
     from index.builder import update_index
+    from index.errors import IndexStageError
 
     with open_store(settings.data_dir) as store:
-        report = update_index(
-            settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
-        )
+        try:
+            report = update_index(
+                settings.data_dir, store, make_settings_embedder(settings), progress=sys.stderr.isatty(), rebuild=True
+            )
+        except IndexStageError as exc:
+            return _fail(exc)
     print(
         f"index: {report.generation}: {report.articles} articles, {report.chunks} chunks "
         f"({report.embedded} embedded), {report.index_type}, {report.backend}, {report.seconds:.1f} s"

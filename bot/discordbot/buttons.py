@@ -85,10 +85,11 @@ class MoreSourcesButton(discord.ui.DynamicItem[discord.ui.Button], template=r"ch
             if stored is None:
                 await reply.private(GONE)
                 return
-            result = await services.workers.run(services.search.search, stored.question, k=len(stored.cited_ids) + 10)
+            # A follow-up ("what about Tencent?") is searched as it was understood, not as typed.
+            result = await services.workers.run(services.search.search, stored.searched, k=len(stored.cited_ids) + 10)
             cited = set(stored.cited_ids)
             extra = [hit for hit in result.hits if hit.article.id not in cited][:MORE_SOURCES]
-            rendered = render_hits(f"More sources: {stored.question}", extra)
+            rendered = render_hits(f"More sources: {stored.searched}", extra)
             await reply.send(rendered, private=True)
         except Exception as exc:
             await reply.failed(exc, "more sources button")

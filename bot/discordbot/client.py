@@ -27,6 +27,8 @@ COGS = (
     "bot.discordbot.cogs.admin",
     "bot.discordbot.cogs.messages",
     "bot.discordbot.cogs.help",
+    "bot.discordbot.cogs.follow",
+    "bot.discordbot.cogs.timeline",
 )
 
 
@@ -44,6 +46,26 @@ class ChipTree(app_commands.CommandTree):
 
 
 class ChipBot(commands.Bot):
+    """The Discord bot: its collaborators come in, nothing connects until ``start``.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from bot.service.collaborators import Services
+    >>> from bot.service.conversations import Conversations
+    >>> from bot.service.cooldown import Cooldown
+    >>> from bot.service.feedback_store import FeedbackStore
+    >>> from bot.service.workers import WorkerPool
+    >>> feedback = FeedbackStore.open(Path(tempfile.mkdtemp()))
+    >>> services = Services(
+    ...     answerer=None, search=None, feedback=feedback, conversations=Conversations(),
+    ...     cooldown=Cooldown(), workers=WorkerPool(max_workers=1),
+    ... )  # fmt: skip
+    >>> bot = ChipBot(services)
+    >>> bot.intents.message_content, bot.allowed_mentions.everyone  # no privileged intent, never pings
+    (False, False)
+    >>> feedback.close()
+    """
+
     def __init__(self, services: Services, *, intents: discord.Intents | None = None, **options: Any) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,

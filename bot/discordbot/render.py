@@ -19,6 +19,7 @@ import discord
 from bot.answering.types import Answer, Citation
 from bot.service.coverage import Coverage, describe_coverage
 from bot.service.refresh import RefreshStatus
+from corpus.gate.ledger import FeedCounts
 from corpus.types import Article
 from index.types import Hit
 
@@ -33,6 +34,7 @@ MAX_FOOTER = 2048
 
 QUOTE_CHARS = 350  # of the verbatim quote shown under each source
 ANSWER_CHARS = 1800
+UNDERSTOOD_CHARS = 300  # the resolved follow-up shown above an answer
 TITLE_CHARS = 120
 COLOUR = discord.Colour.teal()
 ABSTAIN_COLOUR = discord.Colour.light_grey()
@@ -73,14 +75,23 @@ def _clean(text: str | None, limit: int) -> str:
 
 
 def outlet_line(article: Article) -> str:
-    """``outlet, 2025-01-03`` for an article (no date when none is known)."""
+    """``outlet, 2025-01-03`` for an article (no date when none is known); for one of our digests,
+    ``our digest of the outlet report, 2025-01-03``."""
     when = article.published.isoformat() if isinstance(article.published, date) else "undated"
-    return f"{_clean(article.source, 80)}, {when}"
+    outlet = _clean(article.source, 80)
+    return f"our digest of the {outlet} report, {when}" if article.is_digest else f"{outlet}, {when}"
+
+
+def passage(article: Article, text: str) -> str:
+    """A passage of an article as shown under its source: in quotation marks when it is the
+    outlet's own text, introduced as our digest when it is ours (never quoted as theirs)."""
+    shown = _clean(text, QUOTE_CHARS)
+    return f"Our digest: {shown}" if article.is_digest else f"“{shown}”"
 
 
 def source_link(article: Article, limit: int = TITLE_CHARS) -> str:
     title = _clean(article.title or article.source, limit) or "untitled"
-    return f"[{title}]({safe_url(article.canonical_url or article.url)})"
+    return f"[{title}]({safe_url(article.url)})"
 
 
 @dataclass
@@ -131,7 +142,7 @@ def _add_field(embed: discord.Embed, name: str, value: str) -> None:
 
 def _citation_field(embed: discord.Embed, citation: Citation) -> None:
     name = f"[{citation.n}] {outlet_line(citation.article)}"
-    value = f"“{_clean(citation.quote, QUOTE_CHARS)}”\n{source_link(citation.article, 80)}"
+    value = f"{passage(citation.article, citation.quote)}\n{source_link(citation.article, 80)}"
     _add_field(embed, name, value)
 
 
@@ -145,6 +156,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         max_quotes = 5 if answer.generated else 0
     title = _clean(answer.question, MAX_TITLE - 2)
     text = _clean(answer.text, ANSWER_CHARS)
+    if answer.resolved_question:  # a follow-up: say how it was understood, as the terminal does
+        text = f"*Understood as:* {_clean(answer.resolved_question, UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.abstained:
         lines = [text]
         if answer.related_topics:
@@ -162,6 +175,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         newer = [f"{source_link(a, 90)} · {outlet_line(a)}" for a in answer.newer[:5]]
         _add_field(embed, "Newer coverage", join_lines(newer, MAX_FIELD_VALUE))
     note = "Quotes are verbatim from the linked articles."
+    if any(c.article.is_digest for c in answer.citations):
+        note = "Quotes are verbatim; passages marked as our digests sum up the linked reports in our own words."
     if answer.generated:
         note = "Worded by a language model from the quoted articles; check the sources."
     embed.set_footer(text=note)
@@ -173,7 +188,7 @@ def render_hits(title: str, hits: Sequence[Hit], *, start: int = 1, footer: str 
     embed = _embed(_clean(title, MAX_TITLE), "" if hits else "Nothing found.", COLOUR)
     for number, hit in enumerate(hits, start=start):
         name = f"{number}. {outlet_line(hit.article)}"
-        value = f"{source_link(hit.article, 100)}\n“{_clean(hit.chunk.text, QUOTE_CHARS)}”"
+        value = f"{source_link(hit.article, 100)}\n{passage(hit.article, hit.chunk.text)}"
         _add_field(embed, name, value)
     if footer:
         embed.set_footer(text=clip(footer, MAX_FOOTER))
@@ -189,14 +204,19 @@ def render_search_page(query: str, hits: Sequence[Hit], page: int, per_page: int
     return render_hits(f"Search: {query}", chunk, start=page * per_page + 1, footer=footer)
 
 
-def render_articles(title: str, articles: Sequence[Article]) -> Rendered:
-    """Newest stories: one line each with link, outlet and date."""
+def render_articles(title: str, articles: Sequence[Article], *, empty: str = "No articles indexed yet.") -> Rendered:
+    """Newest stories: one line each with link, outlet and date (``empty``, already escaped, when none)."""
     lines = [f"• {source_link(a, 100)} · {outlet_line(a)}" for a in articles]
-    body = join_lines(lines, MAX_DESCRIPTION) or "No articles indexed yet."
+    body = join_lines(lines, MAX_DESCRIPTION) or empty
     return Rendered(embeds=[fit(_embed(_clean(title, MAX_TITLE), body, COLOUR))])
 
 
-def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
+def _feed_line(url: str, counts: FeedCounts | None) -> str:
+    seen = f"{counts.admitted} admitted / {counts.rejected} kept out" if counts else "nothing read yet"
+    return f"• {escape(url)}: {seen}"
+
+
+def render_sources(cov: Coverage, status: RefreshStatus | None, counts: Sequence[FeedCounts] = ()) -> Rendered:
     lines = [
         f"• {escape(o.source)}: {o.articles} article{'s' if o.articles != 1 else ''}, newest "
         f"{o.newest.isoformat() if o.newest else 'undated'}"
@@ -206,13 +226,20 @@ def render_sources(cov: Coverage, status: RefreshStatus | None) -> Rendered:
     body = head + "\n\n" + join_lines(lines, MAX_DESCRIPTION - len(head) - 2)
     embed = discord.Embed(title="Sources in the index", description=body, colour=discord.Colour.teal())
     if status is not None:
-        feeds = join_lines((f"• {escape(url)}" for url in status.feeds), MAX_FIELD_VALUE) or "none configured"
-        embed.add_field(name=f"Feeds (polled every {status.interval_s / 60:.0f} min)", value=feeds, inline=False)
+        gated = {c.feed: c for c in counts}
+        feeds = join_lines((_feed_line(url, gated.get(url)) for url in status.feeds), MAX_FIELD_VALUE)
+        embed.add_field(
+            name=f"Feeds (polled every {status.interval_s / 60:.0f} min): items admitted / kept out as off-topic",
+            value=feeds or "none configured",
+            inline=False,
+        )
         last = status.last
         if last is None:
             when = "not yet since the bot started"
         else:
             when = f"{last.finished:%Y-%m-%d %H:%M} UTC: +{last.outcome.added} articles"
+            if last.outcome.rejected:
+                when += f", {last.outcome.rejected} kept out as off-topic"
             if last.error:
                 when += f" (failed: {escape(last.error)})"
         embed.add_field(name="Last refresh", value=clip(when, MAX_FIELD_VALUE), inline=False)

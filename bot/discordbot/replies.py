@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.discordbot.render import NO_MENTIONS, Rendered
+from bot.discordbot.render import MAX_CONTENT, NO_MENTIONS, Rendered, clip
 
 if TYPE_CHECKING:
     from bot.service.collaborators import Services
@@ -51,11 +52,20 @@ class Reply:
         await self.interaction.response.defer(ephemeral=private, thinking=True)
         self._public_placeholder = not private
 
-    async def send(self, rendered: Rendered, *, view: discord.ui.View | None = None, private: bool = False) -> None:
-        """Send the result; after ``thinking()`` it replaces the placeholder."""
+    async def send(
+        self,
+        rendered: Rendered,
+        *,
+        view: discord.ui.View | None = None,
+        private: bool = False,
+        files: Sequence[discord.File] = (),
+    ) -> None:
+        """Send the result (with ``files`` attached); after ``thinking()`` it replaces the placeholder."""
         kwargs: dict[str, Any] = {**rendered.kwargs(), "ephemeral": private}
         if view is not None:
             kwargs["view"] = view
+        if files:
+            kwargs["files"] = list(files)
         if self.interaction.response.is_done():
             await self.interaction.followup.send(**kwargs)
         else:
@@ -64,6 +74,7 @@ class Reply:
 
     async def private(self, text: str) -> None:
         """A short message only the user sees, whether or not the interaction was acknowledged."""
+        text = clip(text, MAX_CONTENT)
         if not self.interaction.response.is_done():
             await self.interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return

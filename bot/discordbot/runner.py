@@ -16,7 +16,6 @@ import discord
 
 from bot.discordbot.client import ChipBot, ShardedChipBot
 from bot.service.collaborators import Services
-from bot.service.follow import GenerationFollower
 from bot.service.health import Health, IndexFacts
 from bot.service.logs import REDACTED, RedactSecrets
 from bot.service.ops_http import OpsServer
@@ -98,8 +97,8 @@ def health_report(index: Index, services: Services) -> Callable[[bool], Health]:
 
 @asynccontextmanager
 async def operations(bot: ChipBot, index: Index, settings: Settings) -> AsyncIterator[OpsServer | None]:
-    """While the bot runs: ``/healthz`` and ``/metrics`` (unless CHIPBOT_HTTP_PORT=off), and a
-    follower that switches to index generations built by another process."""
+    """While the bot runs: ``/healthz`` and ``/metrics`` (unless CHIPBOT_HTTP_PORT=off). Generations
+    built by another process are taken into service by the refresher's ``IndexSwapper``."""
     services = bot.services
     server = None
     if settings.http_port is not None:
@@ -113,13 +112,9 @@ async def operations(bot: ChipBot, index: Index, settings: Settings) -> AsyncIte
         report = health_report(index, services)
         server = OpsServer(bot.gateway_connected, report, metrics, host=settings.http_host, port=settings.http_port)
         await server.start()
-    refresh = getattr(services.answerer, "refresh", None)
-    follower = GenerationFollower(index, interval_s=settings.reload_seconds, on_swap=refresh)
-    follower.start()
     try:
         yield server
     finally:
-        await follower.stop()
         if server is not None:
             await server.stop()
 

@@ -11,7 +11,6 @@ Every question asked ends in one log line and one count in the metrics: an opaqu
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -21,29 +20,36 @@ from typing import Any
 from bot.answering.types import Answer
 from bot.service.collaborators import Services
 from bot.service.workers import Busy
+from corpus.text.dates import parse_span
 
 log = logging.getLogger(__name__)
 
-_RELATIVE = re.compile(r"^\s*(\d{1,4})\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$", re.I)
-_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+MAX_SINCE_CHARS = 40  # "2025-03-01", "6 months": anything longer is not a date or a span
 
 
 class BadOption(ValueError):
-    """A command option the user typed could not be understood; the message says what is expected."""
+    """A command option the user typed could not be understood. ``expected`` says what would be;
+    surfaces echo ``value`` back their own way (Discord escapes and clips it)."""
+
+    def __init__(self, option: str, value: str, expected: str) -> None:
+        self.option, self.value, self.expected = option, value, expected
+        super().__init__(f"I couldn't read {option}={value.strip()[:MAX_SINCE_CHARS]!r}: {expected}")
 
 
 def parse_since(text: str | None, today: date) -> date | None:
-    """``2025-03-01`` or a relative span such as ``7d``, ``2w``, ``3m``, ``1y``."""
+    """``2025-03-01`` or a relative span such as ``7d``, ``2w``, ``3m``, ``1y`` (at most a century)."""
     if not text or not text.strip():
         return None
-    if match := _RELATIVE.match(text):
-        return today - timedelta(days=int(match[1]) * _DAYS[match[2][0].lower()])
+    expected = "use a date like 2025-03-01 or a span like 30d, 2w, 6m."
+    if len(text) > MAX_SINCE_CHARS:
+        raise BadOption("since", text, expected)
+    if (days := parse_span(text)) is not None:
+        return today - timedelta(days=days)
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise BadOption(
-            f"I couldn't read since={text!r}: use a date like 2025-03-01 or a span like 30d, 2w, 6m."
-        ) from None
+        raise BadOption("since", text, expected) from None
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,10 @@ from typing import Any, Protocol
 from bot.answering.types import Answer
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.following.service import FollowService
 from bot.service.metrics import Metrics
 from bot.service.refresh_journal import RefreshJournal
+from bot.service.timeline import Timelines
 from bot.service.workers import WorkerPool
 from corpus.types import Article
 from index.types import SearchResult
@@ -54,6 +56,8 @@ class Refresh(Protocol):
 
     def status(self) -> Any: ...
 
+    def feed_counts(self) -> Any: ...
+
     def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -80,6 +84,8 @@ class Services:
     admin_ids: frozenset[int] = frozenset()
     refresher: Refresh | None = None
     limits: Limits = field(default_factory=Limits)
+    follows: FollowService | None = None  # /follow alerts (None: not offered)
+    timelines: Timelines | None = None  # /timeline charts (None: not offered)
     metrics: Metrics = field(default_factory=Metrics)  # a fresh registry per bot, never a global one
     journal: RefreshJournal | None = None  # each feed's last refresh (None: not refreshing)
     log_questions: bool = False  # put users' question text in the answer log lines

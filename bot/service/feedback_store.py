@@ -37,16 +37,66 @@ CREATE TABLE IF NOT EXISTS votes (
     PRIMARY KEY (answer_id, user_id)
 )
 """,
+    # 2: follows (bot/service/following/store.py): the follows, their matched stories, the outbox of
+    # posts (recorded before sending, marked after), and the articles already seen (the watermark).
+    """
+CREATE TABLE follows (
+    id INTEGER PRIMARY KEY,
+    guild_id INTEGER,
+    channel_id INTEGER NOT NULL,
+    topic TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT '',
+    mode TEXT NOT NULL CHECK (mode IN ('each', 'digest')),
+    role_id INTEGER,
+    created_by INTEGER NOT NULL,
+    created REAL NOT NULL,
+    paused TEXT,
+    UNIQUE (channel_id, topic, source)
+);
+CREATE TABLE follow_matches (
+    follow_id INTEGER NOT NULL,
+    article_id TEXT NOT NULL,
+    card TEXT NOT NULL,
+    score REAL NOT NULL,
+    matched REAL NOT NULL,
+    week TEXT NOT NULL,
+    digest_id INTEGER,
+    PRIMARY KEY (follow_id, article_id)
+);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    follow_id INTEGER NOT NULL,
+    channel_id INTEGER,
+    user_id INTEGER,
+    kind TEXT NOT NULL CHECK (kind IN ('story', 'digest', 'summary', 'notice')),
+    story TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sending', 'sent', 'summarised')),
+    summary_id INTEGER,
+    created REAL NOT NULL,
+    attempted REAL,
+    sent REAL,
+    message_id INTEGER,
+    UNIQUE (follow_id, kind, story)
+);
+CREATE INDEX outbox_unsent ON outbox (state) WHERE state IN ('pending', 'sending');
+CREATE INDEX outbox_channel_sent ON outbox (channel_id, sent);
+CREATE TABLE seen_articles (article_id TEXT PRIMARY KEY, seen REAL NOT NULL);
+CREATE TABLE follow_state (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+""",
+    # 3: the question as searched, when a follow-up was resolved against the conversation ("More sources")
+    "ALTER TABLE answers ADD COLUMN searched TEXT",
 ]
 
 
 @dataclass(frozen=True)
 class StoredAnswer:
     id: int
-    question: str
+    question: str  # as the user asked it
     answer: str
     cited_ids: list[str]
     abstained: bool
+    searched: str  # what was searched: the follow-up resolved against the conversation, else the question
 
 
 @dataclass(frozen=True)
@@ -76,20 +126,29 @@ class FeedbackStore:
         cited = [c.article.id for c in answer.citations]
         with self._lock, self._db:
             cursor = self._db.execute(
-                "INSERT INTO answers (created, user_id, channel_id, question, answer, cited_ids, abstained)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (time.time(), user_id, channel_id, answer.question, answer.text, json.dumps(cited), answer.abstained),
+                "INSERT INTO answers (created, user_id, channel_id, question, answer, cited_ids, abstained, searched)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    time.time(),
+                    user_id,
+                    channel_id,
+                    answer.question,
+                    answer.text,
+                    json.dumps(cited),
+                    answer.abstained,
+                    answer.resolved_question,
+                ),
             )
         return int(cursor.lastrowid or 0)
 
     def get(self, answer_id: int) -> StoredAnswer | None:
         with self._lock:
             row = self._db.execute(
-                "SELECT id, question, answer, cited_ids, abstained FROM answers WHERE id = ?", (answer_id,)
+                "SELECT id, question, answer, cited_ids, abstained, searched FROM answers WHERE id = ?", (answer_id,)
             ).fetchone()
         if row is None:
             return None
-        return StoredAnswer(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]))
+        return StoredAnswer(row[0], row[1], row[2], json.loads(row[3]), bool(row[4]), row[5] or row[1])
 
     def vote(self, answer_id: int, user_id: int, vote: int) -> bool:
         """Store (or change) a user's vote; False when the answer is unknown."""

@@ -2,8 +2,9 @@
 
 :class:`Refresher` polls the configured feeds every ``interval_s`` (and ingests single URLs on demand
 for ``/ingest``). Ingesting and re-indexing run in their own single worker thread, so questions keep
-being answered from the current generation; when a new generation is written the index reloads it
-(``reload_if_changed``) and the answerer drops its cached term weights. No restart, no blocking.
+being answered from the current generation. New generations, whether written here or by another
+process, are taken into service by its :class:`bot.service.swap.IndexSwapper` (``on_swap`` hooks
+included, e.g. the answerer's term weights). No restart, no blocking.
 """
 
 from __future__ import annotations
@@ -12,23 +13,23 @@ import asyncio
 import contextlib
 import logging
 import time
-import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+
+from bot.service.swap import CHECK_SECONDS, IndexSwapper, Reloadable, SwapHook
 
 if TYPE_CHECKING:
+    from corpus.gate.ledger import FeedCounts
+    from corpus.gate.model import Gate
     from corpus.records import IngestReport
+    from corpus.sources import Fetcher
     from index.embed import Embedder
 
 log = logging.getLogger(__name__)
-
-
-class Reloadable(Protocol):
-    def reload_if_changed(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class UpdateOutcome:
     updated: int = 0
     failed: list[str] = field(default_factory=list)  # "source: reason" for inputs that failed
     feeds: dict[str, FeedOutcome] = field(default_factory=dict)  # per polled feed
+    rejected: int = 0  # kept out by the topic gate (stored as rejected records)
 
 
 @dataclass(frozen=True)
@@ -74,15 +76,9 @@ Updater = Callable[[Sequence[str], Sequence[str]], UpdateOutcome]
 
 def load_feeds(path: Path) -> list[str]:
     """Feed URLs from a TOML file: ``feeds = ["https://…"]`` or ``[[feed]]`` tables with ``url``."""
-    with path.open("rb") as fh:
-        data = tomllib.load(fh)
-    urls: list[str] = []
-    for key in ("feeds", "feed"):
-        for entry in data.get(key, []):
-            url = entry.get("url") if isinstance(entry, dict) else entry
-            if isinstance(url, str) and url.strip():
-                urls.append(url.strip())
-    return urls
+    from corpus.feeds import read_feeds_file
+
+    return [feed.url for feed in read_feeds_file(path)]
 
 
 class Refresher:
@@ -93,22 +89,33 @@ class Refresher:
         *,
         feeds: Sequence[str] = (),
         interval_s: float = 1800.0,
-        on_swap: Callable[[], None] | None = None,
+        on_swap: Iterable[SwapHook] = (),
+        check_s: float = CHECK_SECONDS,
+        counts: Callable[[], list[FeedCounts]] | None = None,
         observers: Sequence[Callable[[RefreshResult], None]] = (),
     ) -> None:
         self._update = update
-        self._index = index
+        self._counts = counts
+        self.swapper = IndexSwapper(index, on_swap=on_swap, check_s=check_s)
         self.feeds = list(feeds)
         self.interval_s = interval_s
-        self._on_swap = on_swap
         self._observers = list(observers)  # told of every result (logs per feed, metrics, the journal)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="chipbot-refresh")
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self.last: RefreshResult | None = None
 
+    @property
+    def on_swap(self) -> list[SwapHook]:
+        """Hooks run after each swap to a newer generation (append to add one)."""
+        return self.swapper.on_swap
+
     def status(self) -> RefreshStatus:
         return RefreshStatus(self.feeds, self.interval_s, self._lock.locked(), self.last)
+
+    def feed_counts(self) -> list[FeedCounts]:
+        """Per feed, items the gate admitted and rejected (reads the store: call it off the event loop)."""
+        return self._counts() if self._counts else []
 
     async def refresh_now(self) -> RefreshResult:
         """Poll every feed once, ingest what is new, and swap in the new generation."""
@@ -122,19 +129,26 @@ class Refresher:
         async with self._lock:  # one ingest at a time; questions are never blocked by it
             loop = asyncio.get_running_loop()
             started = time.perf_counter()
+            swaps = self.swapper.swaps
+            outcome, error = UpdateOutcome(), None
             try:
                 outcome = await loop.run_in_executor(self._executor, self._update, sources, feeds)
-                swapped = await loop.run_in_executor(self._executor, self._swap)
-                error = None
             except Exception as exc:
                 log.exception("refresh failed")
-                outcome, swapped, error = UpdateOutcome(), False, f"{type(exc).__name__}: {exc}"
+                error = f"{type(exc).__name__}: {exc}"
+            try:  # also after a failure: what it stored may have been indexed
+                await loop.run_in_executor(self._executor, self.swapper.swap)
+            except Exception as exc:
+                log.exception("loading the new index generation failed")
+                error = error or f"{type(exc).__name__}: {exc}"
+            swapped = self.swapper.swaps > swaps  # by this refresh, or by the watcher meanwhile
             result = RefreshResult(datetime.now(UTC), time.perf_counter() - started, outcome, swapped, error)
             self.last = result
             log.info(
-                "refresh: %d added, %d updated, %d failed, swapped=%s (%.1f s)",
+                "refresh: %d added, %d updated, %d rejected as off-topic, %d failed, swapped=%s (%.1f s)",
                 outcome.added,
                 outcome.updated,
+                outcome.rejected,
                 len(outcome.failed),
                 swapped,
                 result.seconds,
@@ -146,14 +160,10 @@ class Refresher:
                     log.exception("a refresh observer failed")
             return result
 
-    def _swap(self) -> bool:
-        swapped = self._index.reload_if_changed()
-        if swapped and self._on_swap is not None:
-            self._on_swap()
-        return swapped
-
     def start(self) -> None:
-        """Start polling in the background (from inside the running event loop)."""
+        """Watch for generations published elsewhere, and poll the feeds if there are any (from
+        inside the running event loop)."""
+        self.swapper.start()
         if self._task is None and self.feeds and self.interval_s > 0:
             self._task = asyncio.get_running_loop().create_task(self._poll(), name="chipbot-refresh")
 
@@ -168,36 +178,65 @@ class Refresher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        await self.swapper.stop()
         self._executor.shutdown(wait=False, cancel_futures=True)
 
 
 class IndexUpdater:
-    """The real :data:`Updater`: ingest into the corpus store, then update the index incrementally."""
+    """The real :data:`Updater`: ingest into the corpus store, then bring the index up to date with
+    the *whole* store, not just this poll's additions: articles stored by an earlier poll that then
+    failed, or by ``chipbot ingest --no-index``, are indexed by the next update (a build with
+    nothing to add writes no generation).
 
-    def __init__(self, data_dir: Path, embedder: Embedder) -> None:
+    Feed items pass the topic ``gate``; URLs an admin gives (``/ingest url``) bypass it, their
+    scores still recorded. Without a gate everything is admitted."""
+
+    def __init__(
+        self, data_dir: Path, embedder: Embedder, fetcher: Fetcher | None = None, *, gate: Gate | None = None
+    ) -> None:
         self.data_dir = data_dir
         self.embedder = embedder
+        self.fetcher = fetcher  # built by wiring.make_fetcher (address policy, robots exemptions)
+        self.gate = gate  # built by wiring.make_gate (the trained weights, the threshold setting)
 
     def __call__(self, sources: Sequence[str], feeds: Sequence[str]) -> UpdateOutcome:
+        from corpus.gate.model import Bypass
         from corpus.pipeline import ingest
         from corpus.store import open_store
         from index.builder import update_index
 
         store = open_store(self.data_dir)
+        reports: list[IngestReport] = []
+        per_feed: dict[str, FeedOutcome] = {}
         try:
-            reports = [ingest(list(sources), store)] if sources else []
-            per_feed: dict[str, FeedOutcome] = {}
-            for feed in feeds:  # one at a time, so each feed's outcome is known
-                reports.append(ingest([], store, feeds=[feed]))
-                per_feed[feed] = feed_outcome(feed, reports[-1])
-            if any(report.changed for report in reports):
+            try:
+                if sources:
+                    bypass = Bypass(self.gate) if self.gate else None
+                    reports.append(ingest(list(sources), store, fetcher=self.fetcher, gate=bypass))
+                for feed in feeds:  # one at a time, so each feed's outcome is known
+                    reports.append(ingest([], store, feeds=[feed], fetcher=self.fetcher, gate=self.gate))
+                    per_feed[feed] = feed_outcome(feed, reports[-1])
+            except Exception:
+                log.warning("ingest failed part-way; indexing what it stored before reporting the failure")
                 update_index(self.data_dir, store, self.embedder)
+                raise
+            update_index(self.data_dir, store, self.embedder)
         finally:
             store.close()
-        failed = [f"{skip.source}: {skip.reason}" for report in reports for skip in report.skipped]
-        added = sum(len(report.added) for report in reports)
-        updated = sum(len(report.updated) for report in reports)
-        return UpdateOutcome(added, updated, failed, per_feed)
+        return UpdateOutcome(
+            added=sum(len(r.added) for r in reports),
+            updated=sum(len(r.updated) for r in reports),
+            failed=[f"{skip.source}: {skip.reason}" for r in reports for skip in r.skipped],
+            rejected=sum(len(r.rejected) for r in reports),
+            feeds=per_feed,
+        )
+
+    def feed_counts(self) -> list[FeedCounts]:
+        from corpus.gate.ledger import GateLedger
+        from corpus.store import open_store
+
+        with open_store(self.data_dir) as store:
+            return GateLedger(store).feed_counts()
 
 
 def feed_outcome(feed: str, report: IngestReport) -> FeedOutcome:

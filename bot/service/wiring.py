@@ -9,6 +9,7 @@ current generation, built from the bundled sample on a first run), ``make_answer
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,14 +17,18 @@ from bot.service.collaborators import Services
 from bot.service.conversations import Conversations
 from bot.service.cooldown import Cooldown
 from bot.service.feedback_store import FeedbackStore
+from bot.service.following.service import FollowService
 from bot.service.metrics import Metrics
 from bot.service.refresh import IndexUpdater, Refresher, load_feeds
 from bot.service.refresh_journal import RefreshJournal
 from bot.service.settings import Settings
+from bot.service.timeline import Timelines
 from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
+    from corpus.gate.model import TopicGate
+    from corpus.sources import Fetcher
     from index.embed import Embedder
     from index.search import Index
 
@@ -35,6 +40,19 @@ def make_settings_embedder(settings: Settings) -> Embedder:
     from index.embed import make_embedder
 
     return make_embedder(settings.model, settings.embed_backend, cache_dir=settings.data_dir / "models")
+
+
+def make_gate(settings: Settings, embedder: Embedder | None = None) -> TopicGate:
+    """The topic gate for feed items: the trained weights (CHIPBOT_GATE_WEIGHTS, else the packaged
+    ones) at CHIPBOT_GATE_THRESHOLD (else the trained threshold). It reuses ``embedder`` (the index's)
+    when that is the model the weights were trained on, else loads that model itself (ONNX)."""
+    from corpus.gate.model import GateModel, TopicGate
+    from index.embed import make_embedder
+
+    model = GateModel.load(settings.gate_weights)
+    if embedder is None or embedder.name != model.embedder:
+        embedder = make_embedder(model.embedder, "onnx", cache_dir=settings.data_dir / "models")
+    return TopicGate(model, embedder, threshold=settings.gate_threshold)
 
 
 def open_index(settings: Settings, embedder: Embedder | None = None) -> Index:
@@ -91,6 +109,17 @@ def feeds_file(settings: Settings) -> Path:
     return settings.feeds_file or Path(corpus.__file__).with_name("feeds.toml")
 
 
+def make_fetcher(settings: Settings) -> Fetcher:
+    """The HTTP fetcher for pages and feeds: public addresses only unless CHIPBOT_ALLOW_PRIVATE_FETCH,
+    and robots.txt skipped for the pages of feeds marked ``ignore_robots_txt`` in the feeds file."""
+    from corpus.feeds import read_feeds_file
+    from corpus.sources import Fetcher
+
+    path = feeds_file(settings)
+    exempt = frozenset(f.url for f in read_feeds_file(path) if f.ignore_robots_txt) if path.is_file() else frozenset()
+    return Fetcher(allow_private=settings.allow_private_fetch, robots_exempt_feeds=exempt)
+
+
 def worker_pool(settings: Settings) -> WorkerPool:
     """Extractive answering is CPU work under the GIL: a second thread adds no throughput, only
     contention with the event loop (measured: worst loop stall 22 ms with one worker, 33 ms with two,
@@ -112,14 +141,21 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         feeds = load_feeds(path) if path.is_file() else []
         if not feeds:
             log.warning("no feeds in %s: background refresh is off", path)
+        gate = make_gate(settings, index.embedder)
+        updater = IndexUpdater(settings.data_dir, index.embedder, make_fetcher(settings), gate=gate)
         refresher = Refresher(
-            IndexUpdater(settings.data_dir, index.embedder),
+            updater,
             index,
             feeds=feeds,
+            counts=updater.feed_counts,
             interval_s=settings.refresh_minutes * 60,
-            on_swap=answerer.refresh,
+            on_swap=[answerer.refresh],
+            check_s=settings.reload_seconds,
             observers=[journal.record],
         )
+    follows, timelines = make_follows(settings, index, answerer, swap=refresher.swapper.swap if refresher else None)
+    if refresher is not None:  # after any swap (a refresh, or a generation published elsewhere): a round now
+        refresher.on_swap.append(follows.wake)
     return Services(
         answerer=answerer,
         search=index,
@@ -129,7 +165,48 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
         workers=worker_pool(settings),
         admin_ids=settings.admin_user_ids,
         refresher=refresher,
+        follows=follows if background else None,  # `chipbot sync` only registers the commands
+        timelines=timelines,
         metrics=metrics,
         journal=journal,
         log_questions=settings.log_questions,
     )
+
+
+def make_follows(
+    settings: Settings, index: Index, answerer: Answerer, *, swap: Callable[[], bool] | None = None
+) -> tuple[FollowService, Timelines]:
+    """Follows and timelines share one relevance judgement (``bot.answering.relevance``) and floor.
+
+    To judge topics with another model, build it here: anything with ``scores(topic, articles)``
+    returning probabilities fits, with the floor chosen for it on the tune topics.
+
+    ``swap``: the bot's ``IndexSwapper.swap`` (bot.service.swap), the one place a newer generation is
+    taken into service, with its hooks; a follow round picks up a newer generation through it. Without
+    one (``chipbot timeline``), a round reloads the index and the answerer's term weights itself."""
+    from bot.answering.relevance import TopicRelevance
+    from bot.service.following.matching import FollowMatcher
+    from bot.service.following.store import FollowStore
+
+    relevance = TopicRelevance(
+        index,
+        weights=lambda: answerer.weights,
+        version=lambda: index.manifest.generation,
+    )
+
+    def reload() -> bool:  # a generation published by another process (an ingest from cron)
+        swapped = index.reload_if_changed()
+        if swapped:
+            answerer.refresh()
+        return swapped
+
+    follows = FollowService(
+        FollowStore.open(settings.data_dir),
+        index,
+        FollowMatcher(relevance, relevance.floor),
+        generation=lambda: index.manifest.generation,
+        reload=swap or reload,
+        posts_per_hour=settings.follow_posts_per_hour,
+        poll_s=settings.follow_poll_seconds,
+    )
+    return follows, Timelines(index, relevance, relevance.floor)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from corpus.records import ReadItem
-from corpus.sources.files import read_path, read_stdin
+from corpus.records import ReadItem, Skip
+from corpus.sources.files import read_feed_file_at, read_path, read_stdin
 from corpus.sources.http import Fetcher
 from corpus.sources.web import read_feed as _read_feed
 from corpus.sources.web import read_url
@@ -32,5 +32,12 @@ def read_source(
 
 
 def read_feed(url: str, *, fetcher: Fetcher | None = None, store: ArticleStore | None = None) -> Iterator[ReadItem]:
-    """Documents from an RSS/Atom feed's entries."""
-    yield from _read_feed(url, fetcher or Fetcher(), store)
+    """Documents from an RSS/Atom feed's entries; a feed saved as a local file is read from the file."""
+    if url.strip().lower().startswith(("http://", "https://")):
+        yield from _read_feed(url.strip(), fetcher or Fetcher(), store)
+        return
+    path = Path(url).expanduser()
+    if path.is_file():
+        yield from read_feed_file_at(path)
+    else:
+        yield Skip(url, "--feed needs an http(s) URL or a saved feed file; this is neither")

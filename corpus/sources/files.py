@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from corpus.errors import CorpusError
 from corpus.extract import Extracted, extract_html, extract_text_dump
-from corpus.records import Document, Skip
-from corpus.sources.jsonl import read_jsonl_lines
+from corpus.records import Document, Notice, Skip
+from corpus.sources.decode import BINARY_MAGIC, UnreadableInput, decode_text
+from corpus.sources.jsonl import read_jsonl_bytes, read_jsonl_lines
 
 log = logging.getLogger(__name__)
 
@@ -20,33 +19,9 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 FEED_SUFFIXES = {".xml", ".rss", ".atom"}
-_META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.IGNORECASE)
-_BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF")
 
 
-class UnreadableInput(CorpusError):
-    """Bytes that are not usable text; the message is the reason shown in the summary."""
-
-
-def decode_text(data: bytes, *, html: bool = False) -> str:
-    """UTF-8 text (an HTML page may declare another charset); raises :class:`UnreadableInput`."""
-    if not data.strip():
-        raise UnreadableInput("empty file")
-    if data.startswith(_BINARY_MAGIC) or b"\x00" in data[:8192]:
-        raise UnreadableInput("binary file, not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        declared = _META_CHARSET.search(data[:4096]) if html else None
-        if declared:
-            try:
-                return data.decode(declared.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
-                pass
-        raise UnreadableInput(f"not UTF-8 text (invalid byte at offset {exc.start}); convert it to UTF-8") from exc
-
-
-def read_path(path: Path) -> Iterator[Document | Skip]:
+def read_path(path: Path) -> Iterator[Document | Skip | Notice]:
     """A file, or every readable file under a directory (hidden files and folders skipped)."""
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and not _hidden(p.relative_to(path)))
@@ -60,23 +35,33 @@ def read_path(path: Path) -> Iterator[Document | Skip]:
         yield Skip(str(path), "no such file or directory")
 
 
-def read_file(path: Path) -> Iterator[Document | Skip]:
+def read_file(path: Path) -> Iterator[Document | Skip | Notice]:
     label = str(path)
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        yield Skip(label, f"cannot read: {exc.strerror}")
+        return
     if size > MAX_FILE_BYTES:  # refused before reading anything
         yield Skip(label, f"file too large ({size / 2**20:.1f} MiB > {MAX_FILE_BYTES / 2**20:.0f} MiB cap)")
         return
     suffix = path.suffix.lower()
     if suffix in FEED_SUFFIXES:
-        yield from _read_feed_file(path, label)
+        yield from read_feed_file_at(path)
         return
     try:
         data = path.read_bytes()
         is_html = suffix in HTML_SUFFIXES or (suffix not in JSONL_SUFFIXES | TEXT_SUFFIXES and _looks_html(data))
-        text = decode_text(data, html=is_html)
+        if suffix in JSONL_SUFFIXES and _plain_bytes(data):  # each line decoded on its own
+            yield from read_jsonl_bytes(data, label)
+            return
+        decoded = decode_text(data, html=is_html)
     except (OSError, UnreadableInput) as exc:
         yield Skip(label, str(exc) if isinstance(exc, UnreadableInput) else f"cannot read: {exc.strerror}")
         return
+    if decoded.guessed:
+        yield Notice(label, f"not UTF-8; read it as {decoded.encoding}")
+    text = decoded.text
     if suffix in JSONL_SUFFIXES or (suffix not in TEXT_SUFFIXES and not is_html and text.lstrip().startswith("{")):
         yield from read_jsonl_lines(text.splitlines(), label)
     elif is_html:
@@ -85,20 +70,32 @@ def read_file(path: Path) -> Iterator[Document | Skip]:
         yield from _document(label, extract_text_dump(text), "text")
 
 
-def _read_feed_file(path: Path, label: str) -> Iterator[Document | Skip]:
+def _plain_bytes(data: bytes) -> bool:
+    """Bytes a JSONL file can be read from line by line: not empty, binary or UTF-16/32 (those have NULs)."""
+    return bool(data.strip()) and b"\x00" not in data[:8192] and not data.startswith(BINARY_MAGIC)
+
+
+def read_feed_file_at(path: Path) -> Iterator[Document | Skip]:
+    """The entries of an RSS/Atom feed saved as a file (their summaries: nothing is fetched)."""
     from corpus.sources.web import read_feed_file
 
+    label = str(path)
     try:
         data = path.read_bytes()
-        decode_text(data)
+        decode_text(data)  # refuses empty and binary files with a clear reason
     except (OSError, UnreadableInput) as exc:
         yield Skip(label, str(exc) if isinstance(exc, UnreadableInput) else f"cannot read: {exc.strerror}")
         return
     yield from read_feed_file(data, label)
 
 
-def read_stdin(stream: TextIO) -> Iterator[Document | Skip]:
-    yield from read_jsonl_lines(stream, "<stdin>")
+def read_stdin(stream: TextIO) -> Iterator[Document | Skip | Notice]:
+    """JSONL on standard input, read as bytes when possible so one line in another encoding is one note."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        yield from read_jsonl_bytes(buffer.read(), "<stdin>")
+    else:
+        yield from read_jsonl_lines(stream, "<stdin>")
 
 
 def _document(label: str, found: Extracted, origin: str) -> Iterator[Document | Skip]:

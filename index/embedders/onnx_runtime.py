@@ -12,11 +12,15 @@ graph). Where the optimizer fails, the unfused graph is used.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import re
+import shutil
+import tempfile
+import time
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,6 +92,7 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
     """Return the cached ONNX file for ``model_dir``, exporting it (with torch) the first time."""
     _check_supported(model_dir)
     target = onnx_path_for(model_dir, cache_dir, name)
+    clean_stale_exports(cache_dir)
     if target.is_file():
         return target
     try:
@@ -125,16 +130,76 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
     return target
 
 
+_STAGING = ".partial-"  # a folder per export in progress: <cache_dir>/.partial-<pid>-<random>/
+_LOCK = "writer.lock"  # flocked by the exporting process for as long as it lives
+_ORPHAN_SECONDS = 60.0  # a staging folder without its lock file (killed right after creating it)
+
+
 @contextmanager
 def _written_once(target: Path) -> Iterator[Path]:
-    """A temporary path beside ``target``, moved onto it when the block succeeds and removed in any
-    case, so a cache file is either complete or absent (concurrent writers each use their own)."""
-    tmp = target.with_suffix(f".tmp-{os.getpid()}")
+    """A path in a staging folder beside ``target``, moved onto it when the block succeeds, the
+    folder removed in any case, so a cache file is either complete or absent. A process killed
+    mid-export (kill -9 skips every ``finally``) leaves only its staging folder, whose lock died
+    with it: the next start removes it (``clean_stale_exports``). Concurrent exporters each stage
+    their own copy; the last rename wins, with identical bytes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{_STAGING}{os.getpid()}-", dir=target.parent))
+    lock = open(staging / _LOCK, "w")  # noqa: SIM115 - held for the whole export, closed in finally
     try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        tmp = staging / target.name
         yield tmp
         os.replace(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(staging, ignore_errors=True)
+        lock.close()
+
+
+def clean_stale_exports(cache_dir: Path) -> list[Path]:
+    """Remove what killed exports left in ``cache_dir``: staging folders whose writer is gone (its
+    lock can be taken), and the ``*.tmp-<pid>`` files of exports before staging folders, whose
+    process no longer runs. Returns what was removed."""
+    removed: list[Path] = []
+    if not cache_dir.is_dir():
+        return removed
+    for staging in cache_dir.glob(f"{_STAGING}*"):
+        try:
+            fd = os.open(staging / _LOCK, os.O_RDONLY)
+        except FileNotFoundError:
+            try:
+                if time.time() - staging.stat().st_mtime < _ORPHAN_SECONDS:
+                    continue  # just created: its writer is about to lock it
+            except FileNotFoundError:
+                continue  # removed meanwhile
+        except OSError:
+            continue
+        else:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue  # a live export
+            finally:
+                os.close(fd)
+        shutil.rmtree(staging, ignore_errors=True)
+        removed.append(staging)
+    for legacy in cache_dir.glob("*.tmp-*"):
+        pid = legacy.suffix.removeprefix(".tmp-")
+        if pid.isdigit() and not _running(int(pid)):
+            legacy.unlink(missing_ok=True)
+            removed.append(legacy)
+    if removed:
+        log.warning("removed %d partial model export(s) left by a killed process in %s", len(removed), cache_dir)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fuse(onnx_file: Path, config) -> None:
@@ -166,6 +231,7 @@ def ensure_int8(onnx_file: Path) -> Path:
     cosine ~0.96), so they get their own model name and an index built with one is refused by the
     other. Opt-in only (``CHIPBOT_EMBED_BACKEND=onnx-int8``); bench/embed_throughput.py measures both."""
     target = onnx_file.with_name(onnx_file.stem + "-int8.onnx")
+    clean_stale_exports(target.parent)
     if target.is_file():
         return target
     try:

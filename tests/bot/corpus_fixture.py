@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from corpus.types import Alternate, Article
-
-from .fakes import make_article
+from tests.bot.fakes import make_article
 
 
 def small_corpus() -> list[Article]:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from bot.answering.terms import content_terms, tokens
+import numpy as np
+
+from corpus.text.sentences import sentence_spans
+from corpus.text.words import content_terms, tokens
 from corpus.types import Alternate, Article, Chunk
+from index.embedders.hashing import HashEmbedder
+from index.sentences import SentenceVectors
 from index.types import Hit, SearchResult
 
 
@@ -45,11 +50,22 @@ def paragraph_chunks(article: Article) -> list[Chunk]:
 
 
 class FakeIndex:
-    """Ranks articles by how many of the query's content words each paragraph shares."""
+    """Ranks articles by how many of the query's content words each paragraph shares; vectors (for
+    the question, the chunks and the stored sentences) come from the model-free hash embedder."""
 
     def __init__(self, articles: Iterable[Article]) -> None:
         self._articles = list(articles)
         self.queries: list[str] = []
+        self.embedder = HashEmbedder()
+
+    def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]:
+        found = {}
+        for article in self._articles:
+            if article.id in article_ids:
+                spans = np.array([(s.start, s.end) for s in sentence_spans(article.text)]).reshape(-1, 2)
+                vectors = self.embedder.embed([article.text[a:b] for a, b in spans])
+                found[article.id] = SentenceVectors(spans, vectors)
+        return found
 
     def articles(self) -> list[Article]:
         return list(self._articles)
@@ -63,8 +79,10 @@ class FakeIndex:
         until: date | None = None,
         sources: list[str] | None = None,
         today: date | None = None,
+        vector: np.ndarray | None = None,
     ) -> SearchResult:
         self.queries.append(query)
+        vector = self.embedder.embed([query])[0] if vector is None else vector
         wanted = set(content_terms(query))
         hits: list[Hit] = []
         for article in self._articles:
@@ -80,6 +98,9 @@ class FakeIndex:
             )
             if scored and scored[0][0] > 0:
                 best, *others = [c for s, c in scored if s > 0]
-                hits.append(Hit(article=article, chunk=best, score=float(scored[0][0]), chunks=others))
+                dense = float(self.embedder.embed([best.text])[0] @ vector)
+                hits.append(
+                    Hit(article=article, chunk=best, score=float(scored[0][0]), chunks=others, dense_score=dense)
+                )
         hits.sort(key=lambda h: -h.score)
-        return SearchResult(query=query, hits=hits[:k], since=since, until=until, sources=sources)
+        return SearchResult(query=query, hits=hits[:k], since=since, until=until, sources=sources, query_vector=vector)

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from corpus.chunk import Chunker, chunk_article, default_chunker
-from corpus.sentences import SentenceSplitter, WordPieceCounter
+from corpus.text.sentences import SentenceSplitter
+from corpus.text.wordpieces import WordPieceCounter
 from corpus.types import Article
 
 WORDS = [

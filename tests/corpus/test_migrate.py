@@ -39,6 +39,35 @@ def test_an_unversioned_feedback_file_full_of_votes_upgrades_without_losing_one(
     assert schema_version(sqlite3.connect(path)) == len(FEEDBACK_MIGRATIONS)
 
 
+def test_a_feedback_file_with_follows_upgrades_keeping_votes_and_follows(tmp_path: Path) -> None:
+    """A feedback.db at version 2 (main's follows, before the `searched` column) gains migration 3."""
+    from bot.service.following.store import FollowStore
+
+    path = tmp_path / "feedback.db"
+    db = sqlite3.connect(path)
+    migrate(db, FEEDBACK_MIGRATIONS[:2], name="feedback.db")
+    with db:
+        for i in range(1, 101):
+            db.execute("INSERT INTO answers VALUES (?, 0, 1, 2, ?, 'a', '[]', 0)", (i, f"question {i}"))
+            db.execute("INSERT INTO votes VALUES (?, 7, ?, 0)", (i, 1 if i % 2 else -1))
+        db.execute(
+            "INSERT INTO follows (guild_id, channel_id, topic, source, mode, created_by, created)"
+            " VALUES (1, 5, 'export licences', '', 'each', 9, 0)"
+        )
+    db.close()
+
+    store = FeedbackStore(path)
+    summary = store.summary()
+    assert summary.answers == 100 and (summary.up, summary.down) == (50, 50)
+    old = store.get(3)
+    assert old is not None and old.searched == "question 3"  # an answer from before: searched as asked
+    store.close()
+    assert schema_version(sqlite3.connect(path)) == len(FEEDBACK_MIGRATIONS) == 3
+    follows = FollowStore(path)
+    assert [(f.channel_id, f.topic) for f in follows.follows()] == [(5, "export licences")]
+    follows.close()
+
+
 def test_a_failing_migration_leaves_the_file_at_its_previous_version_whole() -> None:
     db = sqlite3.connect(":memory:")
     migrate(db, ["CREATE TABLE t (x INTEGER)"], name="t.db")

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from corpus.sample import SAMPLE_PATH
 
-FIELDS = {"id", "url", "title", "published", "source", "text"}
+FIELDS = {"id", "url", "title", "published", "source", "text", "origin"}
 MIN_WORDS = 12  # a sentence this long must not be copied from an article
 
 

@@ -134,7 +134,7 @@ def fts5_bm25(rows: list[tuple[int, str, str]], terms: list[str], title_weight: 
     ``terms`` (stems, each once), scored by FTS5's own ``bm25()`` (negated: higher is better)."""
     import sqlite3
 
-    from index.postings import TOKENIZER
+    from corpus.text.words import FTS5_TOKENIZER as TOKENIZER
 
     conn = sqlite3.connect(":memory:")
     conn.execute(f"CREATE VIRTUAL TABLE ref USING fts5(title, text, tokenize='{TOKENIZER}')")

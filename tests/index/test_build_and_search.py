@@ -6,8 +6,10 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from corpus.text.sentences import sentence_spans
 from corpus.types import Alternate
 from index.builder import update_index
 from index.embedders.hashing import HashEmbedder
@@ -83,7 +85,9 @@ def test_latest_boosts_newer_articles(index: Index) -> None:
 def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_dir: Path, store: MemoryStore) -> None:
     embedder = CountingEmbedder()
     first = update_index(data_dir, store, embedder)
-    assert first.embedded == first.chunks == len(embedder.embedded)
+    sentences = {a.text[s.start : s.end] for a in ARTICLES for s in sentence_spans(a.text)}
+    assert first.embedded == first.chunks == len(embedder.embedded) - len(sentences)  # chunks, then sentences
+    assert sentences <= set(embedder.embedded)
 
     embedder.embedded.clear()
     assert not update_index(data_dir, store, embedder).changed  # nothing to do
@@ -104,6 +108,8 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
         [
             "US curbs Nvidia H20 sales to China\nThe rule took effect at once.",
             "China bars Micron\nMicron chips were barred from critical infrastructure in China.",
+            "The rule took effect at once.",  # the sentences nobody embedded before
+            "Micron chips were barred from critical infrastructure in China.",
         ]
     )
     assert report.removed == 2  # a2's two chunks; a1's unchanged chunks stay
@@ -112,6 +118,15 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
     index = Index.open(data_dir, embedder)
     assert index.article("a2") is None
     assert index.search("Micron infrastructure", k=1).hits[0].article.id == "a6"
+
+    vectors_of = index.sentence_vectors(["a1", "a6", "a2"])
+    assert set(vectors_of) == {"a1", "a6"}  # a2 is gone, and so are its sentences
+    a1 = vectors_of["a1"]
+    assert [edited.text[a:b] for a, b in a1.spans] == [
+        edited.text[s.start : s.end] for s in sentence_spans(edited.text)
+    ]
+    expected = embedder.embed([edited.text[a:b] for a, b in a1.spans])
+    assert np.allclose(a1.vectors, expected, atol=2e-3)  # stored as float16
 
     embedder.embedded.clear()  # a rebuild takes every vector from the cache
     assert update_index(data_dir, store, embedder, rebuild=True).embedded == 0

@@ -10,13 +10,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from corpus.text.words import FTS5Stemmer
 from index import docstore
 from index import vectors as vectors_module
 from index.attributes import ChunkAttributes, ChunkFilter, source_matches
 from index.builder import update_index
 from index.embedders.hashing import HashEmbedder
 from index.generation import DOCS, Generations
-from index.keyword import Stemmer, keyword_search
+from index.keyword import keyword_search
 from index.search import Index
 from index.vectors import HNSW_SQ8, VectorStore
 
@@ -101,7 +102,7 @@ def test_saved_arrays_equal_ones_recomputed_from_the_docstore(built: Path) -> No
 def test_filtered_keyword_search_equals_fts5_then_the_filter(built: Path, f: ChunkFilter) -> None:
     loaded = Index.open(built, HashEmbedder())._loaded
     allowed = loaded.keyword_allowed(loaded.attributes.mask(f) & loaded.live)
-    got = keyword_search(loaded.postings, Stemmer(), "nvidia export licence", 10, title_weight=1.5, allowed=allowed)
+    got = keyword_search(loaded.postings, FTS5Stemmer(), "nvidia export licence", 10, title_weight=1.5, allowed=allowed)
     expected = _reference_filtered(loaded.conn(), "nvidia export licence", 10, f)
     assert [vid for vid, _ in sorted(got, key=lambda hit: (-np.float32(hit[1]), hit[0]))] == expected
     assert expected or f.since == date(2030, 1, 1)

@@ -2,26 +2,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from corpus.text.words import FTS5Stemmer
 from index import keyword
-from index.keyword import Stemmer, keyword_search, query_terms
+from index.keyword import keyword_search
 from index.postings import tokenize
-
-
-def test_query_terms_keep_names_models_and_numbers() -> None:
-    terms = query_terms("How many Nvidia A100 GPUs were exported to China in 2024, according to the DOJ?")
-    assert terms == ["nvidia", "a100", "gpus", "exported", "china", "2024", "doj"]
-    assert query_terms("What is the?") == []
-
-
-def test_stemmer_stems_as_the_index_does() -> None:
-    stemmer = Stemmer()
-    words = ["exported", "exports", "rules", "café", "h20"]
-    assert stemmer.stems(words) == ["export", "export", "rule", "cafe", "h20"]
-    assert stemmer.stems(["exports"]) == ["export"]  # from the cache
-    assert stemmer.stems([]) == []
-    small = Stemmer(cache_size=2)  # a full cache is emptied, never consulted half-way
-    assert small.stems(["exports", "rules", "chips"]) == ["export", "rule", "chip"]
-    assert small.stems(["rules", "licences"]) == ["rule", "licenc"]
 
 
 def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
@@ -32,7 +16,7 @@ def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
             (3, "Inspur", "A note on servers."),
         ]
     )
-    stemmer = Stemmer()
+    stemmer = FTS5Stemmer()
     ranked = keyword_search(postings, stemmer, "Which Inspur subsidiaries were added?", 3, title_weight=1.0)
     assert ranked[0][0] == 2 and ranked[0][1] > ranked[-1][1] and len(ranked) == 2
     by_title = keyword_search(postings, stemmer, "Inspur", 3, title_weight=10.0)
@@ -42,7 +26,7 @@ def test_bm25_prefers_rare_matches_and_title_weight_counts() -> None:
 
 def test_limit_allowed_and_ties_are_repeatable() -> None:
     postings = tokenize([(vid, "", "gallium controls") for vid in (9, 4, 7, 1)] + [(5, "", "other words")])
-    stemmer = Stemmer()
+    stemmer = FTS5Stemmer()
     assert [v for v, _ in keyword_search(postings, stemmer, "gallium", 3, title_weight=1.5)] == [1, 4, 7]
     got = keyword_search(
         postings, stemmer, "gallium", 10, title_weight=1.5, allowed=lambda docs: np.asarray(postings.vids)[docs] != 4
@@ -53,13 +37,13 @@ def test_limit_allowed_and_ties_are_repeatable() -> None:
 def test_term_cap_is_read_at_call_time(monkeypatch) -> None:
     postings = tokenize([(i, "", "chips " * i) for i in range(1, 21)])
     monkeypatch.setattr(keyword, "TERM_CAP", 5)
-    capped = keyword_search(postings, Stemmer(), "chips", 20, title_weight=1.5)
+    capped = keyword_search(postings, FTS5Stemmer(), "chips", 20, title_weight=1.5)
     assert [v for v, _ in capped] == [20, 19, 18, 17, 16]  # the word's five best postings
 
 
 def test_filters_that_pass_the_best_hits_or_only_the_worst_give_the_exact_top() -> None:
     postings = tokenize([(vid, "", "chips " * (vid % 7 + 1) + "filler " * (vid % 5)) for vid in range(1, 301)])
-    stemmer = Stemmer()
+    stemmer = FTS5Stemmer()
     everything = keyword_search(postings, stemmer, "chips", 300, title_weight=1.5)
     vids = np.asarray(postings.vids)
     for name, wanted in {
@@ -77,7 +61,7 @@ def test_a_pasted_passage_is_scored_on_its_rarest_words(monkeypatch) -> None:
     common = " ".join(f"common{i}" for i in range(40))
     postings = tokenize([(1, "", common + " gallium"), (2, "", common), (3, "", common + " filler")])
     monkeypatch.setattr(keyword, "MAX_TERMS", 1)
-    got = keyword_search(postings, Stemmer(), common + " gallium", 3, title_weight=1.5)
+    got = keyword_search(postings, FTS5Stemmer(), common + " gallium", 3, title_weight=1.5)
     assert [v for v, _ in got] == [1]  # only "gallium", the rarest word, was scored
     monkeypatch.setattr(keyword, "MAX_TERMS", 100)
-    assert len(keyword_search(postings, Stemmer(), common + " gallium", 3, title_weight=1.5)) == 3
+    assert len(keyword_search(postings, FTS5Stemmer(), common + " gallium", 3, title_weight=1.5)) == 3

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.keyword import Stemmer
+from corpus.text.words import FTS5Stemmer
 from index.postings import Postings, bm25, tokenize
 
 from .fakes import fts5_bm25
@@ -33,7 +33,7 @@ def _rows(n: int, seed: int) -> list[tuple[int, str, str]]:
 
 def _scores(postings: Postings, words: list[str], title_weight: float = 1.5, cap: int | None = None) -> dict:
     """Chunk id -> score of an OR query of ``words``, stemmed as the index stems them."""
-    ids = [i for s in Stemmer().stems(words) if (i := postings.term_id(s)) is not None]
+    ids = [i for s in FTS5Stemmer().stems(words) if (i := postings.term_id(s)) is not None]
     docs, scores = bm25(postings, ids, title_weight, limit=10**9, cap=cap)
     return dict(zip(np.asarray(postings.vids)[docs].tolist(), scores.tolist()))
 

@@ -53,6 +53,7 @@ def test_onnx_matches_sentence_transformers(model_cache: Path, request: pytest.F
 
 def test_query_process_with_exported_model_never_imports_torch(model_cache: Path) -> None:
     make_embedder(MODEL, "auto", cache_dir=model_cache)  # exports once if the test above did not
+    assert [p.suffix for p in model_cache.iterdir()] == [".onnx"]  # the export's staging is gone
     code = (
         "import sys; from pathlib import Path; from index.embed import make_embedder;"
         f"e = make_embedder({MODEL!r}, 'auto', cache_dir=Path({str(model_cache)!r}));"

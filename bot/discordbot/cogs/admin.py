@@ -14,7 +14,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import ChipBot
-from bot.discordbot.render import clip, escape
+from bot.discordbot.options import URL_CHARS, UrlOption, echo, too_long
+from bot.discordbot.render import clip
 from bot.discordbot.replies import Reply, services_of
 from bot.service.coverage import coverage, describe_coverage
 from bot.service.refresh import RefreshResult
@@ -44,11 +45,12 @@ def admin_only(interaction: discord.Interaction) -> bool:
 
 def describe_refresh(result: RefreshResult) -> str:
     outcome = result.outcome
-    lines = [f"Added {outcome.added}, updated {outcome.updated} in {result.seconds:.1f} s."]
+    kept_out = f", kept out {outcome.rejected} off-topic (`chipbot articles --rejected`)" if outcome.rejected else ""
+    lines = [f"Added {outcome.added}, updated {outcome.updated}{kept_out} in {result.seconds:.1f} s."]
     lines.append("The new index is live." if result.swapped else "The index did not change.")
     if result.error:
-        lines.append(f"Failed: {escape(result.error)}")
-    lines += [f"• {escape(failure)}" for failure in outcome.failed[:10]]
+        lines.append(f"Failed: {echo(result.error, 400)}")
+    lines += [f"• {echo(failure, 160)}" for failure in outcome.failed[:10]]
     return clip("\n".join(lines), 1900)
 
 
@@ -63,9 +65,12 @@ class Admin(commands.Cog):
     @app_commands.command(name="ingest")
     @app_commands.default_permissions(administrator=True)
     @app_commands.describe(url="An article page or an RSS/Atom feed to add to the index")
-    async def ingest(self, interaction: discord.Interaction, url: str) -> None:
+    async def ingest(self, interaction: discord.Interaction, url: UrlOption) -> None:
         """Add one article (or feed) by URL and make it searchable right away."""
         reply = Reply.of(interaction)
+        if refusal := too_long("url", url, URL_CHARS):
+            await reply.private(refusal)
+            return
         if not url.startswith(("http://", "https://")):
             await reply.private("Please give an http(s) URL.")
             return

@@ -11,6 +11,7 @@ from discord.ext import commands
 
 from bot.discordbot.buttons import answer_view
 from bot.discordbot.client import ChipBot
+from bot.discordbot.options import SOURCE_CHARS, QuestionOption, SinceOption, SourceOption, bad_option, too_long
 from bot.discordbot.render import render_answer
 from bot.discordbot.replies import BUSY_TEXT, Reply
 from bot.service.asking import Asker, BadOption, Question, parse_since
@@ -39,9 +40,9 @@ class Ask(commands.Cog):
     async def ask(
         self,
         interaction: discord.Interaction,
-        question: str,
-        since: str | None = None,
-        source: str | None = None,
+        question: QuestionOption,
+        since: SinceOption | None = None,
+        source: SourceOption | None = None,
         private: bool = False,
     ) -> None:
         """Ask about chip-trade news; the answer quotes and links the articles it comes from."""
@@ -64,9 +65,9 @@ class Ask(commands.Cog):
         try:
             since_date = parse_since(since, date.today())
         except BadOption as exc:
-            await reply.private(str(exc))
+            await reply.private(bad_option(exc))
             return
-        refusal = self.asker.refusal(interaction.user.id, text)
+        refusal = too_long("source", source, SOURCE_CHARS) or self.asker.refusal(interaction.user.id, text)
         if refusal:
             await reply.private(refusal)
             return

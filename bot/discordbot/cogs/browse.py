@@ -10,6 +10,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discordbot.client import ChipBot
+from bot.discordbot.options import (
+    SOURCE_CHARS,
+    TOPIC_CHARS,
+    QuestionOption,
+    SinceOption,
+    SourceOption,
+    TopicOption,
+    bad_option,
+    echo,
+    too_long,
+)
 from bot.discordbot.render import Rendered, render_articles, render_search_page, render_sources
 from bot.discordbot.replies import BUSY_TEXT, Reply
 from bot.service.asking import BadOption, parse_since
@@ -77,18 +88,23 @@ class Browse(commands.Cog):
         source="Only this outlet, e.g. reuters.com",
     )
     async def search(
-        self, interaction: discord.Interaction, query: str, since: str | None = None, source: str | None = None
+        self,
+        interaction: discord.Interaction,
+        query: QuestionOption,
+        since: SinceOption | None = None,
+        source: SourceOption | None = None,
     ) -> None:
         """Show the article passages that best match your words, a few per page."""
         reply = Reply.of(interaction)
         limits = self.services.limits
-        if len(query) > limits.max_question_chars:
-            await reply.private(f"Please keep the search under {limits.max_question_chars} characters.")
+        refusal = too_long("query", query, limits.max_question_chars) or too_long("source", source, SOURCE_CHARS)
+        if refusal:
+            await reply.private(refusal)
             return
         try:
             since_date = parse_since(since, date.today())
         except BadOption as exc:
-            await reply.private(str(exc))
+            await reply.private(bad_option(exc))
             return
         await reply.thinking()
         sources = [source.strip().lower()] if source and source.strip() else None
@@ -104,16 +120,24 @@ class Browse(commands.Cog):
 
     @app_commands.command(name="latest")
     @app_commands.describe(topic="Only stories about this, e.g. 'Huawei' or 'export licences'")
-    async def latest(self, interaction: discord.Interaction, topic: str | None = None) -> None:
+    async def latest(self, interaction: discord.Interaction, topic: TopicOption | None = None) -> None:
         """The newest stories in the index, with their dates and links."""
         reply = Reply.of(interaction)
+        if refusal := too_long("topic", topic, TOPIC_CHARS):
+            await reply.private(refusal)
+            return
         await reply.thinking()
         topic = topic.strip() if topic and topic.strip() else None
-        articles = await self.services.workers.run(
-            self.services.search.latest, self.services.limits.latest_count, topic
-        )
+        try:
+            articles = await self.services.workers.run(
+                self.services.search.latest, self.services.limits.latest_count, topic
+            )
+        except Busy:
+            await reply.private(BUSY_TEXT)
+            return
         title = f"Latest on {topic}" if topic else "Latest stories"
-        await reply.send(render_articles(title, list(articles)))
+        empty = f"I have no stories about “{echo(topic)}”." if topic else "No articles indexed yet."
+        await reply.send(render_articles(title, list(articles), empty=empty))
 
     @app_commands.command(name="sources")
     async def sources(self, interaction: discord.Interaction) -> None:
@@ -123,7 +147,8 @@ class Browse(commands.Cog):
         cov = await self.services.workers.run(lambda: coverage(self.services.search.outlets()))
         refresher = self.services.refresher
         status = refresher.status() if refresher else None
-        await reply.send(render_sources(cov, status))
+        counts = await self.services.workers.run(refresher.feed_counts) if refresher else []
+        await reply.send(render_sources(cov, status, counts))
 
 
 async def setup(bot: ChipBot) -> None:

@@ -2,84 +2,59 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.answering.abstain import AbstainPolicy
-from bot.answering.compose import Candidate, compose
-from bot.answering.evidence import Passage
+from bot.answering.compose import Candidate, abstention, compose, pick_supporting
+from bot.answering.evidence import Query, Reading
+from bot.answering.terms import TermWeights
 from corpus.types import Article, Chunk
 from index.types import Hit
 from tests.bot.fakes import make_article
 
-POLICY = AbstainPolicy()
-
-
-def candidate(
-    article: Article, sentence: str, *, coverage: float = 0.8, missing: tuple[str, ...] = (), rank: float = 1.0
-) -> Candidate:
-    start = article.text.index(sentence)
-    end = start + len(sentence)
-    passage = Passage(article, start, end, coverage, coverage, coverage, coverage, missing)
-    chunk = Chunk(f"{article.id}:0", article.id, 0, 0, len(article.text), article.text)
-    return Candidate(Hit(article=article, chunk=chunk, score=rank), passage, rank)
-
-
 OLD = make_article("old", "Rule A took effect in May. It covers lasers.", published=date(2024, 5, 1), title="Rule A")
 NEW = make_article("new", "Rule A was widened in June. Lasers too.", published=date(2025, 6, 1), title="Rule A widened")
 UNDATED = make_article("undated", "Rule A is discussed here.", title=None, source="blog.example")
+QUERY = Query.parse(
+    "When did rule A take effect?", TermWeights.from_texts([OLD.text, NEW.text]), today=date(2026, 1, 1)
+)
 
 
-def test_newer_relevant_coverage_is_cited_and_pointed_to() -> None:
-    answer = compose(
-        "When did rule A take effect?",
-        [candidate(OLD, "Rule A took effect in May."), candidate(NEW, "Rule A was widened in June.", rank=0.9)],
-        article_count=3,
-        policy=POLICY,
-    )
-    assert [c.article.id for c in answer.citations] == ["old", "new"]
-    assert answer.newer == [NEW]
+def candidate(article: Article, *sentences: str, probability: float = 0.8) -> Candidate:
+    reading = Reading(article, QUERY)
+    quotes = [(next(w for w in reading.windows if reading.quote(w) == s), 0.5) for s in sentences]
+    chunk = Chunk(f"{article.id}:0", article.id, 0, 0, len(article.text), article.text)
+    return Candidate(Hit(article=article, chunk=chunk, score=probability), reading, probability, quotes)
+
+
+def test_the_lead_is_quoted_twice_then_newer_coverage_is_cited_and_pointed_to() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.", "It covers lasers.")
+    newer = candidate(NEW, "Rule A was widened in June.", probability=0.6)
+    answer = compose("When did rule A take effect?", lead, pick_supporting(lead, [newer]), confidence=0.7)
+    assert [(c.n, c.article.id, c.quote) for c in answer.citations] == [
+        (1, "old", "Rule A took effect in May."),
+        (2, "old", "It covers lasers."),
+        (3, "new", "Rule A was widened in June."),
+    ]
+    assert answer.newer == [NEW] and answer.confidence == 0.7
     assert answer.text.splitlines() == [
         "“Rule A took effect in May.…” [1] (2024-05-01)",
-        "Also: “Rule A was widened in June.…” [2] (2025-06-01)",
-        "Newer coverage than [1]: [2] (2025-06-01).",
+        "Also: “…It covers lasers.” [2] (2024-05-01)",
+        "Also: “Rule A was widened in June.…” [3] (2025-06-01)",
+        "Newer coverage than [1]: [3] (2025-06-01).",
     ]
+    for citation in answer.citations:
+        assert citation.article.text[citation.start : citation.end] == citation.quote
 
 
-def test_weak_supporting_snippets_and_repeated_articles_are_left_out() -> None:
-    answer = compose(
-        "q?",
-        [
-            candidate(OLD, "Rule A took effect in May."),
-            candidate(OLD, "It covers lasers."),
-            candidate(NEW, "Lasers too.", coverage=0.3),
-        ],
-        article_count=3,
-        policy=POLICY,
-    )
-    assert [c.article.id for c in answer.citations] == ["old"] and answer.newer == []
-
-
-def test_lead_skips_a_top_candidate_that_never_names_the_subject() -> None:
-    answer = compose(
-        "q?",
-        [
-            candidate(OLD, "Rule A took effect in May.", coverage=0.6, missing=("Rapidus",)),
-            candidate(NEW, "Rule A was widened in June.", coverage=0.6),
-        ],
-        article_count=3,
-        policy=POLICY,
-    )
-    assert answer.citations[0].article.id == "new"
+def test_weakly_rated_and_repeated_articles_do_not_support_the_lead() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.", probability=0.8)
+    again = candidate(OLD, "It covers lasers.", probability=0.7)
+    weak = candidate(NEW, "Lasers too.", probability=0.3)  # below half the lead's probability
+    assert pick_supporting(lead, [again, weak]) == []
+    supported = pick_supporting(lead, [candidate(UNDATED, "Rule A is discussed here.", probability=0.5)])
+    assert [c.article.id for c in supported] == ["undated"]
 
 
 def test_abstention_names_the_closest_topics() -> None:
-    answer = compose(
-        "q?",
-        [
-            candidate(OLD, "Rule A took effect in May.", coverage=0.1),
-            candidate(UNDATED, "Rule A is discussed here.", coverage=0.1),
-        ],
-        article_count=1,
-        policy=POLICY,
-    )
+    answer = abstention("q?", [candidate(OLD, "Rule A took effect in May."), candidate(UNDATED)], 1)
     assert answer.abstained and answer.citations == []
     assert answer.related_topics == ["Rule A", "an article from blog.example"]
     assert answer.text == (

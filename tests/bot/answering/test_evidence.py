@@ -1,29 +1,72 @@
 from __future__ import annotations
 
-from bot.answering.evidence import Query, _focus, best_passage
+from datetime import date
+
+import numpy as np
+
+from bot.answering.evidence import Query, Reading, _focus, has_answer_type
 from bot.answering.terms import TermWeights
+from corpus.text.sentences import LINE_BREAK, sentence_spans
 from tests.bot.fakes import make_article
 
+TODAY = date(2026, 1, 1)
 
-def parse(question: str, *texts: str) -> Query:
-    return Query.parse(question, TermWeights.from_texts(texts or [question]))
+
+def parse(question: str, *texts: str, vector: np.ndarray | None = None) -> Query:
+    return Query.parse(question, TermWeights.from_texts(texts or [question]), today=TODAY, vector=vector)
 
 
 def test_a_day_of_a_month_the_question_names_is_not_the_date_it_asks_for() -> None:
-    first = "On January 14, 2026, the president issued a proclamation on semiconductor negotiations."
-    second = "Officials are to report the outcome of the negotiations by April 14, 2026."
-    article = make_article("proclamation", f"{first}\n\n{second}")
-    query = parse(
-        "By what date are officials to report the outcome under the January 2026 proclamation?",
-        first,
-        second,
-        "Chip tariffs rose.",
-        "A fab opened in Ohio.",
-    )
-    assert best_passage(article, query).quote.startswith("Officials are to report")
+    query = parse("By what date are officials to report the outcome under the January 2026 proclamation?")
+    assert query.wants_date
+    assert not has_answer_type("On January 14, 2026, the president issued a proclamation.", query)
+    assert has_answer_type("Officials are to report the outcome by April 14, 2026.", query)
+
+
+def test_answer_types_are_things_the_question_does_not_already_state() -> None:
+    numeric = parse("How many chips did Beijing approve in 2025?")
+    assert numeric.wants_number and has_answer_type("It approved 400,000 chips.", numeric)
+    assert not has_answer_type("It approved them in 2025.", numeric)  # a year is not the count asked for
+    person = parse("Who is the CEO of Rapidus?")
+    assert person.wants_name and has_answer_type("Rapidus chief Atsuyoshi Koike said so.", person)
+    assert not has_answer_type("rapidus said so.", person)
 
 
 def test_the_focus_ends_at_a_past_tense_verb_but_not_at_a_participle_after_the() -> None:
     assert _focus("Which TechInsights analyst called the chip a slap in the face?") == ("analyst",)
     assert _focus("Which Chinese media outlet emailed Nvidia for comment?") == ("outlet",)
     assert _focus("What was the reported yield of the Ascend 910C in 2024?") == ("yield",)
+
+
+def test_windows_are_runs_of_one_to_three_sentences_of_one_paragraph_with_the_terms_they_hold() -> None:
+    text = "Japan approved 100 billion yen. Rapidus will use it.\nA new paragraph starts. It ends here. More."
+    reading = Reading(make_article("a", text), parse("How much did Japan approve for Rapidus?", text))
+    spans = sentence_spans(text)
+    expected = []
+    for i, first in enumerate(spans):
+        for size in (1, 2, 3):
+            if i + size > len(spans):
+                break
+            end = spans[i + size - 1].end
+            if size > 1 and LINE_BREAK.search(text, first.start, end):
+                break
+            expected.append((i, size, first.start, end))
+    assert [(w.first, w.size, w.start, w.end) for w in reading.windows] == expected
+    assert reading.quote(reading.windows[1]) == "Japan approved 100 billion yen. Rapidus will use it."
+    for window, present in zip(reading.windows, reading.window_present):
+        held = reading.window_terms(window)
+        assert present.tolist() == [t in held for t in reading.query.terms]
+    assert reading.best_window == reading.windows[1]  # all three terms; the earlier, shorter of equals
+    assert reading.window_coverage[1] == 1.0
+
+
+def test_sentence_similarity_comes_from_stored_vectors_and_names_the_article_lacks_are_listed() -> None:
+    text = "Nvidia may sell H200 chips. Washington takes a cut."
+    article = make_article("a", text, title="H200 sales")
+    spans = np.array([(s.start, s.end) for s in sentence_spans(text)])
+    vectors = np.array([[1.0, 0.0], [0.0, 1.0]], dtype=np.float32)
+    query = parse("How big is Washington's cut of Nvidia and AMD sales?", text, vector=np.array([0.6, 0.8]))
+    reading = Reading(article, query, spans=spans, vectors=vectors)
+    assert np.allclose(reading.similarity, [0.6, 0.8])
+    assert reading.missing_entities == ("AMD",)
+    assert Reading(article, query).similarity.tolist() == [0.0, 0.0]  # no vectors: no similarity

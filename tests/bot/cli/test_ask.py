@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,7 @@ def hashed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ask_json_gives_one_object_per_question(
     hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))]) == 0
+    assert main(["ingest", str(write_corpus(tmp_path / "news.jsonl")), "--no-gate"]) == 0
     capsys.readouterr()
     code = main(
         [
@@ -58,10 +59,12 @@ def test_ask_json_gives_one_object_per_question(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "abstained", "answer", "citations", "timings_ms"}
+    assert set(first) == {"question", "abstained", "confidence", "answer", "citations", "timings_ms"}
+    assert 0 < first["confidence"] < 1
     assert first["abstained"] is False and "[1]" in first["answer"]
     citation = first["citations"][0]
-    assert set(citation) == {"n", "article_id", "url", "title", "source", "published", "quote", "alternates"}
+    assert set(citation) == {"n", "article_id", "url", "title", "source", "published", "quote", "kind", "alternates"}
+    assert citation["kind"] == "verbatim"
     assert (citation["n"], citation["article_id"], citation["published"]) == (1, "rapidus", "2024-04-02")
     assert citation["quote"] in next(a.text for a in small_corpus() if a.id == "rapidus")
     assert first["timings_ms"]["total"] > 0
@@ -71,12 +74,12 @@ def test_ask_json_gives_one_object_per_question(
 def test_ask_plain_text_lists_sources_and_filters(
     hashed: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    main(["ingest", str(write_corpus(tmp_path / "news.jsonl"))])
+    main(["ingest", str(write_corpus(tmp_path / "news.jsonl")), "--no-gate"])
     capsys.readouterr()
     assert main(["ask", "Which companies did Beijing approve to buy Nvidia H200 chips?"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Q: Which companies")
-    assert "[1] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, " in out
+    assert "[1, 2] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, " in out
     main(["ask", "Nvidia H200 chips China", "--source", "wire.example", "--json"])
     cited = json.loads(capsys.readouterr().out)["citations"]
     assert cited and {c["source"] for c in cited} == {"wire.example"}
@@ -91,10 +94,12 @@ def test_ask_without_an_index_says_how_to_build_one(hashed: None, capsys: pytest
 def test_plain_view_folds_syndicated_copies_into_one_source() -> None:
     answer = Answerer(FakeIndex(small_corpus())).answer("Which companies did Beijing approve to buy Nvidia H200 chips?")
     lines = render_plain(answer).splitlines()
-    assert lines[-len(answer.citations)] == (
-        "[1] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, "
+    sources = lines[lines.index("") + 1 :]
+    assert sources[0] == (  # quoted twice ([1], [2]), listed once, its syndicated copy folded in
+        "[1, 2] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, "
         "https://news.example/h200-approval (also reported by copy.example)"
     )
+    assert len(sources) == len({c.article.id for c in answer.citations})
     assert answer_json(answer)["citations"][0]["alternates"] == [
         {"article_id": "copy-1", "url": "https://copy.example/h200", "source": "copy.example"}
     ]
@@ -114,7 +119,7 @@ def test_piped_chat_answers_each_line_with_follow_ups(data_dir: Path) -> None:
     assert code == 0
     out = stdout.getvalue()
     assert "> " not in out
-    assert out.count("[1] Japan adds funding for Rapidus — asia.example, 2024-04-02") == 2
+    assert out.count("[1, 2] Japan adds funding for Rapidus — asia.example, 2024-04-02") == 2
     assert "(understood as: How much did Japan approve for Rapidus? When was that?)" in out
     assert index.queries == [
         "How much did Japan approve for Rapidus?",
@@ -142,7 +147,7 @@ def test_interactive_chat_says_how_to_ask_on_a_blank_line(data_dir: Path) -> Non
 def test_ask_with_a_blank_question_says_how_to_ask(
     hashed: None, tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl"))]) == 0
+    assert main(["--data-dir", str(data_dir), "ingest", str(write_corpus(tmp_path / "c.jsonl")), "--no-gate"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", str(data_dir), "ask", "  "]) == 0
     out = capsys.readouterr().out
@@ -154,5 +159,25 @@ def test_chat_builds_the_sample_index_on_first_run(hashed: None, data_dir: Path)
     settings = Settings.from_env(data_dir=data_dir)
     run_chat(settings, io.StringIO("Which Chinese companies got approval to buy H200 chips?\n"), stdout)
     out = stdout.getvalue()
-    assert "[1] " in out and "None of the" not in out
     assert (data_dir / "corpus.db").is_file()
+    # The hash embedder's similarities are not the model's, so the learned abstainer may decline;
+    # either way the answer is about the bundled digest of the H200 approvals.
+    assert "[1] " in out or "None of the 36 indexed articles covers this." in out
+    assert "ByteDance" in out
+
+
+def test_answers_from_the_bundled_sample_are_labelled_as_our_digests_never_quoted(hashed: None, data_dir: Path) -> None:
+    from bot.service.wiring import make_answerer
+
+    answerer = make_answerer(Settings.from_env(data_dir=data_dir), bootstrap=True)  # indexes the sample
+    answer = answerer.answer("What share of H20 revenue will Nvidia pay the US?")  # answered, as in its doctest
+    assert answer.citations and all(c.article.is_digest for c in answer.citations)
+    assert "“" not in answer.text and "”" not in answer.text
+    lead = answer.citations[0].article
+    assert answer.text.startswith(f"Our digest of the {lead.source} report: ")
+    assert len(answer.citations) >= 2 and answer.citations[1].article.id == lead.id  # the lead's second window
+    for citation, line in zip(answer.citations[1:], answer.text.splitlines()[1:], strict=False):
+        assert line.startswith(f"Also, our digest of the {citation.article.source} report: ")
+    plain = render_plain(answer)
+    assert re.search(rf"\[1(, \d)*\] {re.escape(lead.title or '')} — our digest of the {lead.source} report, ", plain)
+    assert {c["kind"] for c in answer_json(answer)["citations"]} == {"digest"}

@@ -23,7 +23,7 @@ def corpus_file(tmp_path: Path) -> Path:
 
 
 def test_ingest_then_list_and_show(corpus_file: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["ingest", str(corpus_file), "--no-index", "--data-dir", str(data_dir)]) == 0
+    assert main(["ingest", str(corpus_file), "--no-gate", "--no-index", "--data-dir", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "added 2, updated 0, unchanged 0, duplicates 1, skipped 1"
     assert "-> k-1" in out and f"skipped: {corpus_file}:4: not valid JSON" in out
@@ -50,10 +50,10 @@ def test_exit_code_is_non_zero_only_when_nothing_could_be_read(
 ) -> None:
     empty = tmp_path / "empty.txt"
     empty.write_text("")
-    assert main(["ingest", str(empty), str(tmp_path / "nope"), "--no-index"]) == 1
+    assert main(["ingest", str(empty), str(tmp_path / "nope"), "--no-index", "--no-gate"]) == 1
     assert f"skipped: {empty}: empty file" in capsys.readouterr().out
-    assert main(["ingest", str(empty), str(corpus_file), "--no-index"]) == 0
-    assert main(["ingest", str(corpus_file), "--no-index"]) == 0  # all unchanged is still a success
+    assert main(["ingest", str(empty), str(corpus_file), "--no-index", "--no-gate"]) == 0
+    assert main(["ingest", str(corpus_file), "--no-gate", "--no-index"]) == 0  # all unchanged is still a success
     assert main(["article", "missing"]) == 1
     assert main(["ingest"]) == 2
 
@@ -63,7 +63,7 @@ def test_ingest_updates_the_search_index(
 ) -> None:
     pytest.importorskip("index.builder", reason="the index stage is not installed")
     monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
-    assert main(["ingest", str(corpus_file)]) == 0
+    assert main(["ingest", str(corpus_file), "--no-gate"]) == 0
     assert "index: generation" in capsys.readouterr().out
-    assert main(["ingest", str(corpus_file)]) == 0
+    assert main(["ingest", str(corpus_file), "--no-gate"]) == 0
     assert "index: up to date" in capsys.readouterr().out

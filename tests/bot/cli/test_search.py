@@ -43,9 +43,13 @@ def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.Captur
     questions.write_text("\n".join(json.dumps(r) for r in rows))
     assert main(["eval", str(questions), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["recall"]["1"] == 1.0 and report["answerable"] == 1 and report["questions"] == 2
+    retrieval = report["retrieval"]
+    assert retrieval["recall"]["1"] == 1.0 and retrieval["answerable"] == 1 and retrieval["questions"] == 2
+    [answers] = report["answers"].values()
+    assert answers["all"]["questions"] == 2 and answers["all"]["answerable"] == 1
     assert main(["eval", str(questions)]) == 0
-    assert "| recall@1 |" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "| recall@1 |" in out and "| all | 2 |" in out
 
 
 def test_search_without_index_explains(
@@ -54,3 +58,27 @@ def test_search_without_index_explains(
     monkeypatch.setenv("CHIPBOT_EMBED_BACKEND", "hash")
     assert main(["search", "anything"]) == 1
     assert "chipbot" in capsys.readouterr().err
+
+
+def test_the_latest_floor_reads_the_same_scores_from_the_rankers_order(data_dir: Path) -> None:
+    """`chipbot search` orders hits by the learned ranker (``Answerer.search``); the /latest floor
+    reads each hit's own fused score and cosine, which that re-ordering keeps, so the floor picks the
+    same articles from the ranker's order as from the index's."""
+    from bot.answering.answerer import Answerer
+    from index.search import LATEST_POOL, Index
+    from tests.index.test_latest import NEWER, RAPIDUS
+
+    update_index(data_dir, MemoryStore([*NEWER, RAPIDUS]), HashEmbedder())
+    index = Index.open(data_dir, HashEmbedder())
+    answerer = Answerer(index, k=LATEST_POOL)
+    reordered = 0
+    for topic in ("Rapidus 2nm pilot line in Hokkaido", "chip export licence review", "football transfer window"):
+        plain = index.search(topic, k=LATEST_POOL).hits
+        ranked = answerer.search(topic, k=LATEST_POOL).hits
+        assert {h.article.id: (h.score, h.dense_score) for h in ranked} == {
+            h.article.id: (h.score, h.dense_score) for h in plain
+        }
+        reordered += [h.article.id for h in ranked] != [h.article.id for h in plain]
+        expected = index.latest(10, topic=topic)
+        assert index.latest_about(ranked, 10) == expected
+    assert reordered  # the ranker did change the order somewhere, so the floor was tried on a new order

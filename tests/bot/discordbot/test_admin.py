@@ -40,7 +40,7 @@ async def test_admin_command_refused_for_a_non_admin_even_when_granted_in_the_se
             calls.append("refresh")
             return await super().refresh_now()
 
-    refresher = CountingRefresher(lambda s, f: UpdateOutcome(), index)
+    refresher = CountingRefresher(lambda s, f: UpdateOutcome(), index, check_s=0)
     async with running(make_services(data_dir, index, refresher=refresher)) as w:
         # hidden by default permissions; a server owner can still grant it to anyone:
         w.guild.set_command_permissions(await command_id(w.bot, "refresh"), {w.bob: True})
@@ -86,7 +86,12 @@ async def test_refresh_swaps_the_index_while_questions_are_answered(data_dir: Pa
     updater = GatedUpdater(data_dir, index.embedder, write_jsonl(tmp_path / "new.jsonl", [NEW_ARTICLE]))
     services = make_services(data_dir, index)
     services.refresher = Refresher(
-        updater, index, feeds=["https://feeds.example/chips.xml"], interval_s=0, on_swap=services.answerer.refresh
+        updater,
+        index,
+        feeds=["https://feeds.example/chips.xml"],
+        interval_s=0,
+        on_swap=[services.answerer.refresh],
+        check_s=0,  # SimCord settles between steps only while no timer is due: the watcher is tested apart
     )
     async with running(services) as w:
         before = await w.alice.slash(w.channel, "ask", question=TSMC)
@@ -121,7 +126,7 @@ async def test_ingest_url_adds_the_page_and_reports(data_dir: Path, index, tmp_p
         return real([str(new_file)], [])
 
     services = make_services(data_dir, index)
-    services.refresher = Refresher(update, index, on_swap=services.answerer.refresh)
+    services.refresher = Refresher(update, index, on_swap=[services.answerer.refresh], check_s=0)
     async with running(services) as w:
         services.admin_ids = frozenset({w.alice.id})
         w.guild.set_command_permissions(await command_id(w.bot, "ingest"), {w.alice: True})

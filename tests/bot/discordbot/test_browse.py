@@ -85,3 +85,10 @@ async def test_commands_installable_to_servers_and_users_and_usable_in_dms(data_
         assert not commands["ask"].default_member_permissions
         result = await w.alice.user.slash("ask", question="What did the SMIC teardown show?")
         assert "smic-7nm" in result.response.embeds[0].description
+
+
+async def test_latest_on_a_topic_the_index_does_not_cover_says_so(data_dir: Path, index) -> None:
+    async with running(make_services(data_dir, index)) as w:
+        embed = (await w.alice.slash(w.channel, "latest", topic="@everyone football **transfers**")).response.embeds[0]
+        assert embed.description == "I have no stories about “@\u200beveryone football \\*\\*transfers\\*\\*”."
+        assert embed.title == "Latest on @\u200beveryone football \\*\\*transfers\\*\\*"

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
+import simcord
 
 from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
 from bot.service.workers import WorkerPool
@@ -99,9 +100,11 @@ async def test_cooldown_refuses_politely_then_recovers(data_dir: Path, index) ->
 
 async def test_over_long_question_gets_a_clear_message(data_dir: Path, index) -> None:
     async with running(make_services(data_dir, index)) as w:
-        result = await w.alice.slash(w.channel, "ask", question="chips " * 100)
+        with pytest.raises(simcord.OptionError, match="at most 500 characters"):  # Discord refuses it
+            await w.alice.slash(w.channel, "ask", question="chips " * 100)
+        result = await w.alice.slash(w.channel, "ask", question="chips " * 60)  # the bot's own, lower limit
         assert result.ephemeral
-        assert "600 characters long; please keep it under 300" in result.response.content
+        assert "360 characters long; please keep it under 300" in result.response.content
         assert w.services.feedback.summary().answers == 0
 
         await w.alice.send_dm("chips " * 100)

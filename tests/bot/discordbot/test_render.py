@@ -24,7 +24,7 @@ from bot.discordbot.render import (
     render_articles,
     render_search_page,
 )
-from corpus.types import Article, Chunk
+from corpus.types import DIGEST, Article, Chunk
 from index.types import Hit
 
 HOSTILE = [
@@ -80,6 +80,7 @@ def articles(draw: st.DrawFn, index: int = 0) -> Article:
         source=draw(st.one_of(st.just("reuters.com"), hostile_text)),
         published=draw(st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 1, 1)))),
         text=text,
+        origin=draw(st.sampled_from(["jsonl", "url", DIGEST])),
     )
 
 
@@ -172,7 +173,12 @@ def test_quotes_survive_escaping_verbatim(article: Article) -> None:
     citation = Citation(1, article, article.text, 0, len(article.text))
     answer = Answer(question="q", text="See [1].", citations=[citation], abstained=False)
     value = render_answer(answer, max_quotes=1).embeds[0].fields[0].value
-    shown = unescape(value.split("\n")[0].removeprefix("“").removesuffix("”"))
+    first = value.split("\n")[0]
+    if article.is_digest:
+        assert first.startswith("Our digest: ") and not first.startswith("Our digest: “")
+        shown = unescape(first.removeprefix("Our digest: "))
+    else:
+        shown = unescape(first.removeprefix("“").removesuffix("”"))
     flat = " ".join(article.text.split())
     if shown.endswith("…"):
         assert flat.startswith(shown[:-1].rstrip())
@@ -210,3 +216,53 @@ def test_clip_never_leaves_a_dangling_escape() -> None:
     assert clip(escape("ab*cd"), 4) == "ab…"
     assert clip("short", 10) == "short"
     assert len(clip("x" * 5000, 4096)) == 4096
+
+
+def test_our_digests_are_labelled_as_such_and_never_put_in_quotation_marks() -> None:
+    digest = Article(
+        id="sample-01",
+        url="https://news.example/a",
+        canonical_url="https://news.example/a",
+        title="Chips rule",
+        source="news.example",
+        published=date(2025, 1, 2),
+        text="Our summary of the rule.",
+        origin=DIGEST,
+    )
+    answer = Answer(
+        "q",
+        "Our digest of the news.example report: Our summary of the rule. [1] (2025-01-02)",
+        [Citation(1, digest, digest.text, 0, len(digest.text))],
+        abstained=False,
+        generated=False,
+    )
+    embed = render_answer(answer, max_quotes=1).embeds[0]
+    assert "our digest of the news.example report, 2025-01-02" in (embed.description or "")
+    assert embed.fields[0].value.startswith("Our digest: Our summary of the rule.")
+    assert "“" not in all_text(embed) and "digest" in (embed.footer.text or "")
+    hit = Hit(digest, Chunk("c", digest.id, 0, 0, len(digest.text), digest.text), 1.0)
+    field = render_search_page("rule", [hit], 0, 5).embeds[0].fields[0]
+    assert "our digest of the news.example report" in field.name and "“" not in field.value
+
+
+def test_follow_alerts_label_our_digests_and_never_quote_them() -> None:
+    from bot.discordbot.alerts import render_post
+    from bot.service.following.matching import story_card
+    from bot.service.following.types import DIGEST_POST, STORY, Post
+
+    text = "Our own summary says the Dutch rule now covers more lithography tools from next month."
+    digest = Article("d", "https://news.example/d", None, "Chips rule", "news.example", date(2025, 1, 2), text)
+    digest.origin = DIGEST
+    theirs = Article("v", "https://wire.example/v", None, "Chips rule, too", "wire.example", date(2025, 1, 3), text)
+    card, verbatim = story_card(digest, 0.9), story_card(theirs, 0.8)
+    assert card.digest and not verbatim.digest and card.lead == text
+
+    story = render_post(Post(1, STORY, 5, None, "chip rules", stories=(card,))).embeds[0].description or ""
+    assert story.startswith(f"Our digest: {card.lead}") and "“" not in story
+    assert "our digest of the news.example report, 2025-01-02" in story
+    quoted = render_post(Post(2, STORY, 5, None, "chip rules", stories=(verbatim,))).embeds[0].description or ""
+    assert quoted.startswith(f"“{verbatim.lead}”") and "digest" not in quoted
+    week = render_post(Post(3, DIGEST_POST, 5, None, "chip rules", stories=(card, verbatim), week="2025-W01"))
+    lines = (week.embeds[0].description or "").splitlines()
+    assert "· our digest of the news.example report, 2025-01-02" in lines[0]
+    assert "· wire.example, 2025-01-03" in lines[1]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import sys
+
 from bot.answering.types import Answer
 from bot.service.conversations import Conversations
 
@@ -38,3 +40,39 @@ def test_oldest_conversations_are_dropped_beyond_the_cap() -> None:
         conversations.get(user, 1).remember("q?", _answer("q?"))
     assert len(conversations) == 2
     assert conversations.get("a", 1).last_question is None
+
+
+def test_silent_conversations_are_dropped_as_they_expire() -> None:
+    clock = Clock()
+    conversations = Conversations(ttl_minutes=10, clock=clock)
+    for user in range(100):
+        conversations.get(user, 1).remember("q?", _answer("q?"))
+    clock.now += 11 * 60
+    conversations.get("late", 1)
+    assert len(conversations) == 1
+
+
+def test_the_book_is_safe_to_use_from_worker_threads() -> None:
+    import threading
+
+    conversations = Conversations(clock=Clock(), max_conversations=50)
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for i in range(2000):
+                conversations.get((worker * 7 + i) % 120, i % 3).remember("q?", _answer("q?"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(w,)) for w in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to make races show
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert errors == [] and len(conversations) == 50

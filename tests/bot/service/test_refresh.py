@@ -35,7 +35,7 @@ async def test_background_refresh_polls_on_its_interval_and_survives_failures() 
         return UpdateOutcome(added=2, failed=["https://b.example/atom: HTTP 500"])
 
     refresher = Refresher(
-        update, index, feeds=["https://a.example/rss"], interval_s=0.01, on_swap=lambda: swaps.append(True)
+        update, index, feeds=["https://a.example/rss"], interval_s=0.01, on_swap=[lambda: swaps.append(True)]
     )
     refresher.start()
     for _ in range(200):

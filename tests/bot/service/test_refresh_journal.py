@@ -15,6 +15,7 @@ from bot.cli import main
 from bot.service.metrics import Metrics
 from bot.service.refresh import IndexUpdater, Refresher
 from bot.service.refresh_journal import STATE_FILE, RefreshJournal
+from corpus.sources import Fetcher
 from index.embed import make_embedder
 from tests.corpus.test_web import FixtureServer, Handler
 
@@ -41,7 +42,8 @@ async def test_each_feed_gets_its_outcome_in_the_log_the_metrics_and_the_state_f
     metrics = Metrics()
     journal = RefreshJournal.open(data_dir, metrics)
     feeds = [f"{base}/feed.xml", f"{base}/broken.xml", f"{base}/gone.xml"]
-    updater = IndexUpdater(data_dir, make_embedder("hash-test", "hash"))
+    fetcher = Fetcher(allow_private=True, min_interval_s=0, retries=0)  # the feeds are on 127.0.0.1
+    updater = IndexUpdater(data_dir, make_embedder("hash-test", "hash"), fetcher)
     refresher = Refresher(updater, NoIndex(), feeds=feeds, observers=[journal.record])
     try:
         first = await refresher.refresh_now()

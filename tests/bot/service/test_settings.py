@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.service.settings import DEFAULT_HTTP_PORT, BadSetting, Settings
+from bot.service.settings import DEFAULT_HTTP_PORT, Settings, SettingsError
 from bot.service.sharding import ShardPlan, plan_shards
 
 
@@ -18,7 +18,7 @@ def test_defaults_keep_questions_out_of_the_logs_and_the_endpoint_local() -> Non
     s = settings()
     assert (s.log_level, s.log_format, s.log_questions) == (None, "text", False)
     assert (s.http_host, s.http_port) == ("127.0.0.1", DEFAULT_HTTP_PORT)
-    assert (s.sharding, s.shard_count, s.shard_ids, s.reload_seconds) == ("auto", None, None, 60.0)
+    assert (s.sharding, s.shard_count, s.shard_ids, s.reload_seconds) == ("auto", None, None, 1.0)
 
 
 def test_operations_settings_are_read() -> None:
@@ -59,7 +59,7 @@ def test_operations_settings_are_read() -> None:
     ],
 )
 def test_bad_values_name_the_setting_and_the_choices(env: dict[str, str], message: str) -> None:
-    with pytest.raises(BadSetting) as raised:
+    with pytest.raises(SettingsError) as raised:
         settings(**env)
     assert message in str(raised.value)
 

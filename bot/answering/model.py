@@ -1,0 +1,97 @@
+"""Learned linear models: logistic regression weights over named, standardised features.
+
+A model file is small JSON written by ``chipbot train`` (``bot/service/training.py``): the feature
+names it was fitted on, their means and scales, the coefficients and intercept, and where it came
+from. Applying it is one matrix product, so the answer stage needs no learning library.
+
+Two kinds: a ``pointwise`` model gives each row its own probability (a logistic); a ``pairwise``
+model was fitted on differences of rows of one question (which of two candidates answers?), so its
+scores only compare rows of one question, and its probabilities are their softmax.
+
+>>> m = LinearModel(("a", "b"), mean=(0.0, 0.0), scale=(1.0, 1.0), coef=(2.0, -1.0), intercept=0.0)
+>>> m.probabilities(np.array([[1.0, 0.0], [0.0, 1.0]])).round(3).tolist()
+[0.881, 0.269]
+>>> from dataclasses import replace
+>>> pairwise = replace(m, kind="pairwise")
+>>> pairwise.probabilities(np.array([[1.0, 0.0], [0.0, 1.0]])).round(3).tolist()
+[0.953, 0.047]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MODELS = Path(__file__).with_name("models")
+
+
+class ModelMismatch(ValueError):
+    """A model file was trained on other features than the code computes: run `chipbot train`."""
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    names: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    threshold: float = 0.5  # the operating point, where a decision is made from the probability
+    kind: str = "pointwise"  # or "pairwise": see the module docstring
+    about: dict[str, Any] = field(default_factory=dict)  # training data, settings and figures
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        if rows.shape[0] == 0:
+            return np.zeros(0)
+        return ((rows - np.asarray(self.mean)) / np.asarray(self.scale)) @ np.asarray(self.coef) + self.intercept
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        z = self.scores(rows)
+        if self.kind == "pairwise":
+            if not len(z):
+                return z
+            e = np.exp(z - z.max())
+            return e / e.sum()
+        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+    def check(self, names: tuple[str, ...]) -> LinearModel:
+        if tuple(self.names) != tuple(names):
+            raise ModelMismatch(
+                f"model features {list(self.names)} differ from the code's {list(names)}; run `chipbot train`"
+            )
+        return self
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> LinearModel:
+        data = json.loads(text)
+        return cls(**{**data, **{k: tuple(data[k]) for k in ("names", "mean", "scale", "coef")}})
+
+    @classmethod
+    def load(cls, name: str, folder: Path = MODELS) -> LinearModel:
+        return cls.from_json((folder / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Models:
+    """The three decisions of the answer engine."""
+
+    ranker: LinearModel  # does this article answer the question?
+    quoter: LinearModel  # does this window hold the answer?
+    abstainer: LinearModel  # is the composed answer right? (answer when at least its threshold)
+
+    @classmethod
+    def load(cls, folder: Path = MODELS) -> Models:
+        from bot.answering.features import ABSTAIN, ARTICLE, WINDOW
+
+        return cls(
+            LinearModel.load("ranker", folder).check(ARTICLE),
+            LinearModel.load("quoter", folder).check(WINDOW),
+            LinearModel.load("abstainer", folder).check(ABSTAIN),
+        )

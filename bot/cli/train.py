@@ -1,0 +1,157 @@
+"""`chipbot train` and `chipbot eval`: the answer engine's learned models and their figures.
+
+Both work on the labelled questions in ``eval/questions`` (or a question file) over an index of the
+shared corpus, which they build once in a workspace (``<data dir>/workspace`` unless ``--workspace``
+names another) and then reuse: the labelled questions refer to the shared corpus's articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.answering.answerer import Answerer
+    from bot.service.labelled import LabelledQuestion
+    from bot.service.settings import Settings
+    from index.evaluate import Report
+    from index.search import Index
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add this module's subcommands to the parser."""
+    train = sub.add_parser("train", help="fit the ranker, quoter and abstainer on the tune questions")
+    train.add_argument(
+        "--workspace", type=Path, help="where the shared-corpus index is built (default: DATA_DIR/workspace)"
+    )
+    train.add_argument("--out", type=Path, help="write the models here instead of into the package")
+    train.set_defaults(func=cmd_train)
+
+    evaluate = sub.add_parser(
+        "eval", help="answer figures by question kind: cross-validated on tune, and on test (or on a question file)"
+    )
+    evaluate.add_argument(
+        "questions", nargs="?", type=Path, metavar="QUESTIONS.jsonl",
+        help="a question file (the labelled format or the shared dev_questions format); default: eval/questions",
+    )  # fmt: skip
+    evaluate.add_argument("--split", choices=["tune", "test", "both"], default="both", help="labelled set: which split")
+    evaluate.add_argument("--workspace", type=Path, help="where the shared-corpus index is built")
+    evaluate.add_argument("--json", action="store_true", help="JSON instead of tables")
+    evaluate.set_defaults(func=cmd_eval)
+
+
+def workspace_index(settings: Settings, workspace: Path | None) -> Index:
+    """The shared corpus, ingested and indexed in the workspace (only what changed is redone)."""
+    from dataclasses import replace
+
+    from bot.service.labelled import shared_corpus
+    from bot.service.wiring import make_settings_embedder, open_index
+    from corpus.pipeline import ingest
+    from corpus.store import open_store
+    from index.builder import update_index
+
+    folder = workspace or settings.data_dir / "workspace"
+    articles = shared_corpus() / "chip_trade_news.jsonl"
+    if not articles.is_file():
+        raise FileNotFoundError(f"the shared corpus is not at {articles}; set CHIPBOT_SHARED_CORPUS")
+    local = replace(settings, data_dir=folder)
+    embedder = make_settings_embedder(local)
+    with open_store(folder) as store:
+        ingest([str(articles)], store)
+        update_index(folder, store, embedder, progress=sys.stderr.isatty())
+    print(f"workspace index: {folder}", file=sys.stderr)
+    return open_index(local, embedder)
+
+
+def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.answerer import Answerer
+    from bot.answering.model import MODELS
+    from bot.service import evaluation, labelled, training
+
+    questions = labelled.load()
+    tune = [q for q in questions if q.split == "tune"]
+    index = workspace_index(settings, args.workspace)
+    reads = training.read_all(Answerer(index), tune)
+    models, per_fold = training.train(reads, index.embedder.name)
+    out = args.out or MODELS
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("ranker", "quoter", "abstainer"):
+        (out / f"{name}.json").write_text(getattr(models, name).to_json(), encoding="utf-8")
+    print(f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f})")
+    outcomes = cross_validated(index, tune, per_fold, {q.id: q for q in questions})
+    print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))
+    return 0
+
+
+def cross_validated(index: Index, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> dict:
+    """Figures on tune, each question answered by models fitted without its story."""
+    from bot.answering.answerer import Answerer
+    from bot.service import evaluation, training
+
+    fold = training.assign_folds(tune)
+    outcomes = []
+    for k, models in enumerate(per_fold):
+        held = [q for q in tune if fold[q.id] == k]
+        outcomes += evaluation.run(Answerer(index, models=models), held, by_id)
+    return evaluation.by_kind(outcomes)
+
+
+def _retrieval(index: Index, path: Path) -> Report | None:
+    """Search recall on a file in the shared dev format (one answering article per question)."""
+    from index.evaluate import evaluate_search, load_questions
+
+    try:
+        questions = load_questions(path)
+    except (KeyError, ValueError):
+        return None
+    if not any(q.article_id for q in questions):
+        return None
+    return evaluate_search(lambda question: index.search(question, k=5).hits, questions)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.answering.answerer import Answerer
+    from bot.service import evaluation, labelled, training
+    from bot.service.wiring import open_index
+    from index.errors import IndexStageError
+
+    try:
+        if args.questions is not None:  # a question file over the data dir's own index
+            questions = labelled.load_file(args.questions)
+            index = open_index(settings)
+        else:
+            questions = labelled.load()
+            index = workspace_index(settings, args.workspace)
+    except (IndexStageError, OSError, ValueError) as exc:
+        print(f"chipbot eval: {exc}", file=sys.stderr)
+        return 1
+    by_id = {q.id: q for q in questions}
+    answerer: Answerer = Answerer(index)
+    answerer.answer("warm up")  # load the models before timing
+    report: dict[str, dict] = {}
+    retrieval = _retrieval(index, args.questions) if args.questions is not None else None
+    if args.questions is None and args.split in ("tune", "both"):
+        tune = [q for q in questions if q.split == "tune"]
+        _, per_fold = training.train(training.read_all(answerer, tune))
+        report["tune (5-fold CV by story)"] = cross_validated(index, tune, per_fold, by_id)
+    if args.questions is not None or args.split in ("test", "both"):
+        chosen = questions if args.questions is not None else [q for q in questions if q.split == "test"]
+        title = str(args.questions) if args.questions is not None else "test (the shipped models)"
+        report[title] = evaluation.by_kind(evaluation.run(answerer, chosen, by_id))
+    if args.json:
+        answers = {name: {k: asdict(f) for k, f in table.items()} for name, table in report.items()}
+        print(json.dumps({"retrieval": retrieval.to_dict() if retrieval else None, "answers": answers}, indent=2))
+        return 0
+    if retrieval is not None:
+        r, lat = retrieval.recall, retrieval.latency_ms
+        print(f"retrieval: {retrieval.questions} questions ({retrieval.answerable} answerable)")
+        print("| recall@1 | recall@3 | recall@5 | MRR | p50 ms | p95 ms |\n|---|---|---|---|---|---|")
+        print(f"| {r[1]:.3f} | {r[3]:.3f} | {r[5]:.3f} | {retrieval.mrr:.3f} | {lat['p50']:.1f} | {lat['p95']:.1f} |\n")
+    for name, table in report.items():
+        print(evaluation.format_table(f"{name}, backend {index.embedder.backend}", table))
+        print()
+    return 0

@@ -1,0 +1,43 @@
+"""Bounds on every slash-command option, and how a value a user typed is echoed back.
+
+Each string option declares its bound to Discord (``app_commands.Range``), whose client then refuses
+longer values; the bot checks again (``too_long``), since a bound it did not check is no bound.
+Whatever is echoed goes through ``echo``: markdown, mentions and backticks escaped, and clipped.
+"""
+
+from __future__ import annotations
+
+from discord import app_commands
+
+from bot.discordbot.render import clip, escape
+from bot.service.asking import MAX_SINCE_CHARS, BadOption
+
+QUESTION_CHARS = 500  # the default Limits.max_question_chars; a lower runtime limit is checked too
+SINCE_CHARS = MAX_SINCE_CHARS
+SOURCE_CHARS = 100  # an outlet's domain
+TOPIC_CHARS = 200
+URL_CHARS = 2000
+ECHO_CHARS = 60  # of a value shown back to the user
+
+QuestionOption = app_commands.Range[str, 1, QUESTION_CHARS]
+SinceOption = app_commands.Range[str, 1, SINCE_CHARS]
+SourceOption = app_commands.Range[str, 1, SOURCE_CHARS]
+TopicOption = app_commands.Range[str, 1, TOPIC_CHARS]
+UrlOption = app_commands.Range[str, 1, URL_CHARS]
+
+
+def echo(value: str, limit: int = ECHO_CHARS) -> str:
+    """A value the user typed, safe to show back: one line, no markdown, no mentions, clipped."""
+    return clip(escape(value), limit)
+
+
+def too_long(option: str, value: str | None, limit: int) -> str | None:
+    """A polite refusal when ``value`` is longer than ``limit``, else None."""
+    if value is None or len(value) <= limit:
+        return None
+    return f"Please keep `{option}` under {limit} characters (it has {len(value)})."
+
+
+def bad_option(error: BadOption) -> str:
+    """What the user is told about an option value that could not be read."""
+    return f"I couldn't read `{error.option}` “{echo(error.value)}”: {error.expected}"

@@ -1,0 +1,285 @@
+"""Learning the answer engine's three models from the tune split, cross-validated by story.
+
+``train`` reads every tune question once (the search and the candidates' readings do not depend on
+the models), then fits, with scikit-learn's logistic regression:
+- the ranker on every candidate of the answerable questions (does this article answer it?);
+- the quoter on every window of the answering candidates that hold evidence (does this window?);
+- the abstainer on the lead each question gets from ranker and quoter fitted WITHOUT its story
+  story (out of fold), labelled by whether that lead answers it; its threshold is the operating
+  point chosen on the abstainer's own out-of-fold probabilities.
+Folds never split a story, so an article's siblings never teach the model its answer; whole stories
+are dealt to the folds largest first, so the folds hold about as many questions each. (Story
+*groups* — stories one question links — made one fold of 276 of the 393 tune questions.)
+Everything is deterministic: fixed folds, a deterministic solver, sorted inputs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from bot.answering.answerer import Answerer, Evidence, context_of
+from bot.answering.evidence import Window
+from bot.answering.features import ABSTAIN, ARTICLE, WINDOW, abstain_features, article_ids, window_features
+from bot.answering.followup import resolve_followup
+from bot.answering.model import LinearModel, Models
+from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION
+from bot.service.labelled import LabelledQuestion, locate
+
+log = logging.getLogger(__name__)
+
+FOLDS = 5
+C_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # inverse regularisation strengths tried by CV
+
+
+@dataclass
+class Read:
+    """One labelled question as read by the answerer, with its labels."""
+
+    question: LabelledQuestion
+    evidence: Evidence
+    right: np.ndarray  # per candidate: it answers the question
+    windows: list[tuple[int, np.ndarray, np.ndarray]]  # (candidate, window rows, window holds evidence)
+
+
+def assign_folds(questions: Sequence[LabelledQuestion], folds: int = FOLDS) -> dict[str, int]:
+    """Question id -> fold: stories, largest first, each to the fold with fewest questions so far."""
+    sizes = Counter(q.story for q in questions)
+    held = [0] * folds
+    fold_of_story = {}
+    for story, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0])):
+        fold = held.index(min(held))
+        fold_of_story[story] = fold
+        held[fold] += size
+    return {q.id: fold_of_story[q.story] for q in questions}
+
+
+def candidate_ids(evidence: Evidence, i: int) -> set[str]:
+    return article_ids(evidence.result.hits[i])
+
+
+def _evidence_spans(question: LabelledQuestion, text: str, ids: set[str]) -> list[tuple[int, int]]:
+    """Where the evidence of the answering articles among ``ids`` sits in ``text``."""
+    strings = [e for article_id in ids & question.evidence.keys() for e in question.evidence[article_id]]
+    return [span for e in strings if (span := locate(e, text))]
+
+
+def window_labels(windows: Sequence[Window], spans: list[tuple[int, int]]) -> np.ndarray:
+    return np.array([any(w.start <= a and b <= w.end for a, b in spans) for w in windows], dtype=bool)
+
+
+def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[Read]:
+    """Search and read every question once, labelling candidates and windows."""
+    by_id = {q.id: q for q in questions}
+    found = []
+    for question in questions:
+        text, previous = question.question, frozenset[str]()
+        lead = by_id.get(question.follows or "")
+        if lead:
+            text = resolve_followup(text, lead.question)
+            if text != question.question:  # as the Answerer does in a conversation
+                previous = frozenset(context_of(answerer.read(lead.question)))
+        evidence = answerer.read(text, previous=previous)
+        right = np.array(
+            [bool(candidate_ids(evidence, i) & question.evidence.keys()) for i in range(len(evidence.readings))]
+        )
+        windows = []
+        for i in map(int, np.flatnonzero(right)):
+            reading = evidence.readings[i]
+            labels = window_labels(
+                reading.windows, _evidence_spans(question, reading.article.text, candidate_ids(evidence, i))
+            )
+            if labels.any():
+                windows.append((i, window_features(reading), labels))
+        found.append(Read(question, evidence, right, windows))
+    return found
+
+
+def fit(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...], about: dict) -> LinearModel:
+    """Pointwise logistic regression on standardised features (a constant feature keeps scale 1)."""
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = x.mean(axis=0), _scale(x)
+    if len(set(y.tolist())) < 2:  # one class only (a tiny fold): the prior, whatever the features
+        rate = min(max(float(np.mean(y)) if len(y) else 0.5, 0.01), 0.99)
+        coef, intercept = np.zeros(x.shape[1]), float(np.log(rate / (1 - rate)))
+    else:
+        model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y.astype(int))
+        coef, intercept = model.coef_[0], float(model.intercept_[0])
+    return LinearModel(
+        names,
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in coef),
+        intercept,
+        about=about,
+    )
+
+
+def _scale(x: np.ndarray) -> np.ndarray:
+    scale = x.std(axis=0) if len(x) else np.ones(x.shape[1])
+    scale[scale < 1e-9] = 1.0
+    return scale
+
+
+Group = tuple[np.ndarray, np.ndarray]  # one question's (or one article's) rows, and which are right
+
+
+def fit_pairwise(groups: Sequence[Group], c: float, names: tuple[str, ...], about: dict) -> LinearModel:
+    """Pairwise logistic regression (a linear RankNet): for every right and wrong row of one group,
+    their difference should score above zero. Each group weighs the same, however many pairs it has."""
+    from sklearn.linear_model import LogisticRegression
+
+    scale = _scale(np.vstack([rows for rows, _ in groups]))
+    diffs, labels, weights = [], [], []
+    for rows, right in groups:
+        good, bad = rows[right] / scale, rows[~right] / scale
+        if not len(good) or not len(bad):
+            continue
+        d = (good[:, None, :] - bad[None, :, :]).reshape(-1, rows.shape[1])
+        diffs += [d, -d]
+        labels += [np.ones(len(d)), np.zeros(len(d))]
+        weights += [np.full(2 * len(d), 1.0 / len(d))]
+    model = LogisticRegression(C=c, fit_intercept=False, max_iter=5000)
+    model.fit(np.vstack(diffs), np.concatenate(labels), sample_weight=np.concatenate(weights) / 2)
+    return LinearModel(
+        names,
+        tuple(0.0 for _ in names),
+        tuple(float(v) for v in scale),
+        tuple(float(v) for v in model.coef_[0]),
+        0.0,
+        kind="pairwise",
+        about=about,
+    )
+
+
+def ranker_groups(reads: Sequence[Read]) -> list[Group]:
+    return [(r.evidence.rows, r.right) for r in reads if r.question.answerable and r.right.any() and not r.right.all()]
+
+
+def quoter_groups(reads: Sequence[Read]) -> list[Group]:
+    return [(rows, labels) for r in reads for _, rows, labels in r.windows if not labels.all()]
+
+
+def top1(model: LinearModel, groups: Sequence[Group]) -> float:
+    """Share of groups whose best-scored row is right."""
+    hits = [right[int(np.argmax(model.scores(rows)))] for rows, right in groups]
+    return float(np.mean(hits)) if hits else 0.0
+
+
+def _choose_c(
+    reads: Sequence[Read], fold: dict[str, int], groups_of, names: tuple[str, ...]
+) -> tuple[float, dict[float, float]]:
+    """The regularisation with the best cross-validated top-1 (ties: the stronger regularisation)."""
+    scores = {}
+    for c in C_GRID:
+        per_fold = []
+        for k in range(FOLDS):
+            train = groups_of([r for r in reads if fold[r.question.id] != k])
+            held = groups_of([r for r in reads if fold[r.question.id] == k])
+            if train and held:
+                per_fold.append(top1(fit_pairwise(train, c, names, {}), held))
+        scores[c] = round(float(np.mean(per_fold)), 4) if per_fold else 0.0
+    best = max(C_GRID, key=lambda c: (scores[c], -c))
+    return best, scores
+
+
+def abstain_row(ranker: LinearModel, quoter: LinearModel, read: Read) -> tuple[np.ndarray, bool] | None:
+    """The abstainer's row for the lead these ranker and quoter give, and whether that lead answers."""
+    evidence = read.evidence
+    if not len(evidence.readings):
+        return None
+    scores, probabilities = ranker.scores(evidence.rows), ranker.probabilities(evidence.rows)
+    order = np.argsort(-scores, kind="stable")
+    lead = int(order[0])
+    reading = evidence.readings[lead]
+    if not reading.windows:
+        return None
+    quote_probabilities = quoter.probabilities(window_features(reading))
+    best = int(np.argmax(quote_probabilities))
+    margin = float(scores[lead] - scores[order[1]]) if len(order) > 1 else LONE_MARGIN
+    row = abstain_features(
+        evidence.query,
+        reading,
+        float(probabilities[lead]),
+        margin,
+        reading.windows[best],
+        float(quote_probabilities[best]),
+        evidence.rows[lead],
+    )
+    return row, bool(read.right[lead])
+
+
+def choose_threshold(probabilities: np.ndarray, answerable: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The operating point: of the thresholds that abstain on at most ``MAX_WRONG_ABSTENTION`` of
+    the answerable questions, the one that abstains on most unanswerable ones (then the lowest)."""
+    best, best_stats = 0.0, {"wrongly_abstained": 0.0, "unanswerable_abstained": 0.0}
+    n_answerable, n_unanswerable = max(int(answerable.sum()), 1), max(int((~answerable).sum()), 1)
+    for threshold in np.unique(np.concatenate([[0.0], probabilities])):
+        answer = probabilities >= threshold
+        wrong = float((~answer & answerable).sum()) / n_answerable
+        caught = float((~answer & ~answerable).sum()) / n_unanswerable
+        if wrong <= MAX_WRONG_ABSTENTION and caught > best_stats["unanswerable_abstained"]:
+            best, best_stats = float(threshold), {"wrongly_abstained": wrong, "unanswerable_abstained": caught}
+    return best, best_stats
+
+
+def _abstainer_c(x: np.ndarray, y: np.ndarray, fold: np.ndarray) -> tuple[float, dict[float, float]]:
+    """The regularisation whose out-of-fold probabilities separate right leads best (ROC AUC)."""
+    from sklearn.metrics import roc_auc_score
+
+    scores = {}
+    for c in C_GRID:
+        oof = np.zeros(len(y))
+        for k in range(FOLDS):
+            oof[fold == k] = fit(x[fold != k], y[fold != k], c, ABSTAIN, {}).probabilities(x[fold == k])
+        scores[c] = round(float(roc_auc_score(y, oof)), 4) if 0 < y.sum() < len(y) else 0.5
+    return max(C_GRID, key=lambda c: (scores[c], -c)), scores
+
+
+def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Models]]:
+    """The final models (fitted on all of ``reads``) and one set per fold (fitted without that fold),
+    for cross-validated figures. ``embedder`` names the model whose similarities the features hold."""
+    fold = assign_folds([r.question for r in reads])
+    ranker_c, ranker_scores = _choose_c(reads, fold, ranker_groups, ARTICLE)
+    quoter_c, quoter_scores = _choose_c(reads, fold, quoter_groups, WINDOW)
+    log.info("ranker C=%s (CV top-1 %s); quoter C=%s (%s)", ranker_c, ranker_scores, quoter_c, quoter_scores)
+
+    def fit_pair(subset: Sequence[Read]) -> tuple[LinearModel, LinearModel]:
+        return (
+            fit_pairwise(ranker_groups(subset), ranker_c, ARTICLE, {"C": ranker_c, "cv_top1": ranker_scores}),
+            fit_pairwise(quoter_groups(subset), quoter_c, WINDOW, {"C": quoter_c, "cv_top1": quoter_scores}),
+        )
+
+    # Out-of-fold abstainer rows: each question's lead as models that never saw its group choose it.
+    pairs = [fit_pair([r for r in reads if fold[r.question.id] != k]) for k in range(FOLDS)]
+    rows, labels, folds, answerable = [], [], [], []
+    for read in reads:
+        k = fold[read.question.id]
+        made = abstain_row(*pairs[k], read)
+        if made is None:
+            continue
+        rows.append(made[0])
+        labels.append(made[1] and read.question.answerable)
+        folds.append(k)
+        answerable.append(read.question.answerable)
+    x, y, row_fold, can = np.vstack(rows), np.array(labels), np.array(folds), np.array(answerable)
+    abstain_c, abstain_scores = _abstainer_c(x, y, row_fold)
+    oof = np.zeros(len(y))
+    abstainers = []
+    for k in range(FOLDS):
+        model = fit(x[row_fold != k], y[row_fold != k], abstain_c, ABSTAIN, {})
+        oof[row_fold == k] = model.probabilities(x[row_fold == k])
+        abstainers.append(model)
+    threshold, stats = choose_threshold(oof, can)
+    about = {"C": abstain_c, "cv_auc": abstain_scores, "threshold_chosen_on": "out-of-fold, tune split", **stats}
+    abstainer = replace(fit(x, y, abstain_c, ABSTAIN, about), threshold=threshold)
+    ranker, quoter = fit_pair(reads)
+    trained_with = {"embedder": embedder, "questions": len(reads)}
+    ranker, quoter, abstainer = (replace(m, about={**m.about, **trained_with}) for m in (ranker, quoter, abstainer))
+    per_fold = [Models(*pairs[k], replace(abstainers[k], threshold=threshold)) for k in range(FOLDS)]
+    return Models(ranker, quoter, abstainer), per_fold

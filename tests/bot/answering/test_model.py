@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from bot.answering.features import ABSTAIN, ARTICLE, WINDOW
+from bot.answering.model import LinearModel, ModelMismatch, Models
+
+MODEL = LinearModel(("a", "b"), mean=(1.0, 0.0), scale=(2.0, 1.0), coef=(1.0, -1.0), intercept=0.5, about={"C": 1})
+
+
+def test_a_model_survives_its_json_and_standardises_its_rows() -> None:
+    again = LinearModel.from_json(MODEL.to_json())
+    assert again == MODEL
+    rows = np.array([[3.0, 1.0], [1.0, 0.0]])
+    assert np.allclose(again.scores(rows), [(3 - 1) / 2 - 1 + 0.5, 0.5])
+
+
+def test_pairwise_probabilities_are_a_softmax_over_the_rows() -> None:
+    pairwise = replace(MODEL, kind="pairwise")
+    probabilities = pairwise.probabilities(np.array([[3.0, 1.0], [5.0, 0.0], [1.0, 5.0]]))
+    assert np.isclose(probabilities.sum(), 1.0) and probabilities.argmax() == 1
+    assert pairwise.probabilities(np.zeros((0, 2))).shape == (0,)
+
+
+def test_a_model_trained_on_other_features_is_refused_with_advice() -> None:
+    with pytest.raises(ModelMismatch, match="chipbot train"):
+        MODEL.check(("a", "c"))
+
+
+def test_the_shipped_models_match_the_features_the_code_computes() -> None:
+    models = Models.load()
+    assert (models.ranker.names, models.quoter.names, models.abstainer.names) == (ARTICLE, WINDOW, ABSTAIN)
+    assert models.ranker.kind == models.quoter.kind == "pairwise" and models.abstainer.kind == "pointwise"
+    assert 0.0 < models.abstainer.threshold < 1.0
+    assert models.abstainer.about["wrongly_abstained"] <= 0.05  # the operating point's bound, on tune
