@@ -31,7 +31,7 @@ def test_private_fetching_is_an_explicit_yes_no_setting(value: str, allowed: boo
 
 
 def test_a_bad_value_names_the_valid_ones(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match=r"CHIPBOT_ALLOW_PRIVATE_FETCH='maybe' is not valid: use 1 or 0 \(also true/false"):
+    with pytest.raises(ValueError, match=r"CHIPBOT_ALLOW_PRIVATE_FETCH='maybe' is not valid: use 1 or 0"):
         Settings.from_env(data_dir=tmp_path, env={"CHIPBOT_ALLOW_PRIVATE_FETCH": "maybe"})
 
 
