@@ -69,7 +69,9 @@ def world_services(data_dir: Path, index, new_file: Path, **settings: object):
         setattr(config, name, value)
     answerer = Answerer(index)
     updater = IndexUpdater(data_dir, index.embedder)
-    refresher = Refresher(lambda s, f: updater([str(new_file)], []), index, on_swap=[answerer.refresh])
+    # check_s=0: SimCord settles only while no timer is due, and the watcher's swap runs in an executor
+    # it waits for; the watcher is tested apart (tests/bot/service/test_swap.py, test_live_swap.py).
+    refresher = Refresher(lambda s, f: updater([str(new_file)], []), index, on_swap=[answerer.refresh], check_s=0)
     follows, timelines = make_follows(config, index, answerer, swap=refresher.swapper.swap)
     refresher.on_swap.append(follows.wake)  # as make_services wires them
     return make_services(data_dir, index, answerer=answerer, follows=follows, timelines=timelines, refresher=refresher)

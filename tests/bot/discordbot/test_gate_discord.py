@@ -32,7 +32,8 @@ async def test_ingest_url_bypasses_a_gate_that_would_reject_it(data_dir: Path, i
         return real([str(new_file)], [])  # offline, the URL's article comes from a file
 
     services = make_services(data_dir, index)
-    services.refresher = Refresher(update, index, on_swap=[services.answerer.refresh])
+    # check_s=0: SimCord settles only while no timer is due; the watcher is tested apart (test_swap.py)
+    services.refresher = Refresher(update, index, on_swap=[services.answerer.refresh], check_s=0)
     async with running(services) as w:
         services.admin_ids = frozenset({w.alice.id})
         w.guild.set_command_permissions(await command_id(w.bot, "ingest"), {w.alice: True})
@@ -48,7 +49,7 @@ async def test_refresh_and_sources_show_what_the_gate_kept_out_per_feed(data_dir
     counts = [FeedCounts(FEEDS[0], 2, 5)]
     services = make_services(data_dir, index)
     services.refresher = Refresher(
-        lambda s, f: UpdateOutcome(added=1, rejected=4), index, feeds=FEEDS, counts=lambda: counts
+        lambda s, f: UpdateOutcome(added=1, rejected=4), index, feeds=FEEDS, counts=lambda: counts, check_s=0
     )
     async with running(services) as w:
         services.admin_ids = frozenset({w.alice.id})
