@@ -34,31 +34,10 @@ from bot.service.settings import Settings
 from bot.service.wiring import make_follows
 from bot.service.workers import WorkerPool
 from tests.bot.discord_world import build_index, make_services, running
+from tests.bot.discordbot.hostile import MARKUP
 
 PIECES = [
-    "@everyone",
-    "@here",
-    "<@123456789012345678>",
-    "<@!42>",
-    "<@&456>",
-    "<#555>",
-    "<t:1700000000:R>",
-    "**",
-    "__",
-    "~~",
-    "||",
-    "`",
-    "```",
-    "> ",
-    "# ",
-    "- ",
-    "1. ",
-    "[click](https://evil.example)",
-    "\\",
-    "\n",
-    "\u200b",
-    "😀",
-    " ",
+    *MARKUP,
     "ASML export licences",
     "2025-03-01",
     "30d",

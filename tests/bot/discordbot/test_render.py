@@ -26,42 +26,10 @@ from bot.discordbot.render import (
 )
 from corpus.types import DIGEST, Article, Chunk
 from index.types import Hit
+from tests.bot.discordbot.hostile import MARKUP
 
-HOSTILE = [
-    "@everyone",
-    "@here",
-    "<@123456789012345678>",
-    "<@!42>",
-    "<@&987654321>",
-    "<#555>",
-    "**",
-    "__",
-    "~~",
-    "||",
-    "`",
-    "```",
-    "> ",
-    "# ",
-    "- ",
-    "1. ",
-    "[click](https://evil.example)",
-    "](",
-    "\\",
-    "\\\\",
-    "*",
-    "_",
-    ":smile:",
-    "<t:1700000000:R>",
-    "\n\n",
-    "\u200b",
-    "😀",
-    "👨‍👩‍👧",
-    "https://x.io/a_(b)",
-    " ",
-    "a" * 50,
-]
 hostile_text = st.lists(
-    st.one_of(st.sampled_from(HOSTILE), st.text(min_size=0, max_size=40)), min_size=0, max_size=25
+    st.one_of(st.sampled_from(MARKUP), st.text(min_size=0, max_size=40)), min_size=0, max_size=25
 ).map("".join)
 urls = st.one_of(
     st.just("https://example.com/a"),
