@@ -77,9 +77,29 @@ ALTER TABLE rejected ADD COLUMN published_given TEXT;
 ALTER TABLE rejected ADD COLUMN date_problem TEXT
 """,
 ]
-_ARTICLE_COLUMNS = (
+ARTICLE_COLUMNS = (  # an article's stored fields, in the order ``article_from_row`` reads them
     "id, url, canonical_url, title, source, published, text, author, site_name, origin, published_given, date_problem"
 )
+
+
+def article_from_row(row: tuple, alternates: list[Alternate] | None = None) -> Article:
+    """An ``Article`` from a row of ``ARTICLE_COLUMNS`` (from ``articles``, or the gate's ``rejected``)."""
+    (aid, url, canonical, title, source, published, text, author, site_name, origin, given, problem) = row
+    return Article(
+        id=aid,
+        url=url,
+        canonical_url=canonical,
+        title=title,
+        source=source,
+        published=date.fromisoformat(published) if published else None,
+        text=text,
+        author=author,
+        site_name=site_name,
+        origin=origin,
+        alternates=alternates or [],
+        published_given=given,
+        date_problem=problem,
+    )
 
 
 class StoreError(CorpusError):
@@ -163,11 +183,11 @@ class ArticleStore:
 
     # -- reading -------------------------------------------------------------------------------
     def get(self, article_id: str) -> Article | None:
-        row = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
         return self._article(row) if row else None
 
     def articles(self) -> Iterator[Article]:
-        rows = self._db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles ORDER BY published DESC, id").fetchall()
+        rows = self._db.execute(f"SELECT {ARTICLE_COLUMNS} FROM articles ORDER BY published DESC, id").fetchall()
         for row in rows:
             yield self._article(row)
 
@@ -319,29 +339,14 @@ class ArticleStore:
     # -- plumbing ------------------------------------------------------------------------------
 
     def _article(self, row: tuple) -> Article:
-        (aid, url, canonical, title, source, published, text, author, site_name, origin, given, problem) = row
         alternates = [
             Alternate(url=u, source=s, title=t, article_id=a)
             for u, s, t, a in self._db.execute(
                 "SELECT url, source, title, alt_article_id FROM alternates WHERE article_id = ? ORDER BY ordinal",
-                (aid,),
+                (row[0],),
             )
         ]
-        return Article(
-            id=aid,
-            url=url,
-            canonical_url=canonical,
-            title=title,
-            source=source,
-            published=date.fromisoformat(published) if published else None,
-            text=text,
-            author=author,
-            site_name=site_name,
-            origin=origin,
-            alternates=alternates,
-            published_given=given,
-            date_problem=problem,
-        )
+        return article_from_row(row, alternates)
 
     def close(self) -> None:
         self._db.close()

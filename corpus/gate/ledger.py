@@ -12,20 +12,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from datetime import UTC, datetime
 
 from corpus.gate.model import GateDecision, GateItem
+from corpus.store import ARTICLE_COLUMNS, ArticleStore, article_from_row
 from corpus.types import Article
 
-if TYPE_CHECKING:
-    from corpus.store import ArticleStore
-
 TEXT_HEAD_CHARS = 2000  # what a correction keeps of the text: more than any gate reads
-_REJECTED = (
-    "id, url, canonical_url, title, source, published, text, author, site_name, origin, summary, published_given, "
-    "date_problem"
-)
+_REJECTED = f"{ARTICLE_COLUMNS}, summary"  # the rejected item's article, as the store keeps articles
 
 
 @dataclass(frozen=True)
@@ -85,8 +79,8 @@ class GateLedger:
         self._db.execute(
             f"INSERT OR REPLACE INTO rejected ({_REJECTED}, content_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (article.id, article.url, article.canonical_url, article.title, article.source, published,
-             article.text, article.author, article.site_name, article.origin, summary, article.published_given,
-             article.date_problem, content_hash),
+             article.text, article.author, article.site_name, article.origin, article.published_given,
+             article.date_problem, summary, content_hash),
         )  # fmt: skip
 
     def rejected_hash(self, canonical_url: str) -> str | None:
@@ -176,22 +170,5 @@ class GateLedger:
 
     @staticmethod
     def _rejected(row: tuple) -> RejectedItem:
-        (aid, url, canonical, title, source, published, text, author, site_name, origin, summary, given, problem) = row[
-            :13
-        ]
-        feed, score, threshold, decided_at = row[13:]
-        article = Article(
-            id=aid,
-            url=url,
-            canonical_url=canonical,
-            title=title,
-            source=source,
-            published=date.fromisoformat(published) if published else None,
-            text=text,
-            author=author,
-            site_name=site_name,
-            origin=origin,
-            published_given=given,
-            date_problem=problem,
-        )
-        return RejectedItem(article, summary, feed, score, threshold, decided_at or "")
+        summary, feed, score, threshold, decided_at = row[12:]
+        return RejectedItem(article_from_row(row[:12]), summary, feed, score, threshold, decided_at or "")
