@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import discord
 
@@ -101,6 +103,20 @@ def allowed_mentions(post: Post) -> discord.AllowedMentions:
     return NO_MENTIONS
 
 
+@contextmanager
+def delivery_errors() -> Iterator[None]:
+    """Discord's errors as the outbox's: no access (the follow pauses), channel gone (its follows go),
+    anything else (retried later)."""
+    try:
+        yield
+    except discord.Forbidden as exc:
+        raise MissingAccess(exc.text or str(exc)) from exc
+    except discord.NotFound as exc:
+        raise TargetGone(exc.text or str(exc)) from exc
+    except (TimeoutError, discord.HTTPException, OSError) as exc:
+        raise DeliveryError(str(exc)) from exc
+
+
 class DiscordPoster(Poster):
     def __init__(self, bot: discord.Client) -> None:
         self.bot = bot
@@ -125,19 +141,13 @@ class DiscordPoster(Poster):
         await self.bot.wait_until_ready()
         target = await self._target(post)
         rendered = render_post(post)
-        try:
+        with delivery_errors():
             message = await target.send(
                 content=rendered.content,
                 embeds=rendered.embeds,
                 allowed_mentions=allowed_mentions(post),
                 nonce=post.nonce,
             )
-        except discord.Forbidden as exc:
-            raise MissingAccess(exc.text or str(exc)) from exc
-        except discord.NotFound as exc:
-            raise TargetGone(exc.text or str(exc)) from exc
-        except (TimeoutError, discord.HTTPException, OSError) as exc:
-            raise DeliveryError(str(exc)) from exc
         return message.id
 
     async def find(self, post: Post, since: float) -> int | None:
@@ -145,15 +155,9 @@ class DiscordPoster(Poster):
         target = await self._target(post)
         me = self.bot.user.id if self.bot.user else None
         marker = re.compile(rf"\b{re.escape(post.marker)}$")  # "ref 12" must not match "ref 123"
-        try:
+        with delivery_errors():
             # the channel's latest messages, not "after <time>": chipbot's clock and Discord's may differ
             async for message in target.history(limit=HISTORY_LIMIT):
                 if message.author.id == me and any(marker.search(e.footer.text or "") for e in message.embeds):
                     return message.id
-        except discord.Forbidden as exc:
-            raise MissingAccess(exc.text or str(exc)) from exc
-        except discord.NotFound as exc:
-            raise TargetGone(exc.text or str(exc)) from exc
-        except (TimeoutError, discord.HTTPException, OSError) as exc:
-            raise DeliveryError(str(exc)) from exc
         return None
