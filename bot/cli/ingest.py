@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from corpus.errors import CorpusError
@@ -55,7 +54,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.service.wiring import make_fetcher, make_gate, make_settings_embedder
+    from bot.service.wiring import feeds_file, make_fetcher, make_gate, make_settings_embedder
     from corpus.pipeline import ingest
     from corpus.store import StoreError, open_store
 
@@ -63,7 +62,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     if args.all_feeds:
         from bot.service.refresh import load_feeds
 
-        feeds += load_feeds(settings.feeds_file or _default_feeds_file())
+        feeds += load_feeds(feeds_file(settings))
     if not args.sources and not feeds:
         print("chipbot ingest: give at least one SOURCE or --feed URL", file=sys.stderr)
         return 2
@@ -125,12 +124,6 @@ def update_index_now(
     else:
         print(f"index: up to date ({built.articles} articles, {built.chunks} chunks)")
     return True
-
-
-def _default_feeds_file() -> Path:
-    import corpus
-
-    return Path(corpus.__file__).with_name("feeds.toml")
 
 
 def cmd_articles(args: argparse.Namespace, settings: Settings) -> int:
