@@ -93,7 +93,7 @@ class Settings:
         resolved = Path(data_dir or env.get("CHIPBOT_DATA_DIR") or default_data_dir()).expanduser()
         admins = frozenset(int(x) for x in env.get("CHIPBOT_ADMIN_IDS", "").replace(",", " ").split() if x.isdigit())
         feeds = env.get("CHIPBOT_FEEDS_FILE")
-        shard_count = _optional_int(env, "CHIPBOT_SHARD_COUNT", minimum=1)
+        shard_count = _number(env, "CHIPBOT_SHARD_COUNT", None, minimum=1, whole=True)
         shard_ids = _shard_ids(env, shard_count)
         sharding = _choice(env, "CHIPBOT_SHARDING", SHARDING_MODES, "auto")
         if sharding == "off" and shard_count is not None:
@@ -112,8 +112,8 @@ class Settings:
             llm_api_key=env.get("CHIPBOT_LLM_API_KEY") or None,
             llm_timeout_s=_number(env, "CHIPBOT_LLM_TIMEOUT_S", 20.0),
             admin_user_ids=admins,
-            follow_posts_per_hour=_at_least_one(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", "5", int),
-            follow_poll_seconds=_at_least_one(env, "CHIPBOT_FOLLOW_POLL_SECONDS", "60", float),
+            follow_posts_per_hour=_number(env, "CHIPBOT_FOLLOW_POSTS_PER_HOUR", 5, minimum=1, whole=True),
+            follow_poll_seconds=_number(env, "CHIPBOT_FOLLOW_POLL_SECONDS", 60.0, minimum=1),
             allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
             gate_threshold=_gate_threshold(env),
             gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
@@ -137,17 +137,6 @@ def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: s
     return folded
 
 
-def _at_least_one(env: dict[str, str], name: str, default: str, kind: type[int] | type[float]) -> Any:
-    text = env.get(name, "").strip() or default
-    try:
-        value = kind(text)
-    except ValueError:
-        value = 0
-    if not value >= 1:  # also rejects nan
-        raise SettingsError(name, text, f"use {'a whole number' if kind is int else 'a number'}, 1 or more")
-    return value
-
-
 def _flag(env: dict[str, str], name: str) -> bool:
     value = env.get(name, "").strip().lower()
     if value not in _TRUE + _FALSE:
@@ -155,26 +144,18 @@ def _flag(env: dict[str, str], name: str) -> bool:
     return value in _TRUE
 
 
-def _number(env: dict[str, str], name: str, default: float) -> float:
-    value = env.get(name, "").strip()
-    if not value:
+def _number(env: dict[str, str], name: str, default: Any, *, minimum: int = 0, whole: bool = False) -> Any:
+    """The setting as a number of at least ``minimum`` (an int when ``whole``), or ``default`` if unset."""
+    text = env.get(name, "").strip()
+    if not text:
         return default
     try:
-        number = float(value)
+        value: float | None = (int(text) if text.isdigit() else None) if whole else float(text)
     except ValueError:
-        number = -1.0
-    if not number >= 0:  # also rejects nan
-        raise SettingsError(name, value, "use a number, 0 or more")
-    return number
-
-
-def _optional_int(env: dict[str, str], name: str, *, minimum: int) -> int | None:
-    value = env.get(name, "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < minimum:
-        raise SettingsError(name, value, f"use a whole number, {minimum} or more")
-    return int(value)
+        value = None
+    if value is None or not value >= minimum:  # also rejects nan
+        raise SettingsError(name, text, f"use {'a whole number' if whole else 'a number'}, {minimum} or more")
+    return value
 
 
 def _port(env: dict[str, str]) -> int | None:
