@@ -183,10 +183,11 @@ def make_follows(
 
     ``swap``: the bot's ``IndexSwapper.swap`` (bot.service.swap), the one place a newer generation is
     taken into service, with its hooks; a follow round picks up a newer generation through it. Without
-    one (``chipbot timeline``), a round reloads the index and the answerer's term weights itself."""
+    one (``chipbot timeline``), a swapper of its own that never watches does the same."""
     from bot.answering.relevance import TopicRelevance
     from bot.service.following.matching import FollowMatcher
     from bot.service.following.store import FollowStore
+    from bot.service.swap import IndexSwapper
 
     relevance = TopicRelevance(
         index,
@@ -194,18 +195,12 @@ def make_follows(
         version=lambda: index.manifest.generation,
     )
 
-    def reload() -> bool:  # a generation published by another process (an ingest from cron)
-        swapped = index.reload_if_changed()
-        if swapped:
-            answerer.refresh()
-        return swapped
-
     follows = FollowService(
         FollowStore.open(settings.data_dir),
         index,
         FollowMatcher(relevance, relevance.floor),
         generation=lambda: index.manifest.generation,
-        reload=swap or reload,
+        reload=swap or IndexSwapper(index, on_swap=[answerer.refresh], check_s=0).swap,
         posts_per_hour=settings.follow_posts_per_hour,
         poll_s=settings.follow_poll_seconds,
     )
