@@ -129,16 +129,17 @@ class Answerer:
 
     @property
     def models(self) -> Models:
-        """The learned models (the packaged ones unless others were passed in), loaded on first use."""
+        """The learned models (the packaged ones, for this index's embedder, unless others were passed in),
+        loaded on first use."""
         if self._models is None:
-            self._models = Models.load()
+            shipped = Models.load()
             embedder = getattr(getattr(self._index, "embedder", None), "name", None)
-            trained = self._models.ranker.about.get("embedder")
-            if embedder and trained and embedder != trained:
+            self._models = shipped.for_embedder(embedder)
+            if self._models is not shipped:
                 log.warning(
-                    "the answer models were trained on %s similarities, this index uses %s: "
-                    "run `chipbot train` for answers calibrated to it",
-                    trained,
+                    "the answer models were trained on %s similarities, this index uses %s: abstaining "
+                    "on lexical features only; run `chipbot train` for answers calibrated to it",
+                    shipped.ranker.about.get("embedder"),
                     embedder,
                 )
         return self._models

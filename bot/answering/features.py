@@ -81,6 +81,9 @@ ABSTAIN = (
     "quote_missing_rare",  # the same for terms the quote lacks
     "focus_missing",  # the wh-phrase's head noun ("province", "price") is nowhere in the article
 )
+# The abstainer's features that are one embedding model's similarities: another model's run on
+# another scale, so the lexical abstainer (``Models.lexical_abstainer``) is fitted without them.
+EMBEDDER_SPECIFIC = ("dense_sentence", "quote_dense")
 
 
 def bm25(reading: Reading, weights: TermWeights) -> float:

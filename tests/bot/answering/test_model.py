@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answering.features import ABSTAIN, ARTICLE, WINDOW
+from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, WINDOW
 from bot.answering.model import LinearModel, ModelMismatch, Models
 
 MODEL = LinearModel(("a", "b"), mean=(1.0, 0.0), scale=(2.0, 1.0), coef=(1.0, -1.0), intercept=0.5, about={"C": 1})
@@ -36,3 +36,16 @@ def test_the_shipped_models_match_the_features_the_code_computes() -> None:
     assert models.ranker.kind == models.quoter.kind == "pairwise" and models.abstainer.kind == "pointwise"
     assert 0.0 < models.abstainer.threshold < 1.0
     assert models.abstainer.about["wrongly_abstained"] <= 0.05  # the operating point's bound, on tune
+
+
+def test_an_index_embedded_by_another_model_gets_the_lexical_abstainer() -> None:
+    models = Models.load()
+    trained = models.ranker.about["embedder"]
+    assert models.lexical_abstainer is not None and models.lexical_abstainer.names == ABSTAIN
+    assert models.lexical_abstainer.about["wrongly_abstained"] <= 0.05
+    weights = dict(zip(ABSTAIN, models.lexical_abstainer.coef))
+    assert [weights[name] for name in EMBEDDER_SPECIFIC] == [0.0] * len(EMBEDDER_SPECIFIC)
+    assert sum(abs(w) > 0.05 for name, w in weights.items() if name not in EMBEDDER_SPECIFIC) >= 5  # the rest decide
+    assert models.for_embedder(trained) is models and models.for_embedder(None) is models
+    other = models.for_embedder("hash-384")
+    assert other.abstainer is models.lexical_abstainer and other.ranker is models.ranker

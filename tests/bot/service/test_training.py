@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from bot.answering.answerer import Answerer
+from bot.answering.features import EMBEDDER_SPECIFIC
 from bot.answering.tuning import MAX_WRONG_ABSTENTION
 from bot.service import training
 from bot.service.labelled import LabelledQuestion
@@ -84,9 +85,18 @@ def test_training_is_deterministic() -> None:
     answerer = Answerer(FakeIndex(small_corpus()))
     first, _ = training.train(training.read_all(answerer, labelled()))
     again, folds = training.train(training.read_all(answerer, labelled()))
-    for name in ("ranker", "quoter", "abstainer"):
+    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer"):
         assert getattr(first, name).to_json() == getattr(again, name).to_json()
     assert len(folds) == training.FOLDS
+
+
+def test_the_lexical_abstainer_gives_the_embedding_models_similarities_no_weight() -> None:
+    models, folds = training.train(training.read_all(Answerer(FakeIndex(small_corpus())), labelled()), "model-a")
+    for lexical in [models.lexical_abstainer, *(f.lexical_abstainer for f in folds)]:
+        assert lexical is not None
+        weights = dict(zip(lexical.names, lexical.coef))
+        assert all(weights[name] == 0.0 for name in EMBEDDER_SPECIFIC)
+    assert models.lexical_abstainer.about["embedder"] == "model-a"
 
 
 def test_folds_keep_a_story_together_and_hold_about_as_many_questions_each() -> None:

@@ -56,7 +56,7 @@ async def test_errors_in_jobs_reach_the_caller_and_free_the_slot() -> None:
 SMALL_QUESTIONS = [
     "Which DUV tools need Dutch export licences?",
     "What did the SMIC teardown show?",
-    "Is Nvidia selling the H20 in China?",
+    "Which Nvidia accelerator is being prepared for customers in China?",  # the article never says "selling"
     "What did China restrict about gallium?",
     "Who makes 7nm chips for Huawei?",
 ]
