@@ -79,7 +79,7 @@ def test_ask_plain_text_lists_sources_and_filters(
     assert main(["ask", "Which companies did Beijing approve to buy Nvidia H200 chips?"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("Q: Which companies")
-    assert "[1, 2] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, " in out
+    assert "[1, 2, 3] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, " in out
     main(["ask", "Nvidia H200 chips China", "--source", "wire.example", "--json"])
     cited = json.loads(capsys.readouterr().out)["citations"]
     assert cited and {c["source"] for c in cited} == {"wire.example"}
@@ -95,8 +95,8 @@ def test_plain_view_folds_syndicated_copies_into_one_source() -> None:
     answer = Answerer(FakeIndex(small_corpus())).answer("Which companies did Beijing approve to buy Nvidia H200 chips?")
     lines = render_plain(answer).splitlines()
     sources = lines[lines.index("") + 1 :]
-    assert sources[0] == (  # quoted twice ([1], [2]), listed once, its syndicated copy folded in
-        "[1, 2] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, "
+    assert sources[0] == (  # quoted three times ([1], [2], [3]), listed once, its syndicated copy folded in
+        "[1, 2, 3] Beijing clears three firms to buy Nvidia H200 chips — news.example, 2026-01-10, "
         "https://news.example/h200-approval (also reported by copy.example)"
     )
     assert len(sources) == len({c.article.id for c in answer.citations})
