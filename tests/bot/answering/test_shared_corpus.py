@@ -56,8 +56,8 @@ def test_the_shared_dev_questions_hold_their_floors(shared_answerer: Answerer, s
     assert figures.wrongly_abstained <= DEV_FLOORS["wrongly_abstained"], figures
 
 
-# Measured with the shipped models, November 2026 (issue 11): test split cited first 84.1%, evidence
-# 75.1%, wrongly abstained 3.4%, unanswerable abstained 15.0%; the shared dev questions 95.2% cited
-# first, 95.2% evidence quoted, none wrongly abstained, 5 of 7 unanswerable abstained.
-FLOORS = {"cited_first": 0.82, "evidence_quoted": 0.73, "wrongly_abstained": 0.05, "abstention_recall": 0.12}
+# Measured with the shipped models, November 2026 (issue 11): test split cited first 84.5%, evidence
+# 79.4%, wrongly abstained 2.1%, unanswerable abstained 20.0% (8 of 40); the shared dev questions
+# 95.2% cited first, 95.2% evidence quoted, none wrongly abstained, 5 of 7 unanswerable abstained.
+FLOORS = {"cited_first": 0.82, "evidence_quoted": 0.77, "wrongly_abstained": 0.05, "abstention_recall": 0.15}
 DEV_FLOORS = {"cited_first": 0.93, "evidence_quoted": 0.93, "wrongly_abstained": 0.05}
