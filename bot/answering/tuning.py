@@ -3,7 +3,8 @@
 The ranking, the quote choice and the abstention are learned (``models/*.json``, rebuilt by
 ``chipbot train`` from the tune split of ``eval/questions``); what is left here shapes the
 candidates those models see and how an answer is laid out. Figures are on the tune split
-(393 questions, 333 answerable), never on the test split.
+as it was when each was chosen (393 questions, 333 answerable; 512 since 119 more were written for
+it), never on the test split.
 """
 
 from __future__ import annotations
