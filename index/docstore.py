@@ -11,9 +11,9 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import date
 from pathlib import Path
 
+from corpus.store import article_from_row
 from corpus.types import Alternate, Article, Chunk
 
 SCHEMA = """
@@ -82,20 +82,10 @@ def article_row(article: Article) -> tuple:
 
 
 def row_to_article(row: tuple) -> Article:
-    (id_, url, canonical, title, source, published, text, author, site_name, origin, alternates) = row
-    return Article(
-        id=id_,
-        url=url,
-        canonical_url=canonical,
-        title=title,
-        source=source,
-        published=date.fromisoformat(published) if published else None,
-        text=text,
-        author=author,
-        site_name=site_name,
-        origin=origin,
-        alternates=[Alternate(**alt) for alt in json.loads(alternates)],
-    )
+    """An ``Article`` from a ``docs`` row: the corpus's ``ARTICLE_COLUMNS`` without the date-problem
+    pair (a snapshot keeps only what answers show), then the alternates as JSON."""
+    *fields, alternates = row
+    return article_from_row((*fields, None, None), [Alternate(**alt) for alt in json.loads(alternates)])
 
 
 def upsert_articles(conn: sqlite3.Connection, articles: Iterable[Article]) -> None:
