@@ -40,6 +40,7 @@ import numpy as np
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
+from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import CANDIDATES, CONTEXT, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
@@ -115,6 +116,7 @@ class Answerer:
         llm: AnswerWriter | None = None,
         today: date | None = None,
         models: Models | None = None,
+        lexicon: Lexicon | None = None,
         k: int = CANDIDATES,
         clock: Callable[[], float] = time.perf_counter,
     ) -> None:
@@ -122,6 +124,7 @@ class Answerer:
         self._llm = llm
         self._today = today
         self._models = models
+        self._lexicon = lexicon if lexicon is not None else Lexicon.load()
         self._k = k
         self._clock = clock
         self._weights: TermWeights | None = None
@@ -173,8 +176,10 @@ class Answerer:
         """Search, and read every candidate article against the question; ``previous``: the articles
         the previous question's search found first, when this question follows it up."""
         today = self._today or date.today()
-        result = self._index.search(question, k=self._k, since=since, until=until, sources=sources, today=today)
-        query = Query.parse(question, self.weights, today=today, vector=result.query_vector)
+        described = self._lexicon.described(question)  # "the Dutch lithography-machine maker": ASML
+        searched = f"{question} ({', '.join(described)})" if described else question
+        result = self._index.search(searched, k=self._k, since=since, until=until, sources=sources, today=today)
+        query = Query.parse(question, self.weights, today=today, vector=result.query_vector, described=described)
         sentence_vectors = getattr(self._index, "sentence_vectors", None)
         stored = sentence_vectors([h.article.id for h in result.hits]) if sentence_vectors else {}
         readings = []

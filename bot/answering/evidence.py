@@ -101,13 +101,25 @@ class Query:
     vector: np.ndarray | None = None  # unit-norm embedding of the question
 
     @classmethod
-    def parse(cls, question: str, term_weights: TermWeights, *, today: date, vector: np.ndarray | None = None) -> Query:
-        terms = tuple(content_terms(question))
+    def parse(
+        cls,
+        question: str,
+        term_weights: TermWeights,
+        *,
+        today: date,
+        vector: np.ndarray | None = None,
+        described: Sequence[str] = (),
+    ) -> Query:
+        """``described``: names of what the question describes without naming (``lexicon.Lexicon``):
+        they count as its names and terms."""
+        terms = tuple(
+            dict.fromkeys([*content_terms(question), *(t for name in described for t in content_terms(name))])
+        )
         return cls(
             text=question,
             terms=terms,
             weights={t: term_weights.idf(t) for t in terms},
-            entities=tuple(entities(question)),
+            entities=(*entities(question), *described),
             numbers=tuple(t for t in terms if t[:1].isdigit() and not _YEAR.fullmatch(t)),
             wants_date=bool(_DATE_QUESTION.search(question)),
             wants_number=bool(_NUMERIC_QUESTION.search(question)),

@@ -56,10 +56,11 @@ def test_the_shared_dev_questions_hold_their_floors(shared_answerer: Answerer, s
     assert figures.wrongly_abstained <= DEV_FLOORS["wrongly_abstained"], figures
 
 
-# Measured with the shipped models, November 2026 (issue 11), trained on the 512 tune questions: test
-# split cited first 82.4%, evidence 78.5%, wrongly abstained 2.1%, unanswerable abstained 27.5% (11 of
-# 40); the shared dev questions 93.5% cited first (58 of 62), 95.2% evidence quoted, 1 wrongly
-# abstained, 5 of 7 unanswerable abstained. Each floor sits two or three questions below its figure, so a
-# rounding difference in another machine's vectors cannot fail it, and a real regression does.
-FLOORS = {"cited_first": 0.81, "evidence_quoted": 0.77, "wrongly_abstained": 0.05, "abstention_recall": 0.225}
-DEV_FLOORS = {"cited_first": 0.9, "evidence_quoted": 0.92, "wrongly_abstained": 0.05}
+# Measured with the shipped models, November 2026 (issue 11), trained on the 512 tune questions with
+# the entity lexicon: test split cited first 83.7%, evidence 79.8%, wrongly abstained 2.1%, unanswerable
+# abstained 32.5% (13 of 40); the shared dev questions 96.8% cited first (60 of 62), 95.2% evidence
+# quoted, 1 wrongly abstained, 6 of 7 unanswerable abstained. Each floor sits two to four questions below
+# its figure, so a rounding difference in another machine's vectors cannot fail it, and a real
+# regression does.
+FLOORS = {"cited_first": 0.82, "evidence_quoted": 0.78, "wrongly_abstained": 0.05, "abstention_recall": 0.275}
+DEV_FLOORS = {"cited_first": 0.93, "evidence_quoted": 0.92, "wrongly_abstained": 0.05}
