@@ -130,6 +130,18 @@ class Answerer:
         self._weights: TermWeights | None = None
         self._weights_lock = threading.Lock()
 
+    def with_models(self, models: Models) -> Answerer:
+        """This answerer (its index, lexicon, writer and clock) deciding with other learned models."""
+        return Answerer(
+            self._index,
+            llm=self._llm,
+            today=self._today,
+            models=models,
+            lexicon=self._lexicon,
+            k=self._k,
+            clock=self._clock,
+        )
+
     @property
     def models(self) -> Models:
         """The learned models (the packaged ones, for this index's embedder, unless others were passed in),

@@ -98,8 +98,8 @@ class Lexicon:
 
     @classmethod
     def load(cls, path: Path = ENTITIES) -> Lexicon:
-        """The lexicon in ``path`` (the packaged one by default), read once per path."""
-        return _load(path)
+        """The lexicon in ``path`` (the packaged one by default, read once per process)."""
+        return _packaged() if path == ENTITIES else _read(path)
 
     def described(self, question: str) -> tuple[str, ...]:
         """Names of the entities ``question`` describes without naming them, in lexicon order."""
@@ -108,7 +108,11 @@ class Lexicon:
 
 
 @cache
-def _load(path: Path) -> Lexicon:
+def _packaged() -> Lexicon:
+    return _read(ENTITIES)
+
+
+def _read(path: Path) -> Lexicon:
     try:
         entries = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:

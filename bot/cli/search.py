@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.answering.compose import digest_label
 from bot.answering.tuning import CANDIDATES
-from bot.service.wiring import open_index
+from bot.service.wiring import make_lexicon, open_index
 
 if TYPE_CHECKING:
     from bot.service.settings import Settings
@@ -45,7 +45,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         index = open_index(settings)
-        answerer = Answerer(index, k=max(args.k, CANDIDATES))
+        answerer = Answerer(index, k=max(args.k, CANDIDATES), lexicon=make_lexicon(settings))
         query = " ".join(args.query)
         result = answerer.search(query, k=args.k, since=args.since, until=args.until, sources=args.source)
     except IndexStageError as exc:

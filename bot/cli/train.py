@@ -71,11 +71,13 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answering.answerer import Answerer
     from bot.answering.model import MODELS
     from bot.service import evaluation, labelled, training
+    from bot.service.wiring import make_lexicon
 
     questions = labelled.load()
     tune = [q for q in questions if q.split == "tune"]
     index = workspace_index(settings, args.workspace)
-    reads = training.read_all(Answerer(index), tune)
+    lexicon = make_lexicon(settings)
+    reads = training.read_all(Answerer(index, lexicon=lexicon), tune)
     models, per_fold = training.train(reads, index.embedder.name)
     out = args.out or MODELS
     out.mkdir(parents=True, exist_ok=True)
@@ -85,21 +87,20 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f}), "
         "lexical_abstainer.json"
     )
-    outcomes = cross_validated(index, tune, per_fold, {q.id: q for q in questions})
+    outcomes = cross_validated(Answerer(index, lexicon=lexicon), tune, per_fold, {q.id: q for q in questions})
     print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))
     return 0
 
 
-def cross_validated(index: Index, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> dict:
-    """Figures on tune, each question answered by models fitted without its story."""
-    from bot.answering.answerer import Answerer
+def cross_validated(answerer: Answerer, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> dict:
+    """Figures on tune, each question answered (as ``answerer`` would) by models fitted without its story."""
     from bot.service import evaluation, training
 
     fold = training.assign_folds(tune)
     outcomes = []
     for k, models in enumerate(per_fold):
         held = [q for q in tune if fold[q.id] == k]
-        outcomes += evaluation.run(Answerer(index, models=models), held, by_id)
+        outcomes += evaluation.run(answerer.with_models(models), held, by_id)
     return evaluation.by_kind(outcomes)
 
 
@@ -119,7 +120,7 @@ def _retrieval(index: Index, path: Path) -> Report | None:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answering.answerer import Answerer
     from bot.service import evaluation, labelled, training
-    from bot.service.wiring import open_index
+    from bot.service.wiring import make_lexicon, open_index
     from index.errors import IndexStageError
 
     try:
@@ -133,14 +134,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         print(f"chipbot eval: {exc}", file=sys.stderr)
         return 1
     by_id = {q.id: q for q in questions}
-    answerer: Answerer = Answerer(index)
+    answerer: Answerer = Answerer(index, lexicon=make_lexicon(settings))
     answerer.answer("warm up")  # load the models before timing
     report: dict[str, dict] = {}
     retrieval = _retrieval(index, args.questions) if args.questions is not None else None
     if args.questions is None and args.split in ("tune", "both"):
         tune = [q for q in questions if q.split == "tune"]
         _, per_fold = training.train(training.read_all(answerer, tune))
-        report["tune (5-fold CV by story)"] = cross_validated(index, tune, per_fold, by_id)
+        report["tune (5-fold CV by story)"] = cross_validated(answerer, tune, per_fold, by_id)
     if args.questions is not None or args.split in ("test", "both"):
         chosen = questions if args.questions is not None else [q for q in questions if q.split == "test"]
         title = str(args.questions) if args.questions is not None else "test (the shipped models)"

@@ -76,6 +76,8 @@ class Settings:
     allow_private_fetch: bool = False  # fetch from loopback/private addresses (operators' own servers, tests)
     gate_threshold: float | None = None  # None: the threshold trained into the gate's weights
     gate_weights: Path | None = None  # default: corpus/gate/weights.json
+    lexicon: Path | None = None  # the entity lexicon; default: bot/answering/entities.json
+    use_lexicon: bool = True  # CHIPBOT_LEXICON=off: questions' descriptions are not read as names
     # operations: logs, the health/metrics endpoint, picking up generations, sharding
     log_level: str | None = None  # None: INFO for `run`, WARNING for the other commands
     log_format: str = "text"  # text | json
@@ -100,6 +102,7 @@ class Settings:
             raise SettingsError("CHIPBOT_SHARDING", "off", "CHIPBOT_SHARD_COUNT is set, so use on or auto")
         level = env.get("CHIPBOT_LOG_LEVEL", "").strip()
         gate_weights = env.get("CHIPBOT_GATE_WEIGHTS")
+        lexicon, use_lexicon = _lexicon(env)
         return cls(
             data_dir=resolved,
             model=env.get("CHIPBOT_MODEL", DEFAULT_MODEL),
@@ -117,6 +120,8 @@ class Settings:
             allow_private_fetch=_flag(env, "CHIPBOT_ALLOW_PRIVATE_FETCH"),
             gate_threshold=_gate_threshold(env),
             gate_weights=Path(gate_weights).expanduser() if gate_weights else None,
+            lexicon=lexicon,
+            use_lexicon=use_lexicon,
             log_level=_choice(env, "CHIPBOT_LOG_LEVEL", LOG_LEVELS, level.upper()) if level else None,
             log_format=_choice(env, "CHIPBOT_LOG_FORMAT", LOG_FORMATS, "text"),
             log_questions=_flag(env, "CHIPBOT_LOG_QUESTIONS"),
@@ -127,6 +132,25 @@ class Settings:
             shard_count=shard_count,
             shard_ids=shard_ids,
         )
+
+
+def _lexicon(env: dict[str, str]) -> tuple[Path | None, bool]:
+    """CHIPBOT_LEXICON: a readable entity lexicon (checked here, not at the first question), ``off``,
+    or unset (the packaged one); as (its path, whether to use one)."""
+    from bot.answering.lexicon import Lexicon, LexiconError
+
+    raw = env.get("CHIPBOT_LEXICON", "").strip()
+    if not raw:
+        return None, True
+    if raw.lower() == "off":
+        return None, False
+    path = Path(raw).expanduser()
+    try:
+        Lexicon.load(path)
+    except LexiconError as exc:
+        accepted = f"off, or a JSON list of entities like bot/answering/entities.json ({exc})"
+        raise SettingsError("CHIPBOT_LEXICON", raw, accepted) from exc
+    return path, True
 
 
 def _choice(env: dict[str, str], name: str, choices: tuple[str, ...], default: str) -> str:

@@ -27,6 +27,7 @@ from bot.service.workers import WorkerPool
 
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
+    from bot.answering.lexicon import Lexicon
     from corpus.gate.model import TopicGate
     from corpus.sources import Fetcher
     from index.embed import Embedder
@@ -94,13 +95,22 @@ def ensure_index(settings: Settings, *, progress: bool = False) -> Index:
     return open_index(settings, embedder)
 
 
+def make_lexicon(settings: Settings) -> Lexicon:
+    """The entity lexicon answers read descriptions with (CHIPBOT_LEXICON; an empty one when off)."""
+    from bot.answering.lexicon import Lexicon
+
+    if not settings.use_lexicon:
+        return Lexicon(())
+    return Lexicon.load(settings.lexicon) if settings.lexicon else Lexicon.load()
+
+
 def make_answerer(settings: Settings, *, bootstrap: bool = False) -> Answerer:
     """An Answerer over the data dir's index (built from the sample corpus first if ``bootstrap``)."""
     from bot.answering.answerer import Answerer
     from bot.service.llm import make_llm_writer
 
     index = ensure_index(settings) if bootstrap else open_index(settings)
-    return Answerer(index, llm=make_llm_writer(settings))
+    return Answerer(index, llm=make_llm_writer(settings), lexicon=make_lexicon(settings))
 
 
 def feeds_file(settings: Settings) -> Path:
@@ -132,7 +142,7 @@ def make_services(settings: Settings, index: Index, *, background: bool = True) 
     from bot.answering.answerer import Answerer
     from bot.service.llm import make_llm_writer
 
-    answerer = Answerer(index, llm=make_llm_writer(settings))
+    answerer = Answerer(index, llm=make_llm_writer(settings), lexicon=make_lexicon(settings))
     metrics = Metrics()
     refresher, journal = None, None
     if background:

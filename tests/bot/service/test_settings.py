@@ -56,6 +56,7 @@ def test_operations_settings_are_read() -> None:
         ({"CHIPBOT_SHARD_COUNT": "2", "CHIPBOT_SHARDING": "off"}, "CHIPBOT_SHARD_COUNT is set"),
         ({"CHIPBOT_REFRESH_MINUTES": "soon"}, "CHIPBOT_REFRESH_MINUTES='soon' is not valid: use a number"),
         ({"CHIPBOT_RELOAD_SECONDS": "-5"}, "0 or more"),
+        ({"CHIPBOT_LEXICON": "/nonexistent/entities.json"}, "off, or a JSON list of entities like"),
     ],
 )
 def test_bad_values_name_the_setting_and_the_choices(env: dict[str, str], message: str) -> None:
@@ -82,3 +83,18 @@ async def test_sharding_plan() -> None:
     assert await plan_shards(settings(), recommending(1)) == ShardPlan(False)
     assert await plan_shards(settings(), recommending(3)) == ShardPlan(True, 3)
     assert "3 shards in total, this process runs all" in ShardPlan(True, 3).describe()
+
+
+def test_the_lexicon_is_the_packaged_one_a_file_or_off(tmp_path: Path) -> None:
+    from bot.service.wiring import make_lexicon
+
+    assert len(make_lexicon(settings()).entities) > 100
+    assert make_lexicon(settings(CHIPBOT_LEXICON="off")).described("the Dutch lithography-machine maker") == ()
+    own = tmp_path / "entities.json"
+    own.write_text('[{"name": "Kioxia", "describe": ["japanese/japan flash/nand"]}]', encoding="utf-8")
+    assert make_lexicon(settings(CHIPBOT_LEXICON=str(own))).described("Did the Japanese NAND maker list?") == (
+        "Kioxia",
+    )
+    own.write_text('[{"name": "Kioxia", "describe": ["the"]}]', encoding="utf-8")
+    with pytest.raises(SettingsError, match=r"CHIPBOT_LEXICON=.*entry 1: description 'the' has a slot with no"):
+        settings(CHIPBOT_LEXICON=str(own))
