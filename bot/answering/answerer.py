@@ -299,6 +299,7 @@ class Answerer:
         answer = replace(
             answer,
             resolved_question=resolved if resolved != asked else None,
+            read_as=evidence.query.described,
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:

@@ -99,6 +99,7 @@ class Query:
     focus: tuple[str, ...] = ()  # content term of the wh-phrase's head noun
     intent: TimeIntent = field(default_factory=TimeIntent)
     vector: np.ndarray | None = None  # unit-norm embedding of the question
+    described: tuple[str, ...] = ()  # names it describes without naming them (also among ``entities``)
 
     @classmethod
     def parse(
@@ -127,6 +128,7 @@ class Query:
             focus=_focus(question),
             intent=parse_time(question, today),
             vector=vector,
+            described=tuple(described),
         )
 
     @property

@@ -156,6 +156,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
         max_quotes = 5 if answer.generated else 0
     title = _clean(answer.question, MAX_TITLE - 2)
     text = _clean(answer.text, ANSWER_CHARS)
+    if answer.read_as:  # "the Dutch lithography-machine maker": say whom it was taken to mean
+        text = f"*Read as naming:* {_clean(', '.join(answer.read_as), UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.resolved_question:  # a follow-up: say how it was understood, as the terminal does
         text = f"*Understood as:* {_clean(answer.resolved_question, UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.abstained:

@@ -77,3 +77,16 @@ def test_the_answerer_searches_for_the_described_name_and_cites_its_article(tmp_
     answer = bot.answer("Will the Netherlands curb the chip-equipment maker's systems?")
     assert index.queries[-1] == "Will the Netherlands curb the chip-equipment maker's systems? (ASML)"
     assert answer.citations[0].article.id == "asml-duv"
+
+
+def test_the_answer_and_its_terminal_and_json_views_say_whom_the_question_was_read_as_naming(tmp_path: Path) -> None:
+    from bot.cli.output import answer_json, render_plain
+
+    lexicon_file = tmp_path / "entities.json"
+    lexicon_file.write_text(json.dumps(ENTRIES), encoding="utf-8")
+    bot = Answerer(FakeIndex(small_corpus()), models=ALWAYS_ANSWER, lexicon=Lexicon.load(lexicon_file))  # type: ignore[arg-type]
+    answer = bot.answer("Will the Netherlands curb the chip-equipment maker's systems?")
+    assert answer.read_as == ("ASML",)
+    assert render_plain(answer).startswith("(read as naming: ASML)\n")
+    assert answer_json(answer)["read_as"] == ["ASML"]
+    assert bot.answer("Will the Dutch restrict ASML DUV lithography exports?").read_as == ()

@@ -234,3 +234,20 @@ def test_follow_alerts_label_our_digests_and_never_quote_them() -> None:
     lines = (week.embeds[0].description or "").splitlines()
     assert "· our digest of the news.example report, 2025-01-02" in lines[0]
     assert "· wire.example, 2025-01-03" in lines[1]
+
+
+def test_an_answer_says_whom_a_described_name_was_read_as() -> None:
+    article = Article(
+        id="a",
+        url="https://news.example/asml",
+        canonical_url="https://news.example/asml",
+        title="ASML licences",
+        source="news.example",
+        published=date(2025, 1, 2),
+        text="ASML lost two licences.",
+    )
+    citation = Citation(1, article, article.text, 0, len(article.text))
+    answer = Answer("What did the Dutch toolmaker lose?", "“ASML lost two licences.” [1]", [citation], False)
+    assert "Read as naming" not in (render_answer(answer).embeds[0].description or "")
+    read = Answer(answer.question, answer.text, [citation], False, read_as=("ASML",))
+    assert (render_answer(read).embeds[0].description or "").startswith("*Read as naming:* ASML\n\n“ASML lost")
