@@ -27,6 +27,7 @@ from bot.discordbot.render import (
 from corpus.types import DIGEST, Article, Chunk
 from index.types import Hit
 from tests.bot.discordbot.hostile import MARKUP
+from tests.bot.fakes import make_article
 
 hostile_text = st.lists(
     st.one_of(st.sampled_from(MARKUP), st.text(min_size=0, max_size=40)), min_size=0, max_size=25
@@ -237,15 +238,7 @@ def test_follow_alerts_label_our_digests_and_never_quote_them() -> None:
 
 
 def test_an_answer_says_whom_a_described_name_was_read_as() -> None:
-    article = Article(
-        id="a",
-        url="https://news.example/asml",
-        canonical_url="https://news.example/asml",
-        title="ASML licences",
-        source="news.example",
-        published=date(2025, 1, 2),
-        text="ASML lost two licences.",
-    )
+    article = make_article("a", "ASML lost two licences.", title="ASML licences", published=date(2025, 1, 2))
     citation = Citation(1, article, article.text, 0, len(article.text))
     answer = Answer("What did the Dutch toolmaker lose?", "“ASML lost two licences.” [1]", [citation], False)
     assert "Read as naming" not in (render_answer(answer).embeds[0].description or "")
