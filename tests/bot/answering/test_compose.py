@@ -5,6 +5,7 @@ from datetime import date
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading
 from bot.answering.terms import TermWeights
+from bot.answering.tuning import SUPPORT_SHARE
 from corpus.types import Article, Chunk
 from index.types import Hit
 from tests.bot.fakes import make_article
@@ -47,9 +48,11 @@ def test_the_lead_is_quoted_twice_then_newer_coverage_is_cited_and_pointed_to() 
 def test_weakly_rated_and_repeated_articles_do_not_support_the_lead() -> None:
     lead = candidate(OLD, "Rule A took effect in May.", probability=0.8)
     again = candidate(OLD, "It covers lasers.", probability=0.7)
-    weak = candidate(NEW, "Lasers too.", probability=0.3)  # below half the lead's probability
+    weak = candidate(NEW, "Lasers too.", probability=0.8 * SUPPORT_SHARE - 0.01)  # just below the share
     assert pick_supporting(lead, [again, weak]) == []
-    supported = pick_supporting(lead, [candidate(UNDATED, "Rule A is discussed here.", probability=0.5)])
+    supported = pick_supporting(
+        lead, [candidate(UNDATED, "Rule A is discussed here.", probability=0.8 * SUPPORT_SHARE)]
+    )
     assert [c.article.id for c in supported] == ["undated"]
 
 
