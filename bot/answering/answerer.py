@@ -131,8 +131,9 @@ class Answerer:
         self._weights_lock = threading.Lock()
 
     def with_models(self, models: Models) -> Answerer:
-        """This answerer (its index, lexicon, writer and clock) deciding with other learned models."""
-        return Answerer(
+        """This answerer (its index, lexicon, writer, clock and term weights) deciding with other
+        learned models."""
+        other = Answerer(
             self._index,
             llm=self._llm,
             today=self._today,
@@ -141,6 +142,8 @@ class Answerer:
             k=self._k,
             clock=self._clock,
         )
+        other._weights = self.weights  # the same index: its term weights are computed once
+        return other
 
     @property
     def models(self) -> Models:

@@ -76,8 +76,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     questions = labelled.load()
     tune = [q for q in questions if q.split == "tune"]
     index = workspace_index(settings, args.workspace)
-    lexicon = make_lexicon(settings)
-    reads = training.read_all(Answerer(index, lexicon=lexicon), tune)
+    answerer = Answerer(index, lexicon=make_lexicon(settings))
+    reads = training.read_all(answerer, tune)
     models, per_fold = training.train(reads, index.embedder.name)
     out = args.out or MODELS
     out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +87,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f}), "
         "lexical_abstainer.json"
     )
-    outcomes = cross_validated(Answerer(index, lexicon=lexicon), tune, per_fold, {q.id: q for q in questions})
+    outcomes = cross_validated(answerer, tune, per_fold, {q.id: q for q in questions})
     print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))
     return 0
 
