@@ -167,7 +167,7 @@ class Answerer:
         """Term weights over the indexed articles, computed on first use."""
         with self._weights_lock:  # answers run in several worker threads: compute once
             if self._weights is None:
-                self._weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
+                self._weights = TermWeights.from_articles(self._index.articles())
                 log.debug("term weights over %d articles", self._weights.documents)
             return self._weights
 
@@ -175,7 +175,7 @@ class Answerer:
         """Recompute the term weights over the index's articles now, then swap them in (call after
         the index was reloaded with new articles, from the thread that reloaded it, so no answer
         waits for them)."""
-        weights = TermWeights.from_texts(f"{a.title or ''}\n{a.text}" for a in self._index.articles())
+        weights = TermWeights.from_articles(self._index.articles())
         with self._weights_lock:
             self._weights = weights
 

@@ -120,7 +120,7 @@ class Query:
             text=question,
             terms=terms,
             weights={t: term_weights.idf(t) for t in terms},
-            entities=(*entities(question), *described),
+            entities=(*entities(question, term_weights.proper), *described),
             numbers=tuple(t for t in terms if t[:1].isdigit() and not _YEAR.fullmatch(t)),
             wants_date=bool(_DATE_QUESTION.search(question)),
             wants_number=bool(_NUMERIC_QUESTION.search(question)),

@@ -13,6 +13,7 @@ from functools import cache
 
 from corpus.text.dates import MONTHS
 from corpus.text.words import QUESTION_WORDS, STOPWORDS, tokens
+from corpus.types import Article
 
 # Capitalised words that name no particular thing: months, days, and acronyms every article uses.
 GENERIC_NAMES = frozenset(MONTHS) | frozenset(
@@ -21,6 +22,14 @@ GENERIC_NAMES = frozenset(MONTHS) | frozenset(
     q1 q2 q3 q4 fy
     """.split()
 )
+
+# A word the articles write capitalised mid-sentence at least this share of the times they use it
+# (and at least twice) is a name when a question writes it in lower case ("tsmc", "kumamoto"):
+# people type questions in lower case, and the names are what the name features read.
+PROPER_SHARE = 0.9
+PROPER_SEEN = 2
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
 _ENTITY = re.compile(r"\b(?:[A-Z][a-zA-Z0-9&\-]+|[A-Z]{2,}[0-9A-Za-z\-]*)(?:\s+(?:[A-Z][a-zA-Z0-9&\-]+))*")
 
@@ -34,9 +43,43 @@ def _looks_like_name(words: list[str], at_start: bool) -> bool:
     return word.isupper() or any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
 
 
-def entities(question: str) -> list[str]:
-    """Capitalised names and acronyms in a question ("Tata Electronics", "ASML"), minus question words."""
-    found: list[str] = []
+def proper_words(texts: Iterable[str]) -> frozenset[str]:
+    """The lower-cased words these texts nearly always write capitalised where no sentence opens
+    ("nvidia", "kumamoto", "h200"; not "chips", which is also written in lower case)."""
+    capitalised: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for text in texts:
+        for sentence in _SENTENCE_BREAK.split(text):
+            found = _WORD.findall(sentence)[1:]
+            seen.update(w.lower() for w in found)
+            capitalised.update(w.lower() for w in found if w[0].isupper())
+    return frozenset(
+        w for w, n in seen.items() if len(w) > 1 and n >= PROPER_SEEN and capitalised[w] >= PROPER_SHARE * n
+    )
+
+
+def _lower_case_names(question: str, proper: frozenset[str]) -> list[tuple[int, str]]:
+    """Runs of lower-case words the corpus writes as names ("south korea"), with where they start."""
+    runs: list[tuple[int, list[str]]] = []
+    end = -1
+    for match in _WORD.finditer(question):
+        word = match.group()
+        lower = word.lower()
+        if not (word[0].islower() and lower in proper) or lower in STOPWORDS | QUESTION_WORDS | GENERIC_NAMES:
+            end = -1
+            continue
+        if runs and end >= 0 and not question[end : match.start()].strip():
+            runs[-1][1].append(word)
+        else:
+            runs.append((match.start(), [word]))
+        end = match.end()
+    return [(start, " ".join(words)) for start, words in runs]
+
+
+def entities(question: str, proper: frozenset[str] = frozenset()) -> list[str]:
+    """Capitalised names and acronyms in a question ("Tata Electronics", "ASML"), minus question words,
+    and the words of ``proper`` it writes in lower case ("tsmc": see ``proper_words``)."""
+    found: list[tuple[int, str]] = _lower_case_names(question, proper)
     for match in _ENTITY.finditer(question):
         words = match.group().split()
         dropped = 0
@@ -49,8 +92,8 @@ def entities(question: str) -> list[str]:
             and not all(w.lower().rstrip(".") in GENERIC_NAMES for w in words)
             and _looks_like_name(words, at_start)
         ):
-            found.append(" ".join(words))
-    return found
+            found.append((match.start(), " ".join(words)))
+    return [name for _, name in sorted(found)]
 
 
 _ACRONYM = re.compile(r"[A-Z][A-Z&]*[A-Z]")
@@ -84,9 +127,12 @@ class TermWeights:
     document_frequency: dict[str, int]
     documents: int
     mean_length: float = 1.0  # terms per article, for BM25's length normalisation
+    proper: frozenset[str] = frozenset()  # words the articles write as names (``proper_words``)
 
     @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> TermWeights:
+    def from_texts(cls, texts: Iterable[str], prose: Iterable[str] = ()) -> TermWeights:
+        """``texts``: each article's title and text; ``prose``: the texts without their titles, whose
+        capitals say which words are names (a title capitalises every word)."""
         frequency: Counter[str] = Counter()
         documents = length = 0
         for text in texts:
@@ -94,7 +140,13 @@ class TermWeights:
             documents += 1
             length += len(terms)
             frequency.update(set(terms))
-        return cls(dict(frequency), documents, length / documents if documents else 1.0)
+        return cls(dict(frequency), documents, length / documents if documents else 1.0, proper_words(prose))
+
+    @classmethod
+    def from_articles(cls, articles: Iterable[Article]) -> TermWeights:
+        """The weights over these articles (title and text), and the words their texts write as names."""
+        listed = list(articles)
+        return cls.from_texts((f"{a.title or ''}\n{a.text}" for a in listed), (a.text for a in listed))
 
     def idf(self, term: str) -> float:
         """The weight of a question term in coverage shares."""
