@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,13 +41,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--split", choices=["tune", "test", "both"], default="both", help="labelled set: which split")
     evaluate.add_argument("--workspace", type=Path, help="where the shared-corpus index is built")
     evaluate.add_argument("--json", action="store_true", help="JSON instead of tables")
+    evaluate.add_argument(
+        "--lower-case", action="store_true",
+        help="ask every question in lower case, as people often type in chat (models are trained as written)",
+    )  # fmt: skip
     evaluate.set_defaults(func=cmd_eval)
 
 
 def workspace_index(settings: Settings, workspace: Path | None) -> Index:
     """The shared corpus, ingested and indexed in the workspace (only what changed is redone)."""
-    from dataclasses import replace
-
     from bot.service.labelled import shared_corpus
     from bot.service.wiring import make_settings_embedder, open_index
     from corpus.pipeline import ingest
@@ -133,19 +135,22 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except (IndexStageError, OSError, ValueError) as exc:
         print(f"chipbot eval: {exc}", file=sys.stderr)
         return 1
-    by_id = {q.id: q for q in questions}
+    asked = [replace(q, question=q.question.lower()) for q in questions] if args.lower_case else questions
+    how = ", asked in lower case" if args.lower_case else ""
+    by_id = {q.id: q for q in asked}
     answerer: Answerer = Answerer(index, lexicon=make_lexicon(settings))
     answerer.answer("warm up")  # load the models before timing
     report: dict[str, dict] = {}
-    retrieval = _retrieval(index, args.questions) if args.questions is not None else None
+    retrieval = _retrieval(index, args.questions) if args.questions is not None and not args.lower_case else None
     if args.questions is None and args.split in ("tune", "both"):
         tune = [q for q in questions if q.split == "tune"]
         _, per_fold = training.train(training.read_all(answerer, tune))
-        report["tune (5-fold CV by story)"] = cross_validated(answerer, tune, per_fold, by_id)
+        tune_asked = [q for q in asked if q.split == "tune"]
+        report[f"tune (5-fold CV by story){how}"] = cross_validated(answerer, tune_asked, per_fold, by_id)
     if args.questions is not None or args.split in ("test", "both"):
-        chosen = questions if args.questions is not None else [q for q in questions if q.split == "test"]
+        chosen = asked if args.questions is not None else [q for q in asked if q.split == "test"]
         title = str(args.questions) if args.questions is not None else "test (the shipped models)"
-        report[title] = evaluation.by_kind(evaluation.run(answerer, chosen, by_id))
+        report[title + how] = evaluation.by_kind(evaluation.run(answerer, chosen, by_id))
     if args.json:
         answers = {name: {k: asdict(f) for k, f in table.items()} for name, table in report.items()}
         print(json.dumps({"retrieval": retrieval.to_dict() if retrieval else None, "answers": answers}, indent=2))
