@@ -19,6 +19,7 @@ from functools import cached_property
 
 import numpy as np
 
+from bot.answering.places import country_names
 from bot.answering.terms import TermWeights, acronym_pattern, entities
 from bot.answering.tuning import MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
 from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
@@ -151,8 +152,15 @@ def entity_present(entity: str, found: set[str] | frozenset[str], weights: dict[
     words = [t for t in tokens(entity) if (len(t) > 1 or t.isdigit()) and t not in _GENERIC_NAME_PARTS]
     if not words or max(words, key=lambda w: weights.get(w, 0.0)) in found:
         return True
+    if any(_all_in(name, found) for name in country_names(entity)):  # "Tokyo" is named by "Japan"
+        return True
     pattern = acronym_pattern(entity)
     return bool(pattern and pattern.search(text))
+
+
+def _all_in(name: str, found: set[str] | frozenset[str]) -> bool:
+    words = [t for t in tokens(name) if len(t) > 1 and t not in _GENERIC_NAME_PARTS]
+    return bool(words) and all(t in found for t in words)
 
 
 def _months(text: str) -> set[int | None]:
