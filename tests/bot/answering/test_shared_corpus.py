@@ -57,10 +57,10 @@ def test_the_shared_dev_questions_hold_their_floors(shared_answerer: Answerer, s
 
 
 # Measured with the shipped models, November 2026 (issue 11), trained on the 512 tune questions with
-# the entity lexicon and names read from lower case: test split cited first 84.5%, evidence 81.5%,
-# wrongly abstained 1.3%, unanswerable abstained 30.0% (12 of 40); the shared dev questions 98.4% cited
-# first (61 of 62), 98.4% evidence quoted, none wrongly abstained, 6 of 7 unanswerable abstained. Each
-# floor sits two to four questions below its figure, so a rounding difference in another machine's
-# vectors cannot fail it, and a real regression does.
-FLOORS = {"cited_first": 0.83, "evidence_quoted": 0.80, "wrongly_abstained": 0.05, "abstention_recall": 0.25}
+# the entity lexicon, names read from lower case and countries by any of their names: test split cited
+# first 83.7%, evidence 80.7%, wrongly abstained 2.6%, unanswerable abstained 30.0% (12 of 40); the
+# shared dev questions 98.4% cited first (61 of 62), 98.4% evidence quoted, none wrongly abstained, 6 of
+# 7 unanswerable abstained. Each floor sits two to four questions below its figure, so a rounding
+# difference in another machine's vectors cannot fail it, and a real regression does.
+FLOORS = {"cited_first": 0.82, "evidence_quoted": 0.79, "wrongly_abstained": 0.05, "abstention_recall": 0.25}
 DEV_FLOORS = {"cited_first": 0.93, "evidence_quoted": 0.93, "wrongly_abstained": 0.05}
