@@ -42,6 +42,7 @@ from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
+from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import CANDIDATES, CONTEXT, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
 from bot.answering.types import Answer
@@ -91,6 +92,7 @@ class Evidence:
     result: SearchResult
     readings: list[Reading]
     rows: np.ndarray  # article features, one row per hit
+    corrected: tuple[str, ...] = ()  # names the question misspelt, as the articles write them
 
 
 @dataclass
@@ -191,6 +193,8 @@ class Answerer:
         """Search, and read every candidate article against the question; ``previous``: the articles
         the previous question's search found first, when this question follows it up."""
         today = self._today or date.today()
+        corrected = correct_names(question, self.weights)  # "nvida": Nvidia
+        question = corrected.text
         described = self._lexicon.described(question)  # "the Dutch lithography-machine maker": ASML
         searched = f"{question} ({', '.join(described)})" if described else question
         result = self._index.search(searched, k=self._k, since=since, until=until, sources=sources, today=today)
@@ -210,7 +214,7 @@ class Answerer:
                 )
             )
         rows = article_features(query, result.hits, readings, self.weights, previous)
-        return Evidence(query, result, readings, rows)
+        return Evidence(query, result, readings, rows, corrected.names)
 
     def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
@@ -302,7 +306,7 @@ class Answerer:
         answer = replace(
             answer,
             resolved_question=resolved if resolved != asked else None,
-            read_as=evidence.query.described,
+            read_as=(*evidence.corrected, *evidence.query.described),
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
 
 from corpus.text.dates import MONTHS
 from corpus.text.words import QUESTION_WORDS, STOPWORDS, tokens
@@ -43,22 +43,27 @@ def _looks_like_name(words: list[str], at_start: bool) -> bool:
     return word.isupper() or any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
 
 
-def proper_words(texts: Iterable[str]) -> frozenset[str]:
+def proper_words(texts: Iterable[str]) -> dict[str, str]:
     """The lower-cased words these texts nearly always write capitalised where no sentence opens
-    ("nvidia", "kumamoto", "h200"; not "chips", which is also written in lower case)."""
-    capitalised: Counter[str] = Counter()
+    ("nvidia", "kumamoto", "h200"; not "chips", which is also written in lower case), each with the
+    spelling they use most ("nvidia": "Nvidia", "tsmc": "TSMC")."""
+    written: dict[str, Counter[str]] = {}
     seen: Counter[str] = Counter()
     for text in texts:
         for sentence in _SENTENCE_BREAK.split(text):
             found = _WORD.findall(sentence)[1:]
             seen.update(w.lower() for w in found)
-            capitalised.update(w.lower() for w in found if w[0].isupper())
-    return frozenset(
-        w for w, n in seen.items() if len(w) > 1 and n >= PROPER_SEEN and capitalised[w] >= PROPER_SHARE * n
-    )
+            for w in found:
+                if w[0].isupper():
+                    written.setdefault(w.lower(), Counter())[w] += 1
+    return {
+        w: forms.most_common(1)[0][0]
+        for w, forms in sorted(written.items())
+        if len(w) > 1 and seen[w] >= PROPER_SEEN and forms.total() >= PROPER_SHARE * seen[w]
+    }
 
 
-def _lower_case_names(question: str, proper: frozenset[str]) -> list[tuple[int, str]]:
+def _lower_case_names(question: str, proper: Mapping[str, str]) -> list[tuple[int, str]]:
     """Runs of lower-case words the corpus writes as names ("south korea"), with where they start."""
     runs: list[tuple[int, list[str]]] = []
     end = -1
@@ -76,10 +81,10 @@ def _lower_case_names(question: str, proper: frozenset[str]) -> list[tuple[int, 
     return [(start, " ".join(words)) for start, words in runs]
 
 
-def entities(question: str, proper: frozenset[str] = frozenset()) -> list[str]:
+def entities(question: str, proper: Mapping[str, str] | None = None) -> list[str]:
     """Capitalised names and acronyms in a question ("Tata Electronics", "ASML"), minus question words,
     and the words of ``proper`` it writes in lower case ("tsmc": see ``proper_words``)."""
-    found: list[tuple[int, str]] = _lower_case_names(question, proper)
+    found: list[tuple[int, str]] = _lower_case_names(question, proper or {})
     for match in _ENTITY.finditer(question):
         words = match.group().split()
         dropped = 0
@@ -127,7 +132,7 @@ class TermWeights:
     document_frequency: dict[str, int]
     documents: int
     mean_length: float = 1.0  # terms per article, for BM25's length normalisation
-    proper: frozenset[str] = frozenset()  # words the articles write as names (``proper_words``)
+    proper: Mapping[str, str] = field(default_factory=dict)  # words the articles write as names (``proper_words``)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], prose: Iterable[str] = ()) -> TermWeights:
@@ -160,3 +165,8 @@ class TermWeights:
 
     def known(self, term: str) -> bool:
         return term in self.document_frequency
+
+    @cached_property
+    def proper_choices(self) -> tuple[str, ...]:
+        """The names a misspelt word may be read as (``spelling``): the proper words of five letters and more."""
+        return tuple(w for w in self.proper if len(w) >= 5 and w.isalpha())

@@ -14,6 +14,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.service.phrasing import STYLES, as_asked
+
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
     from bot.service.labelled import LabelledQuestion
@@ -42,8 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--workspace", type=Path, help="where the shared-corpus index is built")
     evaluate.add_argument("--json", action="store_true", help="JSON instead of tables")
     evaluate.add_argument(
-        "--lower-case", action="store_true",
-        help="ask every question in lower case, as people often type in chat (models are trained as written)",
+        "--asked", choices=STYLES, default="as-written",
+        help="how every question is typed: as written, in lower case, or with a name misspelt (models: as written)",
     )  # fmt: skip
     evaluate.set_defaults(func=cmd_eval)
 
@@ -135,13 +137,13 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     except (IndexStageError, OSError, ValueError) as exc:
         print(f"chipbot eval: {exc}", file=sys.stderr)
         return 1
-    asked = [replace(q, question=q.question.lower()) for q in questions] if args.lower_case else questions
-    how = ", asked in lower case" if args.lower_case else ""
+    asked = [replace(q, question=as_asked(q.question, args.asked)) for q in questions]
+    how = "" if args.asked == "as-written" else f", asked {args.asked}"
     by_id = {q.id: q for q in asked}
     answerer: Answerer = Answerer(index, lexicon=make_lexicon(settings))
     answerer.answer("warm up")  # load the models before timing
     report: dict[str, dict] = {}
-    retrieval = _retrieval(index, args.questions) if args.questions is not None and not args.lower_case else None
+    retrieval = _retrieval(index, args.questions) if args.questions is not None and args.asked == "as-written" else None
     if args.questions is None and args.split in ("tune", "both"):
         tune = [q for q in questions if q.split == "tune"]
         _, per_fold = training.train(training.read_all(answerer, tune))

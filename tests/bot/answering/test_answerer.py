@@ -120,3 +120,11 @@ def test_a_blank_question_gets_a_hint_not_a_search() -> None:
     answer = bot.answer(" \t ")
     assert answer.text.startswith("Please ask a question") and answer.citations == [] and not answer.related_topics
     assert index.queries == []
+
+
+def test_a_misspelt_name_is_read_as_the_name_and_the_answer_says_so() -> None:
+    bot, _ = answerer()
+    right = bot.answer("Which companies did Beijing approve to buy Nvidia H200 chips?")
+    slipped = bot.answer("Which companies did Beijing approve to buy Nvdia H200 chips?")
+    assert slipped.read_as == ("Nvidia",) and right.read_as == ()
+    assert [c.article.id for c in slipped.citations] == [c.article.id for c in right.citations]

@@ -32,7 +32,8 @@ PROSE = [
 
 def test_proper_words_are_those_the_articles_capitalise_where_no_sentence_opens() -> None:
     proper = proper_words(PROSE)
-    assert {"nvidia", "south", "korea", "chitose"} <= proper
+    assert {"nvidia", "south", "korea", "chitose"} <= proper.keys()
+    assert proper["nvidia"] == "Nvidia"  # as the articles write it
     assert "chips" not in proper  # also written in lower case
     assert "exports" not in proper  # capitalised only where a sentence opens
     assert "rapidus" not in proper  # named mid-sentence once: too little to go on

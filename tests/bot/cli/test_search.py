@@ -50,9 +50,9 @@ def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.Captur
     assert main(["eval", str(questions)]) == 0
     out = capsys.readouterr().out
     assert "| recall@1 |" in out and "| all | 2 |" in out
-    assert main(["eval", str(questions), "--lower-case", "--json"]) == 0
+    assert main(["eval", str(questions), "--asked", "lower-case", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert list(report["answers"]) == [f"{questions}, asked in lower case"] and report["retrieval"] is None
+    assert list(report["answers"]) == [f"{questions}, asked lower-case"] and report["retrieval"] is None
 
 
 def test_search_without_index_explains(
