@@ -7,7 +7,8 @@ themselves. Any model that keeps this contract can replace :class:`TopicRelevanc
 touching the follow or timeline code.
 
 :class:`TopicRelevance` reads each article as the answer engine reads a candidate: the topic parsed
-by ``Query.parse`` with the answerer's term weights and the topic's vector, the article by
+by ``Query.parse`` with the answerer's term weights and the topic's vector (its misspelt names
+spelt as the articles write them: ``spelling``), the article by
 ``Reading`` with its sentence vectors stored at indexing time, the signals of ``topic_features``
 relative to the topic's reference articles (its top search hits), and two pointwise
 ``LinearModel``s fitted on the tune topics by ``bench/topic_relevance.py --fit``: the seed model
@@ -31,6 +32,7 @@ import numpy as np
 
 from bot.answering.evidence import Query, Reading
 from bot.answering.model import LinearModel, ModelMismatch
+from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
 from bot.answering.topic_features import (
     SEED,
@@ -201,6 +203,7 @@ class TopicRelevance:
         """The topic parsed with its vector, and the signals of the articles the search ranks highest
         for it (one search; not kept: ``topic`` keeps it, scored by the seed model). ``vector``: the
         topic's embedding when it was computed beforehand."""
+        topic = self._spelt(topic)
         result = self._index.search(topic, k=REFERENCE_HITS, vector=vector)
         query = Query.parse(topic, self._weights(), today=self._today(), vector=result.query_vector)
         return query, tuple(self.read(query, [hit.article for hit in result.hits]))
@@ -208,6 +211,10 @@ class TopicRelevance:
     @staticmethod
     def _key(topic: str) -> str:
         return " ".join(topic.lower().split())
+
+    def _spelt(self, topic: str) -> str:
+        """The topic with its misspelt names spelt as the articles write them ("nexpria": Nexperia)."""
+        return correct_names(topic, self._weights()).text
 
     def prepare(self, topics: Sequence[str]) -> None:
         """Embed every topic not yet kept in one batch, then find and score its reference."""
@@ -217,7 +224,8 @@ class TopicRelevance:
         if not todo:
             return
         today = self._today()
-        vectors = self._index.embedder.embed([topic_of(t, parse_time(t, today)) for t in todo])
+        spelt = [self._spelt(t) for t in todo]
+        vectors = self._index.embedder.embed([topic_of(t, parse_time(t, today)) for t in spelt])
         for topic, vector in zip(todo, vectors):
             self.topic(topic, vector)
 

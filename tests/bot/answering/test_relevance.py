@@ -166,3 +166,12 @@ def test_models_fitted_on_other_features_are_refused() -> None:
     with pytest.raises(ModelMismatch, match=r"topic_relevance\.py --fit"):
         TopicRelevance(index, weights=lambda: weights, version=lambda: "g", models=wrong)
     assert TopicModels.load().topic.names == TOPIC
+
+
+def test_a_misspelt_name_in_a_topic_is_read_as_the_name() -> None:
+    articles = small_corpus()
+    weights = TermWeights.from_articles(articles)
+    relevance = TopicRelevance(CountingIndex(articles), weights=lambda: weights, version=lambda: "gen-1")
+    assert "nvidia" in weights.proper
+    right = relevance.scores("Nvidia H200 exports to China", articles)
+    assert relevance.scores("Nvdia H200 exports to China", articles) == pytest.approx(right)
