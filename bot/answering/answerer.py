@@ -40,6 +40,7 @@ import numpy as np
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
+from bot.answering.framing import unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.spelling import correct_names
@@ -193,7 +194,7 @@ class Answerer:
         """Search, and read every candidate article against the question; ``previous``: the articles
         the previous question's search found first, when this question follows it up."""
         today = self._today or date.today()
-        corrected = correct_names(question, self.weights)  # "nvida": Nvidia
+        corrected = correct_names(unframed(question), self.weights)  # "tell me about nvida": Nvidia
         question = corrected.text
         described = self._lexicon.described(question)  # "the Dutch lithography-machine maker": ASML
         searched = f"{question} ({', '.join(described)})" if described else question

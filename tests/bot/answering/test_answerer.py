@@ -3,6 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from bot.answering.answerer import Answerer
 from bot.answering.model import Models
 from bot.answering.types import Answer
@@ -128,3 +130,12 @@ def test_a_misspelt_name_is_read_as_the_name_and_the_answer_says_so() -> None:
     slipped = bot.answer("Which companies did Beijing approve to buy Nvdia H200 chips?")
     assert slipped.read_as == ("Nvidia",) and right.read_as == ()
     assert [c.article.id for c in slipped.citations] == [c.article.id for c in right.citations]
+
+
+def test_a_request_framing_the_question_does_not_change_the_answer() -> None:
+    bot, _ = answerer()
+    bare = bot.answer("Beijing's approval of Nvidia H200 purchases?")
+    framed = bot.answer("hey, can you tell me about Beijing's approval of Nvidia H200 purchases?")
+    assert [c.article.id for c in framed.citations] == [c.article.id for c in bare.citations]
+    assert framed.question.startswith("hey, can you tell me")  # the user's words are kept for the answer
+    assert framed.confidence == pytest.approx(bare.confidence)

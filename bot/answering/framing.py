@@ -1,0 +1,43 @@
+"""How a chat question is framed, set apart from what it asks: "tell me about Nexperia" asks "Nexperia".
+
+People open questions with a request ("tell me about", "can you explain", "any updates on",
+"what's the deal with", "what happened to"). Those words are not what the question is about, yet
+they were read as its terms: an article never says "tell" or "deal with", so their absence looked
+like a question no article answers, and "Tell me about TSMC." was abstained on where "TSMC?" was
+answered. The answer engine reads the question without its framing; the user's words are kept
+for the answer itself. Words that say when ("the latest on", "recent news") are not framing: the
+time a question asks about is read from them.
+
+>>> unframed("hey, can you tell me about Nexperia?")
+'Nexperia?'
+>>> unframed("What happened to Intel's CHIPS grants?")
+"Intel's CHIPS grants?"
+>>> unframed("What's the deal with the H20 ban")
+'the H20 ban'
+>>> unframed("Which deal did Intel sign?")  # a question about a deal keeps it
+'Which deal did Intel sign?'
+"""
+
+from __future__ import annotations
+
+import re
+
+_GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|so|quick question)\b[\s,!:.-]*)*"
+_ASKING = r"(?:(?:can|could|would) you (?:please )?|please |i(?:'d| would) like to know |do you know )?"
+_REQUEST = (
+    r"(?:tell me (?:more )?(?:about|of)"
+    r"|(?:explain|describe|summari[sz]e)(?: to me)?"
+    r"|give me (?:an? )?(?:overview|summary|rundown|update) (?:of|on|about)"
+    r"|(?:what'?s|what is) (?:the )?(?:deal|story|situation) (?:with|on|about)"
+    r"|what(?:'s| is| has been)? (?:happening|going on) (?:with|to|at|in|around)"
+    r"|what happened (?:with|to|at|in)"
+    r"|(?:any|got any) (?:news|updates?) (?:on|about|with))"
+)
+_FRAMING = re.compile(rf"^\s*{_GREETING}{_ASKING}{_REQUEST}\s+", re.IGNORECASE)
+
+
+def unframed(question: str) -> str:
+    """``question`` without a request framing it opens with (unchanged when it has none, or when
+    nothing would be left)."""
+    rest = _FRAMING.sub("", question, count=1)
+    return rest if rest.strip(" ?.!") else question

@@ -1,0 +1,36 @@
+"""A question's framing ("tell me about") is set apart from what it asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.framing import unframed
+
+
+@pytest.mark.parametrize(
+    ("asked", "about"),
+    [
+        ("Tell me about Nexperia.", "Nexperia."),
+        ("hey, quick question: what's going on with the H20?", "the H20?"),
+        ("Could you please explain the affiliates rule?", "the affiliates rule?"),
+        ("any updates on Rapidus", "Rapidus"),
+        ("what happened to Intel's stake?", "Intel's stake?"),
+        ("Give me a rundown of the Busan truce", "the Busan truce"),
+    ],
+)
+def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: str) -> None:
+    assert unframed(asked) == about
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Which deal did Intel sign with the government?",  # "deal" is what it asks about
+        "What's the latest on Nexperia?",  # "latest" says when: the time is read from it
+        "What happened after BIS revoked the waivers?",  # "happened after": an event, not a framing
+        "tell me about",  # nothing would be left
+        "How did Nvidia describe the H20 rules?",  # not at the start
+    ],
+)
+def test_questions_without_a_framing_are_kept_as_asked(asked: str) -> None:
+    assert unframed(asked) == asked
