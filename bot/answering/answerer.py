@@ -287,8 +287,9 @@ class Answerer:
         asked = question.strip()
         if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
-        resolved = conversation.resolve(asked) if conversation else asked
-        previous = frozenset(conversation.context) if conversation and resolved != asked else frozenset()
+        meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
+        resolved = conversation.resolve(meant) if conversation else meant
+        previous = frozenset(conversation.context) if conversation and resolved != meant else frozenset()
         evidence = self.read(resolved, since=since, until=until, sources=sources, previous=previous)
         searched = self._clock()
         examination = self.examine(evidence)
@@ -306,7 +307,7 @@ class Answerer:
         timings["total"] = (self._clock() - started) * 1000
         answer = replace(
             answer,
-            resolved_question=resolved if resolved != asked else None,
+            resolved_question=resolved if resolved != meant else None,
             read_as=(*evidence.corrected, *evidence.query.described),
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import re
 
-_GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|so|quick question)\b[\s,!:.-]*)*"
+from corpus.text.words import QUESTION_WORDS, STOPWORDS
+
+_GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|quick question)\b[\s,!:.-]*)*"
 _ASKING = r"(?:(?:can|could|would) you (?:please )?|please |i(?:'d| would) like to know |do you know )?"
 _REQUEST = (
-    r"(?:tell me (?:more )?(?:about|of)"
+    r"(?:(?:tell me|let me know)(?: (?:more )?(?:about|of))?"
     r"|(?:explain|describe|summari[sz]e)(?: to me)?"
     r"|give me (?:an? )?(?:overview|summary|rundown|update) (?:of|on|about)"
     r"|(?:what'?s|what is) (?:the )?(?:deal|story|situation) (?:with|on|about)"
@@ -33,11 +35,13 @@ _REQUEST = (
     r"|what happened (?:with|to|at|in)"
     r"|(?:any|got any) (?:news|updates?) (?:on|about|with))"
 )
-_FRAMING = re.compile(rf"^\s*{_GREETING}{_ASKING}{_REQUEST}\s+", re.IGNORECASE)
+_WORDS = re.compile(r"[A-Za-z0-9]+")
+_FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
 
 
 def unframed(question: str) -> str:
     """``question`` without a request framing it opens with (unchanged when it has none, or when
-    nothing would be left)."""
+    nothing but stopwords would be left: "tell me about")."""
     rest = _FRAMING.sub("", question, count=1)
-    return rest if rest.strip(" ?.!") else question
+    meaningful = [w for w in _WORDS.findall(rest) if w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS]
+    return rest if meaningful else question

@@ -7,12 +7,18 @@
   letter left out, chosen by a hash of the question, so every run asks the same thing. Questions
   with no such name are asked as written.
 
+- ``framed``: opened the way chat questions are ("hey, quick question: ", "Can you tell me ", "Do you
+  know "), one opening chosen by a hash of the question; its first word is written in lower case
+  after the opening unless it is a name ("Can you tell me which ...", "Do you know in ...").
+
 The answer models are trained on the questions as written; only the asking changes.
 
 >>> as_asked("Which firm owns Nexperia?", "misspelt")
 'Which firm owns Nexpria?'
 >>> as_asked("Which firm owns Nexperia?", "lower-case")
 'which firm owns nexperia?'
+>>> as_asked("Which firm owns Nexperia?", "framed")
+'hi! which firm owns Nexperia?'
 """
 
 from __future__ import annotations
@@ -21,8 +27,10 @@ import hashlib
 import re
 
 from bot.answering.terms import entities
+from corpus.text.words import QUESTION_WORDS, STOPWORDS
 
-STYLES = ("as-written", "lower-case", "misspelt")
+STYLES = ("as-written", "lower-case", "misspelt", "framed")
+OPENINGS = ("hey, quick question: ", "Can you tell me ", "Do you know ", "hi! ", "I'd like to know ")
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 
 
@@ -31,6 +39,14 @@ def _slip(word: str, question: str) -> str:
     if hashlib.sha256(question.encode()).digest()[0] % 2:
         return word[:middle] + word[middle + 1 :]
     return word[: middle - 1] + word[middle] + word[middle - 1] + word[middle + 1 :]
+
+
+def _opened(question: str) -> str:
+    opening = OPENINGS[hashlib.sha256(question.encode()).digest()[1] % len(OPENINGS)]
+    first, _, rest = question.partition(" ")
+    if first.lower() in QUESTION_WORDS or first.lower() in STOPWORDS:  # "Which", "In", "Did"; not "Nvidia"
+        first = first.lower()
+    return f"{opening}{first} {rest}".rstrip() if rest else f"{opening}{first}"
 
 
 def as_asked(question: str, style: str) -> str:
@@ -43,6 +59,8 @@ def as_asked(question: str, style: str) -> str:
             word = max(words, key=len)
             return re.sub(rf"\b{word}\b", _slip(word, question), question, count=1)
         return question
+    if style == "framed":
+        return _opened(question)
     if style == "as-written":
         return question
     raise ValueError(f"unknown style {style!r}; choose one of {', '.join(STYLES)}")

@@ -139,3 +139,13 @@ def test_a_request_framing_the_question_does_not_change_the_answer() -> None:
     assert [c.article.id for c in framed.citations] == [c.article.id for c in bare.citations]
     assert framed.question.startswith("hey, can you tell me")  # the user's words are kept for the answer
     assert framed.confidence == pytest.approx(bare.confidence)
+
+
+def test_a_framed_question_and_its_framed_follow_up_read_as_the_plain_ones() -> None:
+    bot, index = answerer()
+    conversation = Conversations().get(1, 2)
+    first = bot.answer("hey, quick question: how much did Japan approve for Rapidus?", conversation=conversation)
+    assert first.resolved_question is None and index.queries[-1] == "how much did Japan approve for Rapidus?"
+    follow = bot.answer("hi! can you tell me when was that?", conversation=conversation)
+    assert follow.resolved_question == "how much did Japan approve for Rapidus? When was that?"
+    assert follow.question == "hi! can you tell me when was that?"

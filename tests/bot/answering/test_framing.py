@@ -16,6 +16,9 @@ from bot.answering.framing import unframed
         ("any updates on Rapidus", "Rapidus"),
         ("what happened to Intel's stake?", "Intel's stake?"),
         ("Give me a rundown of the Busan truce", "the Busan truce"),
+        ("hey, quick question: which firms got approval?", "which firms got approval?"),
+        ("Do you know when the rule took effect?", "when the rule took effect?"),
+        ("ok, can you tell me who runs Rapidus?", "who runs Rapidus?"),
     ],
 )
 def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: str) -> None:
@@ -30,6 +33,8 @@ def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: s
         "What happened after BIS revoked the waivers?",  # "happened after": an event, not a framing
         "tell me about",  # nothing would be left
         "How did Nvidia describe the H20 rules?",  # not at the start
+        "So far, how many licences has BIS granted?",  # "so" opens the question, not a greeting
+        "Hello",  # a greeting alone is left as it is
     ],
 )
 def test_questions_without_a_framing_are_kept_as_asked(asked: str) -> None:
