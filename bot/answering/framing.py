@@ -1,12 +1,12 @@
 """How a chat question is framed, set apart from what it asks: "tell me about Nexperia" asks "Nexperia".
 
 People open questions with a request ("tell me about", "can you explain", "any updates on",
-"what's the deal with", "what happened to"). Those words are not what the question is about, yet
-they were read as its terms: an article never says "tell" or "deal with", so their absence looked
-like a question no article answers, and "Tell me about TSMC." was abstained on where "TSMC?" was
-answered. The answer engine reads the question without its framing; the user's words are kept
-for the answer itself. Words that say when ("the latest on", "recent news") are not framing: the
-time a question asks about is read from them.
+"what's the deal with", "what happened to") and close them with thanks. Those words are not what
+the question is about, yet they were read as its terms: an article never says "tell" or "deal
+with", so their absence looked like a question no article answers, and "Tell me about TSMC." was
+abstained on where "TSMC?" was answered. The answer engine reads the question without its framing;
+the user's words are kept for the answer itself. Words that say when ("the latest on", "recent
+news") are not framing: the time a question asks about is read from them.
 
 >>> unframed("hey, can you tell me about Nexperia?")
 'Nexperia?'
@@ -14,6 +14,8 @@ time a question asks about is read from them.
 "Intel's CHIPS grants?"
 >>> unframed("What's the deal with the H20 ban")
 'the H20 ban'
+>>> unframed("who runs Rapidus? thanks!")
+'who runs Rapidus?'
 >>> unframed("Which deal did Intel sign?")  # a question about a deal keeps it
 'Which deal did Intel sign?'
 """
@@ -35,13 +37,17 @@ _REQUEST = (
     r"|what happened (?:with|to|at|in)"
     r"|(?:any|got any) (?:news|updates?) (?:on|about|with))"
 )
+_THANKS = re.compile(
+    r"[\s,;:.!-]*\b(?:thanks(?: (?:a lot|so much|in advance))?|thank you|thx|ty|pls|plz|please|cheers)[\s.!?]*$",
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 _FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
 
 
 def unframed(question: str) -> str:
-    """``question`` without a request framing it opens with (unchanged when it has none, or when
+    """``question`` without a request framing it opens with, or thanks closing it (unchanged when it has none, or when
     nothing but stopwords would be left: "tell me about")."""
-    rest = _FRAMING.sub("", question, count=1)
+    rest = _THANKS.sub("", _FRAMING.sub("", question, count=1), count=1)
     meaningful = [w for w in _WORDS.findall(rest) if w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS]
     return rest if meaningful else question

@@ -7,9 +7,9 @@
   letter left out, chosen by a hash of the question, so every run asks the same thing. Questions
   with no such name are asked as written.
 
-- ``framed``: opened the way chat questions are ("hey, quick question: ", "Can you tell me ", "Do you
-  know "), one opening chosen by a hash of the question; its first word is written in lower case
-  after the opening unless it is a name ("Can you tell me which ...", "Do you know in ...").
+- ``framed``: opened and closed the way chat questions are ("hey, quick question: ", "Can you tell
+  me ", "Do you know "; " thanks!", " pls"), each chosen by a hash of the question; its first word
+  is written in lower case after the opening unless it is a name ("Can you tell me which ...").
 
 The answer models are trained on the questions as written; only the asking changes.
 
@@ -31,6 +31,7 @@ from corpus.text.words import QUESTION_WORDS, STOPWORDS
 
 STYLES = ("as-written", "lower-case", "misspelt", "framed")
 OPENINGS = ("hey, quick question: ", "Can you tell me ", "Do you know ", "hi! ", "I'd like to know ")
+CLOSINGS = ("", " thanks!", " pls", "")
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 
 
@@ -46,7 +47,8 @@ def _opened(question: str) -> str:
     first, _, rest = question.partition(" ")
     if first.lower() in QUESTION_WORDS or first.lower() in STOPWORDS:  # "Which", "In", "Did"; not "Nvidia"
         first = first.lower()
-    return f"{opening}{first} {rest}".rstrip() if rest else f"{opening}{first}"
+    closing = CLOSINGS[hashlib.sha256(question.encode()).digest()[2] % len(CLOSINGS)]
+    return (f"{opening}{first} {rest}".rstrip() if rest else f"{opening}{first}") + closing
 
 
 def as_asked(question: str, style: str) -> str:

@@ -19,6 +19,8 @@ from bot.answering.framing import unframed
         ("hey, quick question: which firms got approval?", "which firms got approval?"),
         ("Do you know when the rule took effect?", "when the rule took effect?"),
         ("ok, can you tell me who runs Rapidus?", "who runs Rapidus?"),
+        ("who runs Rapidus? thanks!", "who runs Rapidus?"),
+        ("Tell me about TSMC pls", "TSMC"),
     ],
 )
 def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: str) -> None:
@@ -35,6 +37,7 @@ def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: s
         "How did Nvidia describe the H20 rules?",  # not at the start
         "So far, how many licences has BIS granted?",  # "so" opens the question, not a greeting
         "Hello",  # a greeting alone is left as it is
+        "What did the Thank You letter from Intel say?",  # thanks that close nothing
     ],
 )
 def test_questions_without_a_framing_are_kept_as_asked(asked: str) -> None:
