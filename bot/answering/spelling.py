@@ -23,10 +23,9 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.answering.terms import TermWeights
+from bot.answering.terms import SHORTEST_NAME, TermWeights
 from corpus.text.words import STOPWORDS, tokens
 
-SHORTEST = 5  # letters of the shortest word read as a misspelt name
 LONG = 9  # from this many letters, two edits
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 
@@ -62,7 +61,7 @@ def correct_names(question: str, weights: TermWeights) -> Corrected:
 
 def _closest(word: str, choices: tuple[str, ...], weights: TermWeights) -> str | None:
     lower = word.lower()
-    if len(word) < SHORTEST or lower in STOPWORDS or lower in weights.proper:
+    if len(word) < SHORTEST_NAME or lower in STOPWORDS or lower in weights.proper:
         return None
     if any(weights.known(term) for term in tokens(word)):
         return None  # a word the articles use is not a misspelling

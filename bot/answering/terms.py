@@ -28,6 +28,9 @@ GENERIC_NAMES = frozenset(MONTHS) | frozenset(
 # people type questions in lower case, and the names are what the name features read.
 PROPER_SHARE = 0.9
 PROPER_SEEN = 2
+# A misspelt name (``spelling``) is read only between words of this many letters and more: shorter
+# ones are too close to other words to tell a slip from a different name ("Iraq", "Iran"; "swept", "Sept").
+SHORTEST_NAME = 5
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9&\-]*")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?:;])\s+|\n+")
 
@@ -168,5 +171,5 @@ class TermWeights:
 
     @cached_property
     def proper_choices(self) -> tuple[str, ...]:
-        """The names a misspelt word may be read as (``spelling``): the proper words of five letters and more."""
-        return tuple(w for w in self.proper if len(w) >= 5 and w.isalpha())
+        """The names a misspelt word may be read as (``spelling``): proper words of ``SHORTEST_NAME``+ letters."""
+        return tuple(w for w in self.proper if len(w) >= SHORTEST_NAME and w.isalpha())

@@ -45,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--json", action="store_true", help="JSON instead of tables")
     evaluate.add_argument(
         "--asked", choices=STYLES, default="as-written",
-        help="how every question is typed: as written, in lower case, or with a name misspelt (models: as written)",
+        help="how every question is typed: as written, lower case, a name misspelt, or framed like chat",
     )  # fmt: skip
     evaluate.set_defaults(func=cmd_eval)
 
