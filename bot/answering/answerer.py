@@ -288,7 +288,7 @@ class Answerer:
         if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
-        resolved = conversation.resolve(meant) if conversation else meant
+        resolved = conversation.resolve(meant, self.weights.proper) if conversation else meant
         previous = frozenset(conversation.context) if conversation and resolved != meant else frozenset()
         evidence = self.read(resolved, since=since, until=until, sources=sources, previous=previous)
         searched = self._clock()

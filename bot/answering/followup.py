@@ -1,24 +1,33 @@
 """Follow-ups resolved against the previous question, and what one conversation remembers.
 
 "what about Tencent?" after "Did Beijing approve Alibaba to buy H200 chips?" becomes
-"Did Beijing approve Tencent to buy H200 chips?" (a company replaces a company, a chip a chip;
-otherwise the follow-up is appended); "when was that?" becomes
-"Did Beijing approve Alibaba to buy H200 chips? When was that?".
+"Did Beijing approve Tencent to buy H200 chips?" (a company replaces a company, a place a place, a
+chip a chip; otherwise the follow-up is appended); "when was that?" and "and who signed it?" become
+"Did Beijing approve Alibaba to buy H200 chips? When was that?" (and "... And who signed it?").
+Names the previous question writes in lower case ("who runs rapidus?") are found with the corpus's
+proper words (``terms.proper_words``), as the answer engine finds them.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.answering.places import country_names
 from bot.answering.terms import entities
 from bot.answering.types import Answer
 from corpus.text.words import content_terms
 
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*[?.!]*\s*$", re.I)
 _AND_SUBJECT = re.compile(r"^\s*and\s+(?P<subject>[^?]+?)\s*\?\s*$", re.I)
+# "and who's the chairman?" asks a new question of the same subject: it is carried on, not swapped in.
+_ASKS = re.compile(
+    r"^(?:who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|will|would|"
+    r"has|have|had|should|shall|may|might)\b",
+    re.I,
+)
 # Words that point back at the previous question ("that", "their", "the same", "that one").
 _ANAPHORA = re.compile(
     r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same)\b", re.I
@@ -36,6 +45,7 @@ _KINDS: dict[str, frozenset[str]] = {
         qualcomm nexperia rapidus zte inspur ymtc cxmt broadcom arm globalfoundries umc sony denso tokyo-electron
         applied lam kla infineon stmicroelectronics nxp bosch tesla google microsoft meta amazon openai""".split()
     ),
+    # Countries, their capitals and demonyms are places too (``places.country_names``).
     "place": frozenset(
         """china us u.s usa america japan korea taiwan netherlands germany india russia mexico brazil eu europe
         beijing washington tokyo seoul taipei hague brussels france uk britain singapore malaysia vietnam
@@ -52,27 +62,36 @@ def _kind(name: str) -> str | None:
     for kind, names in _KINDS.items():
         if any(w in names for w in words):
             return kind
-    return None
+    return "place" if country_names(name.replace("’s", "").replace("'s", "")) else None
 
 
-def _subject_slot(previous: str, subject: str) -> str | None:
+def _subject_slot(previous: str, subject: str, proper: Mapping[str, str] | None) -> str | None:
     """The name in the previous question of the same kind as ``subject``, which it replaces."""
     kind = _kind(subject)
     if kind is None:
         return None
-    return next((name for name in entities(previous) if _kind(name) == kind), None)
+    return next((name for name in entities(previous, proper) if _kind(name) == kind), None)
 
 
-def resolve_followup(question: str, previous: str | None) -> str:
-    """Rewrite a short follow-up against the previous question; other questions pass unchanged."""
+def _about(question: str) -> re.Match[str] | None:
+    """A "what about X?" or "and X?" follow-up (not "and who signed it?", which asks anew)."""
+    about = _WHAT_ABOUT.match(question) or _AND_SUBJECT.match(question)
+    return None if about is None or _ASKS.match(about.group("subject")) else about
+
+
+def resolve_followup(question: str, previous: str | None, proper: Mapping[str, str] | None = None) -> str:
+    """Rewrite a short follow-up against the previous question; other questions pass unchanged.
+    ``proper``: the corpus's proper words (lower case -> usual spelling), to find names the previous
+    question writes in lower case."""
     if not previous:
         return question
-    about = _WHAT_ABOUT.match(question) or _AND_SUBJECT.match(question)
+    about = _about(question)
     if about:
-        subject = re.sub(r"^(?:the|a|an)\s+", "", about.group("subject").strip(), flags=re.I)
-        slot = _subject_slot(previous, subject)
-        if slot:
-            return re.sub(rf"\b{re.escape(slot)}\b", subject, previous, count=1)
+        subject = about.group("subject").strip()
+        bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
+        slot = _subject_slot(previous, bare, proper)
+        if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
+            return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
     terms = len(content_terms(question))
     if (
@@ -94,8 +113,8 @@ class Conversation:
     context: tuple[str, ...] = ()  # the articles the previous question's search found first
     updated_at: float = field(default=0.0)
 
-    def resolve(self, question: str) -> str:
-        return resolve_followup(question, self.last_question)
+    def resolve(self, question: str, proper: Mapping[str, str] | None = None) -> str:
+        return resolve_followup(question, self.last_question, proper)
 
     def remember(self, question: str, answer: Answer, context: tuple[str, ...] = ()) -> None:
         self.last_question = question

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answering.followup import resolve_followup
+from bot.answering.followup import Conversation, resolve_followup
+from bot.answering.types import Answer
 
 PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
 
@@ -15,10 +16,16 @@ PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
         ("how about Japan?", "Did Japan approve Alibaba to buy H200 chips?"),
         (
             "what about the rare earth curbs?",
-            "Did Beijing approve Alibaba to buy H200 chips: what about rare earth curbs?",
+            "Did Beijing approve Alibaba to buy H200 chips: what about the rare earth curbs?",
         ),
         ("when was that?", f"{PREVIOUS} When was that?"),
         ("who said it", f"{PREVIOUS} Who said it"),
+        # A new question of the same subject is carried on, never swapped in as a subject.
+        ("and who signed it off?", f"{PREVIOUS} And who signed it off?"),
+        ("And what did Nvidia say?", f"{PREVIOUS} And what did Nvidia say?"),
+        # Any country (countryinfo's names) replaces a place; "the" stays with a country's name.
+        ("what about Indonesia?", "Did Indonesia approve Alibaba to buy H200 chips?"),
+        ("and the Netherlands?", "Did the Netherlands approve Alibaba to buy H200 chips?"),
     ],
 )
 def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, resolved: str) -> None:
@@ -34,6 +41,23 @@ def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, 
 )
 def test_questions_that_stand_alone_pass_unchanged(question: str) -> None:
     assert resolve_followup(question, PREVIOUS) == question
+
+
+def test_names_the_previous_question_writes_in_lower_case_are_replaced_with_the_proper_words() -> None:
+    previous = "who's the ceo of rapidus?"
+    proper = {"rapidus": "Rapidus", "tsmc": "TSMC"}
+    assert resolve_followup("what about tsmc?", previous, proper) == "who's the ceo of tsmc?"
+    # Without the corpus's proper words "rapidus" is not known as a name: the follow-up is appended.
+    assert resolve_followup("what about tsmc?", previous) == "who's the ceo of rapidus: what about tsmc?"
+
+
+def test_a_conversation_resolves_against_its_last_question() -> None:
+    conversation = Conversation()
+    conversation.remember("who's the ceo of rapidus?", Answer(question="", text="", citations=[], abstained=False))
+    assert conversation.resolve("and the chairman?", {"rapidus": "Rapidus"}) == (
+        "who's the ceo of rapidus: what about the chairman?"
+    )
+    assert conversation.resolve("what about tsmc?", {"rapidus": "Rapidus"}) == "who's the ceo of tsmc?"
 
 
 def test_without_a_previous_question_nothing_changes() -> None:
