@@ -4,7 +4,7 @@ It holds no I/O of its own: the index and the optional LLM writer are passed in.
 learned models decide (``model.py``; rebuilt by ``chipbot train``): the ranker orders the searched
 articles by the probability that each answers the question; the quoter picks the window of one to
 three sentences that holds the answer; the abstainer estimates the probability that the composed
-answer is right, and below its threshold chipbot says its news does not cover the question.
+answer is right, and below its threshold chipbot says no article answers the question.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -285,7 +285,7 @@ class Answerer:
     ) -> Answer:
         started = self._clock()
         asked = question.strip()
-        if not asked:  # nothing to search for: say how to ask rather than "none of the articles covers this"
+        if not asked:  # nothing to search for: say how to ask rather than "none of the articles answers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
         resolved = conversation.resolve(meant, self.weights.proper) if conversation else meant

@@ -98,7 +98,7 @@ def _snippet_line(citation: Citation, *, also: bool = False) -> str:
 
 
 def abstention(question: str, candidates: list[Candidate], article_count: int) -> Answer:
-    """Say plainly that the news does not cover the question, and name the closest topics it does."""
+    """Say plainly that no article answers the question, and name the closest topics they do cover."""
     topics: list[str] = []
     for candidate in candidates:
         label = topic_label(candidate.article)
@@ -107,7 +107,7 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
         if len(topics) == MAX_RELATED_TOPICS:
             break
     noun = "article" if article_count == 1 else "articles"
-    text = f"None of the {article_count} indexed {noun} covers this."
+    text = f"None of the {article_count} indexed {noun} answers this."
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)

@@ -67,7 +67,7 @@ def test_a_question_naming_things_no_article_mentions_gets_less_confidence_and_a
     assert answer.confidence is not None and covered.confidence is not None
     assert answer.confidence < covered.confidence
     assert answer.abstained and answer.citations == []
-    assert answer.text.startswith("None of the 5 indexed articles covers this.")
+    assert answer.text.startswith("None of the 5 indexed articles answers this.")
     for topic in answer.related_topics:
         assert topic in answer.text
 

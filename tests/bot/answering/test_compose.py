@@ -61,6 +61,6 @@ def test_abstention_names_the_closest_topics() -> None:
     assert answer.abstained and answer.citations == []
     assert answer.related_topics == ["Rule A", "an article from blog.example"]
     assert answer.text == (
-        "None of the 1 indexed article covers this. "
+        "None of the 1 indexed article answers this. "
         "The closest topics they do cover: Rule A; an article from blog.example."
     )

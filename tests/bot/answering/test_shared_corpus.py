@@ -34,7 +34,7 @@ def test_every_quote_is_a_verbatim_span_of_its_article(shared_answerer: Answerer
             assert f"[{citation.n}]" in answer.text
         if answer.abstained:
             # all 147 shared articles are indexed: none is lost to a false near-duplicate fold
-            assert answer.text.startswith("None of the 147 indexed articles covers this.") and not answer.citations
+            assert answer.text.startswith("None of the 147 indexed articles answers this.") and not answer.citations
     assert quotes >= 62
 
 

@@ -162,7 +162,7 @@ def test_chat_builds_the_sample_index_on_first_run(hashed: None, data_dir: Path)
     assert (data_dir / "corpus.db").is_file()
     # The hash embedder's similarities are not the model's, so the learned abstainer may decline;
     # either way the answer is about the bundled digest of the H200 approvals.
-    assert "[1] " in out or "None of the 36 indexed articles covers this." in out
+    assert "[1] " in out or "None of the 36 indexed articles answers this." in out
     assert "ByteDance" in out
 
 

@@ -25,7 +25,7 @@ def cited(article=ARTICLE, quote: str = "Alpha said the fee is 25%.") -> Answer:
     return Answer(question="q", text=f"“{quote}” [1]", citations=[citation], abstained=False)
 
 
-ABSTAINED = Answer(question="q", text="None of the 2 indexed articles covers this.", citations=[], abstained=True)
+ABSTAINED = Answer(question="q", text="None of the 2 indexed articles answers this.", citations=[], abstained=True)
 
 
 def test_an_answer_is_scored_by_its_first_citation_and_the_evidence_in_any_quote() -> None:
