@@ -6,6 +6,11 @@ chip a chip; otherwise the follow-up is appended); "when was that?" and "and who
 "Did Beijing approve Alibaba to buy H200 chips? When was that?" (and "... And who signed it?").
 Names the previous question writes in lower case ("who runs rapidus?") are found with the corpus's
 proper words (``terms.proper_words``), as the answer engine finds them.
+
+Other questions stand alone unless they lean on the previous one: they open with a conjunction
+("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few words, or are a
+fragment ("what year?"). A short question with a verb and a subject of its own ("what did China do
+about gallium?") is a new question.
 """
 
 from __future__ import annotations
@@ -28,14 +33,23 @@ _ASKS = re.compile(
     r"has|have|had|should|shall|may|might)\b",
     re.I,
 )
-# Words that point back at the previous question ("that", "their", "the same", "that one").
+# Words that point back at something said before ("that", "their", "the same", "that one").
 _ANAPHORA = re.compile(
     r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same)\b", re.I
 )
-# Openings that carry on from the previous question ("and when ...", "at what price ...").
-_CARRIES_ON = re.compile(r"^\s*(?:and|so|also|but|then|at what|for what|in what|by how)\b", re.I)
-_ANAPHORIC_MAX_TERMS = 4  # an anaphoric question with more content words than this stands on its own
-_BARE_MAX_TERMS = 2  # a question with so few content words leans on the previous one, anaphora or not
+# Openings that carry on from the previous question: a conjunction ("and when ...") always; a
+# preposition before the wh-word ("at what price?") only in a short question, for "In what year did
+# Beijing clear the deal?" stands alone.
+_CONJUNCTION = re.compile(r"^\s*(?:and|so|also|but|then)\b", re.I)
+_PREPOSED = re.compile(r"^\s*(?:at|for|in|by|from|to)\s+(?:what|which|how|whom)\b", re.I)
+_ANAPHORIC_MAX_TERMS = 4  # a question pointing back with more content words than this stands on its own
+_BARE_MAX_TERMS = 2  # a fragment with so few content words ("what year?") leans on the previous question
+# A verb (its auxiliary, or "who's") makes a short question whole ("what did China do about gallium?").
+_AUXILIARY = re.compile(
+    r"\b(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should)\b|\b\w+['’]s\b", re.I
+)
+# ... but "the chips" in a whole question without a name of its own is something already mentioned.
+_DEFINITE = re.compile(r"\bthe\b", re.I)
 
 
 # Kinds of names a "what about X?" swaps one for another: a company for a company, a chip for a chip.
@@ -93,15 +107,21 @@ def resolve_followup(question: str, previous: str | None, proper: Mapping[str, s
         if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
             return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
-    terms = len(content_terms(question))
-    if (
-        (_ANAPHORA.search(question) and terms <= _ANAPHORIC_MAX_TERMS)
-        or _CARRIES_ON.match(question)
-        or terms <= _BARE_MAX_TERMS
-    ):
+    if _leans_on_previous(question, proper):
         follow_up = question.strip()
-        return f"{previous.rstrip()} {follow_up[:1].upper()}{follow_up[1:]}"
+        return f"{previous.rstrip().rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
     return question
+
+
+def _leans_on_previous(question: str, proper: Mapping[str, str] | None) -> bool:
+    """Whether a question that is not "what about X?" needs the previous one to be understood."""
+    if _CONJUNCTION.match(question):
+        return True
+    terms = len(content_terms(question))
+    if terms <= _ANAPHORIC_MAX_TERMS and (_PREPOSED.match(question) or _ANAPHORA.search(question)):
+        return True
+    whole = bool(_AUXILIARY.search(question)) and (bool(entities(question, proper)) or not _DEFINITE.search(question))
+    return terms <= _BARE_MAX_TERMS and not whole
 
 
 @dataclass

@@ -26,6 +26,10 @@ PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
         # Any country (countryinfo's names) replaces a place; "the" stays with a country's name.
         ("what about Indonesia?", "Did Indonesia approve Alibaba to buy H200 chips?"),
         ("and the Netherlands?", "Did the Netherlands approve Alibaba to buy H200 chips?"),
+        # Fragments, short questions opening with a preposition, and "the chips" already mentioned.
+        ("which companies?", f"{PREVIOUS} Which companies?"),
+        ("at what price?", f"{PREVIOUS} At what price?"),
+        ("how much were the chips worth?", f"{PREVIOUS} How much were the chips worth?"),
     ],
 )
 def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, resolved: str) -> None:
@@ -37,6 +41,10 @@ def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, 
     [
         "How many Inspur subsidiaries were added to the Entity List in March 2025?",
         "Is that rule on HBM chips from December 2024 still in force for Samsung?",
+        # Short, but whole: a verb, and a subject of their own.
+        "what did China do about gallium?",
+        "who's the CEO of Rapidus?",
+        "In what year did Beijing's competition authority clear Nvidia's purchase of Mellanox?",
     ],
 )
 def test_questions_that_stand_alone_pass_unchanged(question: str) -> None:
@@ -49,6 +57,13 @@ def test_names_the_previous_question_writes_in_lower_case_are_replaced_with_the_
     assert resolve_followup("what about tsmc?", previous, proper) == "who's the ceo of tsmc?"
     # Without the corpus's proper words "rapidus" is not known as a name: the follow-up is appended.
     assert resolve_followup("what about tsmc?", previous) == "who's the ceo of rapidus: what about tsmc?"
+
+
+def test_a_short_lower_case_question_with_a_name_of_its_own_stands_alone() -> None:
+    question = "who's the ceo of rapidus?"
+    assert resolve_followup(question, PREVIOUS, {"rapidus": "Rapidus"}) == question
+    # Unknown as a name, "the ceo" reads as someone the previous question mentioned.
+    assert resolve_followup(question, PREVIOUS) == f"{PREVIOUS} Who's the ceo of rapidus?"
 
 
 def test_a_conversation_resolves_against_its_last_question() -> None:
