@@ -219,13 +219,16 @@ class Answerer:
 
     def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
-        best first, with their probabilities (of equal scores, the earlier and shorter wins)."""
+        best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
+        may be a heading (a rule's title can be the answer); the others end as sentences do."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
         picked: list[tuple[Window, float]] = []
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
+            if picked and not reading.ends_sentence(window):
+                continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))
             if len(picked) == n:
@@ -288,7 +291,7 @@ class Answerer:
         if not asked:  # nothing to search for: say how to ask rather than "none of the articles answers this"
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
-        resolved = conversation.resolve(meant, self.weights.proper) if conversation else meant
+        resolved = conversation.resolve(meant, self.weights) if conversation else meant
         previous = frozenset(conversation.context) if conversation and resolved != meant else frozenset()
         evidence = self.read(resolved, since=since, until=until, sources=sources, previous=previous)
         searched = self._clock()

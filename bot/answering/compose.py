@@ -35,6 +35,11 @@ class Candidate:
     def quote(self) -> str:
         return self.reading.quote(self.window) if self.window else ""
 
+    @property
+    def sentence_window(self) -> Window | None:
+        """The best of its quotes that ends as a sentence does: what an "Also:" line shows."""
+        return next((w for w, _ in self.quotes if self.reading.ends_sentence(w)), None)
+
 
 def date_label(article: Article) -> str:
     return article.published.isoformat() if article.published else "undated"
@@ -50,17 +55,20 @@ def _newer(article: Article, lead: Article) -> bool:
 
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
     """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
-    newer coverage first, then the rest in rank order; never the same article or quote twice."""
+    newer coverage first, then the rest in rank order; never the same article or quote twice, and
+    only by a quote that ends as a sentence does (``Candidate.sentence_window``)."""
     relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
     ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
         c for c in relevant if not _newer(c.article, lead.article)
     ]
     seen_ids, seen_quotes, picked = {lead.article.id}, {lead.quote.strip()}, []
     for candidate in ordered:
-        if candidate.article.id in seen_ids or candidate.quote.strip() in seen_quotes:
+        window = candidate.sentence_window
+        quote = candidate.reading.quote(window).strip() if window else ""
+        if candidate.article.id in seen_ids or not quote or quote in seen_quotes:
             continue
         seen_ids.add(candidate.article.id)
-        seen_quotes.add(candidate.quote.strip())
+        seen_quotes.add(quote)
         picked.append(candidate)
         if len(picked) == MAX_SUPPORTING:
             break
@@ -117,7 +125,7 @@ def compose(question: str, lead: Candidate, supporting: list[Candidate], *, conf
     """The answer: the lead's quote as [1], then supporting quotes, and a pointer to newer coverage."""
     citations = [_citation(n, lead, window) for n, (window, _) in enumerate(lead.quotes[:LEAD_QUOTES], start=1)]
     for candidate in supporting[: MAX_CITATIONS - len(citations)]:
-        citations.append(_citation(len(citations) + 1, candidate))
+        citations.append(_citation(len(citations) + 1, candidate, candidate.sentence_window))
     lines = [_snippet_line(citations[0])]
     lines += [_snippet_line(c, also=True) for c in citations[1:]]
     newer = [c for c in citations[1:] if _newer(c.article, lead.article)]

@@ -33,6 +33,7 @@ _MONTH_NAME = re.compile(rf"\b{_MONTH}(?!\w)")
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\[\d+\])?$")  # "... suppliers.[2]" too
 # A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
 _NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
@@ -309,6 +310,11 @@ class Reading:
 
     def quote(self, window: Window) -> str:
         return self.article.text[window.start : window.end]
+
+    def ends_sentence(self, window: Window) -> bool:
+        """Whether the window ends as a sentence does (terminal punctuation, or the text's end): not a
+        heading ("Funding Updates"), a dateline cut by a line break, or a page's boilerplate line."""
+        return bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
 
     def is_headline(self, window: Window) -> bool:
         """Whether the window is the article's title repeated in its text."""

@@ -5,12 +5,12 @@
 chip a chip; otherwise the follow-up is appended); "when was that?" and "and who signed it?" become
 "Did Beijing approve Alibaba to buy H200 chips? When was that?" (and "... And who signed it?").
 Names the previous question writes in lower case ("who runs rapidus?") are found with the corpus's
-proper words (``terms.proper_words``), as the answer engine finds them.
+term weights (``TermWeights.proper``), as the answer engine finds them.
 
 Other questions stand alone unless they lean on the previous one: they open with a conjunction
 ("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few words, or are a
 fragment ("what year?"). A short question with a verb and a subject of its own ("what did China do
-about gallium?") is a new question.
+about gallium?", or words the articles never use: "what's the weather in taipei?") is a new question.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.answering.places import country_names
-from bot.answering.terms import entities
+from bot.answering.terms import TermWeights, entities
 from bot.answering.types import Answer
 from corpus.text.words import content_terms
 
@@ -79,7 +79,7 @@ def _kind(name: str) -> str | None:
     return "place" if country_names(name.replace("’s", "").replace("'s", "")) else None
 
 
-def _subject_slot(previous: str, subject: str, proper: Mapping[str, str] | None) -> str | None:
+def _subject_slot(previous: str, subject: str, proper: Mapping[str, str]) -> str | None:
     """The name in the previous question of the same kind as ``subject``, which it replaces."""
     kind = _kind(subject)
     if kind is None:
@@ -93,35 +93,44 @@ def _about(question: str) -> re.Match[str] | None:
     return None if about is None or _ASKS.match(about.group("subject")) else about
 
 
-def resolve_followup(question: str, previous: str | None, proper: Mapping[str, str] | None = None) -> str:
+def resolve_followup(question: str, previous: str | None, weights: TermWeights | None = None) -> str:
     """Rewrite a short follow-up against the previous question; other questions pass unchanged.
-    ``proper``: the corpus's proper words (lower case -> usual spelling), to find names the previous
-    question writes in lower case."""
+    ``weights``: the indexed articles' term weights, to find names written in lower case and words
+    the articles never use."""
     if not previous:
         return question
     about = _about(question)
     if about:
         subject = about.group("subject").strip()
         bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
-        slot = _subject_slot(previous, bare, proper)
+        slot = _subject_slot(previous, bare, weights.proper if weights else {})
         if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
             return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
-    if _leans_on_previous(question, proper):
+    if _leans_on_previous(question, weights):
         follow_up = question.strip()
         return f"{previous.rstrip().rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
     return question
 
 
-def _leans_on_previous(question: str, proper: Mapping[str, str] | None) -> bool:
+def _leans_on_previous(question: str, weights: TermWeights | None) -> bool:
     """Whether a question that is not "what about X?" needs the previous one to be understood."""
     if _CONJUNCTION.match(question):
         return True
-    terms = len(content_terms(question))
-    if terms <= _ANAPHORIC_MAX_TERMS and (_PREPOSED.match(question) or _ANAPHORA.search(question)):
+    terms = content_terms(question)
+    if len(terms) <= _ANAPHORIC_MAX_TERMS and (_PREPOSED.match(question) or _ANAPHORA.search(question)):
         return True
-    whole = bool(_AUXILIARY.search(question)) and (bool(entities(question, proper)) or not _DEFINITE.search(question))
-    return terms <= _BARE_MAX_TERMS and not whole
+    return len(terms) <= _BARE_MAX_TERMS and not (
+        _AUXILIARY.search(question) and (not _DEFINITE.search(question) or _own_subject(question, terms, weights))
+    )
+
+
+def _own_subject(question: str, terms: list[str], weights: TermWeights | None) -> bool:
+    """Whether the question names something, or uses a word the indexed articles never do (so it
+    cannot mean something the conversation already mentioned)."""
+    if weights is None:
+        return bool(entities(question))
+    return bool(entities(question, weights.proper)) or any(t not in weights.document_frequency for t in terms)
 
 
 @dataclass
@@ -133,8 +142,8 @@ class Conversation:
     context: tuple[str, ...] = ()  # the articles the previous question's search found first
     updated_at: float = field(default=0.0)
 
-    def resolve(self, question: str, proper: Mapping[str, str] | None = None) -> str:
-        return resolve_followup(question, self.last_question, proper)
+    def resolve(self, question: str, weights: TermWeights | None = None) -> str:
+        return resolve_followup(question, self.last_question, weights)
 
     def remember(self, question: str, answer: Answer, context: tuple[str, ...] = ()) -> None:
         self.last_question = question

@@ -91,7 +91,7 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
         text, previous = question.question, frozenset[str]()
         lead = by_id.get(question.follows or "")
         if lead:
-            text = resolve_followup(text, lead.question, answerer.weights.proper)
+            text = resolve_followup(text, lead.question, answerer.weights)
             if text != question.question:  # as the Answerer does in a conversation
                 previous = frozenset(context_of(answerer.read(lead.question)))
         evidence = answerer.read(text, previous=previous)

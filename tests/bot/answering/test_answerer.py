@@ -6,11 +6,12 @@ from datetime import date
 import pytest
 
 from bot.answering.answerer import Answerer
+from bot.answering.evidence import Query, Reading
 from bot.answering.model import Models
 from bot.answering.types import Answer
 from bot.service.conversations import Conversations
 from tests.bot.corpus_fixture import small_corpus
-from tests.bot.fakes import FakeIndex
+from tests.bot.fakes import FakeIndex, make_article
 
 # The fake index has no vectors, so the learned abstainer sees no dense similarity at all; tests of
 # how answers are composed answer whatever the confidence. Abstention itself is tested on the shared
@@ -149,3 +150,17 @@ def test_a_framed_question_and_its_framed_follow_up_read_as_the_plain_ones() -> 
     follow = bot.answer("hi! can you tell me when was that?", conversation=conversation)
     assert follow.resolved_question == "how much did Japan approve for Rapidus? When was that?"
     assert follow.question == "hi! can you tell me when was that?"
+
+
+def test_only_the_first_quote_of_an_article_may_be_a_heading() -> None:
+    bot, _ = answerer()
+    article = make_article(
+        "headings",
+        "Funding Updates\nH200 approvals\nBeijing approved H200 purchases in January.\nKey points\n"
+        "The approvals cover three companies.\nNvidia welcomed the approvals.",
+    )
+    query = Query.parse("Which H200 approvals did Beijing give?", bot.weights, today=date(2026, 1, 1))
+    reading = Reading(article, query)
+    quotes = bot.choose_quotes(reading, 3)
+    assert len(quotes) == 3
+    assert all(reading.ends_sentence(window) for window, _ in quotes[1:])

@@ -56,6 +56,20 @@ def test_weakly_rated_and_repeated_articles_do_not_support_the_lead() -> None:
     assert [c.article.id for c in supported] == ["undated"]
 
 
+def test_another_article_is_cited_by_a_quote_that_ends_as_a_sentence_never_by_a_heading() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.")
+    headed = make_article("headed", "Funding Updates\nRule A was widened in June.", title="Rule A news")
+    both = candidate(headed, "Funding Updates", "Rule A was widened in June.", probability=0.7)
+    [supporting] = pick_supporting(lead, [both])
+    answer = compose("When did rule A take effect?", lead, [supporting], confidence=0.7)
+    assert [(c.n, c.quote) for c in answer.citations] == [
+        (1, "Rule A took effect in May."),
+        (2, "Rule A was widened in June."),  # not its best quote, the heading
+    ]
+    # An article with nothing but a heading to quote supports nothing.
+    assert pick_supporting(lead, [candidate(headed, "Funding Updates", probability=0.7)]) == []
+
+
 def test_abstention_names_the_closest_topics() -> None:
     answer = abstention("q?", [candidate(OLD, "Rule A took effect in May."), candidate(UNDATED)], 1)
     assert answer.abstained and answer.citations == []

@@ -70,3 +70,19 @@ def test_sentence_similarity_comes_from_stored_vectors_and_names_the_article_lac
     assert np.allclose(reading.similarity, [0.6, 0.8])
     assert reading.missing_entities == ("AMD",)
     assert Reading(article, query).similarity.tolist() == [0.0, 0.0]  # no vectors: no similarity
+
+
+def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_or_a_line_cut_short() -> None:
+    article = make_article(
+        "wire",
+        "Funding Updates\nAMSTERDAM March 8 (Reuters) - The\nNetherlands will act.\nIt cited a report.[2]\nMore",
+    )
+    reading = Reading(article, Query.parse("What will the Netherlands do?", TermWeights.from_texts([]), today=TODAY))
+    ends = {reading.quote(w): reading.ends_sentence(w) for w in reading.windows if w.size == 1}
+    assert ends == {
+        "Funding Updates": False,
+        "AMSTERDAM March 8 (Reuters) - The": False,
+        "Netherlands will act.": True,
+        "It cited a report.[2]": True,
+        "More": True,  # the text's last line: nothing was cut from it
+    }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answering.followup import Conversation, resolve_followup
+from bot.answering.terms import TermWeights
 from bot.answering.types import Answer
 
 PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
@@ -51,28 +52,45 @@ def test_questions_that_stand_alone_pass_unchanged(question: str) -> None:
     assert resolve_followup(question, PREVIOUS) == question
 
 
+# Articles that write Rapidus and TSMC as names mid-sentence, twice each (``TermWeights.proper``).
+ARTICLES = [
+    "The chips are made by TSMC in Japan. Officials said Rapidus plans a fab. The CEO of Rapidus spoke.",
+    "Reporters said TSMC was hiring. The company's CEO visited the fab.",
+]
+WEIGHTS = TermWeights.from_texts(ARTICLES, ARTICLES)
+
+
 def test_names_the_previous_question_writes_in_lower_case_are_replaced_with_the_proper_words() -> None:
     previous = "who's the ceo of rapidus?"
-    proper = {"rapidus": "Rapidus", "tsmc": "TSMC"}
-    assert resolve_followup("what about tsmc?", previous, proper) == "who's the ceo of tsmc?"
+    assert resolve_followup("what about tsmc?", previous, WEIGHTS) == "who's the ceo of tsmc?"
     # Without the corpus's proper words "rapidus" is not known as a name: the follow-up is appended.
     assert resolve_followup("what about tsmc?", previous) == "who's the ceo of rapidus: what about tsmc?"
 
 
-def test_a_short_lower_case_question_with_a_name_of_its_own_stands_alone() -> None:
+@pytest.mark.parametrize(
+    "question",
+    [
+        "who's the ceo of rapidus?",  # a name the articles write
+        "what's the weather in taipei?",  # words the articles never use
+    ],
+)
+def test_a_short_question_with_a_subject_of_its_own_stands_alone(question: str) -> None:
+    assert resolve_followup(question, PREVIOUS, WEIGHTS) == question
+
+
+def test_a_short_question_about_the_same_things_leans_on_the_previous_one() -> None:
+    # "the ceo" with no name of its own and nothing new: someone the conversation already mentioned.
+    assert resolve_followup("who's the ceo?", PREVIOUS, WEIGHTS) == f"{PREVIOUS} Who's the ceo?"
+    # Without the term weights "rapidus" is not known as a name either.
     question = "who's the ceo of rapidus?"
-    assert resolve_followup(question, PREVIOUS, {"rapidus": "Rapidus"}) == question
-    # Unknown as a name, "the ceo" reads as someone the previous question mentioned.
     assert resolve_followup(question, PREVIOUS) == f"{PREVIOUS} Who's the ceo of rapidus?"
 
 
 def test_a_conversation_resolves_against_its_last_question() -> None:
     conversation = Conversation()
     conversation.remember("who's the ceo of rapidus?", Answer(question="", text="", citations=[], abstained=False))
-    assert conversation.resolve("and the chairman?", {"rapidus": "Rapidus"}) == (
-        "who's the ceo of rapidus: what about the chairman?"
-    )
-    assert conversation.resolve("what about tsmc?", {"rapidus": "Rapidus"}) == "who's the ceo of tsmc?"
+    assert conversation.resolve("and the chairman?", WEIGHTS) == "who's the ceo of rapidus: what about the chairman?"
+    assert conversation.resolve("what about tsmc?", WEIGHTS) == "who's the ceo of tsmc?"
 
 
 def test_without_a_previous_question_nothing_changes() -> None:
