@@ -111,6 +111,11 @@ def context_of(evidence: Evidence) -> tuple[str, ...]:
     return tuple(i for hit in evidence.result.hits[:CONTEXT] for i in sorted(article_ids(hit)))
 
 
+def context_terms(evidence: Evidence) -> frozenset[str]:
+    """The terms of those articles: what a short follow-up may be about."""
+    return frozenset().union(*(reading.terms for reading in evidence.readings[:CONTEXT]))
+
+
 class Answerer:
     def __init__(
         self,
@@ -315,5 +320,5 @@ class Answerer:
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:
-            conversation.remember(resolved, answer, context=context_of(evidence))
+            conversation.remember(resolved, answer, context=context_of(evidence), context_terms=context_terms(evidence))
         return answer

@@ -9,8 +9,10 @@ term weights (``TermWeights.proper``), as the answer engine finds them.
 
 Other questions stand alone unless they lean on the previous one: they open with a conjunction
 ("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few words, or are a
-fragment ("what year?"). A short question with a verb and a subject of its own ("what did China do
-about gallium?", or words the articles never use: "what's the weather in taipei?") is a new question.
+fragment ("what year?"). A short question with a verb is a new question when it has a subject of its
+own ("what did China do about gallium?", or words the articles never use: "what's the weather in
+taipei?") or asks about things the previous question's articles never mention ("what is the entity
+list?" after a question on Rapidus).
 """
 
 from __future__ import annotations
@@ -48,7 +50,8 @@ _BARE_MAX_TERMS = 2  # a fragment with so few content words ("what year?") leans
 _AUXILIARY = re.compile(
     r"\b(?:do|does|did|is|are|was|were|has|have|had|will|would|can|could|should)\b|\b\w+['’]s\b", re.I
 )
-# ... but "the chips" in a whole question without a name of its own is something already mentioned.
+# ... but one with no subject of its own about what the previous question found is a follow-up
+# ("how much were the chips worth?"); not knowing what it found, "the chips" says so.
 _DEFINITE = re.compile(r"\bthe\b", re.I)
 
 
@@ -93,10 +96,15 @@ def _about(question: str) -> re.Match[str] | None:
     return None if about is None or _ASKS.match(about.group("subject")) else about
 
 
-def resolve_followup(question: str, previous: str | None, weights: TermWeights | None = None) -> str:
+def resolve_followup(
+    question: str,
+    previous: str | None,
+    weights: TermWeights | None = None,
+    context: frozenset[str] | None = None,
+) -> str:
     """Rewrite a short follow-up against the previous question; other questions pass unchanged.
     ``weights``: the indexed articles' term weights, to find names written in lower case and words
-    the articles never use."""
+    the articles never use; ``context``: the terms of the articles the previous question found first."""
     if not previous:
         return question
     about = _about(question)
@@ -107,22 +115,35 @@ def resolve_followup(question: str, previous: str | None, weights: TermWeights |
         if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
             return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
-    if _leans_on_previous(question, weights):
+    if _leans_on_previous(question, weights, context):
         follow_up = question.strip()
         return f"{previous.rstrip().rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
     return question
 
 
-def _leans_on_previous(question: str, weights: TermWeights | None) -> bool:
+def explicitly_follows(question: str) -> bool:
+    """Whether the question says it follows up ("what about X?", "and ...", "when was that?"), as
+    opposed to only being short ("what is the entity list?"), which may also ask something new."""
+    if _about(question) or _CONJUNCTION.match(question):
+        return True
+    short = len(content_terms(question)) <= _ANAPHORIC_MAX_TERMS
+    return short and bool(_PREPOSED.match(question) or _ANAPHORA.search(question))
+
+
+def _leans_on_previous(question: str, weights: TermWeights | None, context: frozenset[str] | None) -> bool:
     """Whether a question that is not "what about X?" needs the previous one to be understood."""
-    if _CONJUNCTION.match(question):
+    if explicitly_follows(question):
         return True
     terms = content_terms(question)
-    if len(terms) <= _ANAPHORIC_MAX_TERMS and (_PREPOSED.match(question) or _ANAPHORA.search(question)):
+    if len(terms) > _BARE_MAX_TERMS:
+        return False
+    if not _AUXILIARY.search(question):  # a fragment: "what year?"
         return True
-    return len(terms) <= _BARE_MAX_TERMS and not (
-        _AUXILIARY.search(question) and (not _DEFINITE.search(question) or _own_subject(question, terms, weights))
-    )
+    if _own_subject(question, terms, weights):
+        return False
+    if context is not None:  # about the same things as the articles just found ("were the chips worth")
+        return all(t in context for t in terms)
+    return bool(_DEFINITE.search(question))  # "the chips": something already mentioned
 
 
 def _own_subject(question: str, terms: list[str], weights: TermWeights | None) -> bool:
@@ -140,12 +161,20 @@ class Conversation:
     clock: Callable[[], float] = time.monotonic
     last_question: str | None = None
     context: tuple[str, ...] = ()  # the articles the previous question's search found first
+    context_terms: frozenset[str] | None = None  # their terms (None: not known)
     updated_at: float = field(default=0.0)
 
     def resolve(self, question: str, weights: TermWeights | None = None) -> str:
-        return resolve_followup(question, self.last_question, weights)
+        return resolve_followup(question, self.last_question, weights, self.context_terms)
 
-    def remember(self, question: str, answer: Answer, context: tuple[str, ...] = ()) -> None:
+    def remember(
+        self,
+        question: str,
+        answer: Answer,
+        context: tuple[str, ...] = (),
+        context_terms: frozenset[str] | None = None,
+    ) -> None:
         self.last_question = question
         self.context = context
+        self.context_terms = context_terms
         self.updated_at = self.clock()

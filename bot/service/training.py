@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answering.answerer import Answerer, Evidence, context_of
+from bot.answering.answerer import Answerer, Evidence, context_of, context_terms
 from bot.answering.evidence import Window
 from bot.answering.features import (
     ABSTAIN,
@@ -90,10 +90,11 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
     for question in questions:
         text, previous = question.question, frozenset[str]()
         lead = by_id.get(question.follows or "")
-        if lead:
-            text = resolve_followup(text, lead.question, answerer.weights)
-            if text != question.question:  # as the Answerer does in a conversation
-                previous = frozenset(context_of(answerer.read(lead.question)))
+        if lead:  # as the Answerer does in a conversation
+            earlier = answerer.read(lead.question)
+            text = resolve_followup(text, lead.question, answerer.weights, context_terms(earlier))
+            if text != question.question:
+                previous = frozenset(context_of(earlier))
         evidence = answerer.read(text, previous=previous)
         right = np.array(
             [bool(candidate_ids(evidence, i) & question.evidence.keys()) for i in range(len(evidence.readings))]

@@ -5,6 +5,7 @@ import pytest
 from bot.answering.followup import Conversation, resolve_followup
 from bot.answering.terms import TermWeights
 from bot.answering.types import Answer
+from corpus.text.words import tokens
 
 PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
 
@@ -86,11 +87,30 @@ def test_a_short_question_about_the_same_things_leans_on_the_previous_one() -> N
     assert resolve_followup(question, PREVIOUS) == f"{PREVIOUS} Who's the ceo of rapidus?"
 
 
+def test_a_short_whole_question_follows_up_only_on_what_the_previous_articles_mention() -> None:
+    smuggling = frozenset(tokens("Prosecutors said the smuggled chips were worth $160 million."))
+    rapidus = frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose."))
+    follow_up = "how much were the chips worth?"  # (no term weights: every word counts as known)
+    assert resolve_followup(follow_up, PREVIOUS, None, smuggling) == f"{PREVIOUS} How much were the chips worth?"
+    assert resolve_followup(follow_up, PREVIOUS, None, rapidus) == follow_up
+    new = "what is the entity list?"
+    assert resolve_followup(new, PREVIOUS, None, rapidus) == new
+    # A fragment leans on the previous question whatever its articles say.
+    assert resolve_followup("what year?", PREVIOUS, None, rapidus) == f"{PREVIOUS} What year?"
+
+
 def test_a_conversation_resolves_against_its_last_question() -> None:
     conversation = Conversation()
     conversation.remember("who's the ceo of rapidus?", Answer(question="", text="", citations=[], abstained=False))
     assert conversation.resolve("and the chairman?", WEIGHTS) == "who's the ceo of rapidus: what about the chairman?"
     assert conversation.resolve("what about tsmc?", WEIGHTS) == "who's the ceo of tsmc?"
+    conversation.remember(
+        "who's the ceo of rapidus?",
+        Answer(question="", text="", citations=[], abstained=False),
+        context_terms=frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose.")),
+    )
+    assert conversation.resolve("what is the entity list?", WEIGHTS) == "what is the entity list?"
+    assert conversation.resolve("who broke ground?", WEIGHTS) == "who's the ceo of rapidus? Who broke ground?"
 
 
 def test_without_a_previous_question_nothing_changes() -> None:
