@@ -7,6 +7,8 @@ Whatever is echoed goes through ``echo``: markdown, mentions and backticks escap
 
 from __future__ import annotations
 
+import re
+
 from discord import app_commands
 
 from bot.discordbot.render import clip, escape
@@ -24,6 +26,27 @@ SinceOption = app_commands.Range[str, 1, SINCE_CHARS]
 SourceOption = app_commands.Range[str, 1, SOURCE_CHARS]
 TopicOption = app_commands.Range[str, 1, TOPIC_CHARS]
 UrlOption = app_commands.Range[str, 1, URL_CHARS]
+
+
+# Discord's markup for users, roles, channels and custom emoji: "<@123>", "<@&4>", "<#5>", "<:chip:6>".
+_MARKUP = re.compile(r"<(?:@[!&]?|#)\d+>|<a?:\w+:\d+>")
+_LINE_MARKS = re.compile(r"^[ \t]*(?:>{1,3}|#{1,3}|-#)[ \t]+", re.M)  # quotes, headings, subtext
+_MARKS = re.compile(r"\*\*|__|~~|\|\||`+")  # bold, underline, strike-through, spoiler, code
+# *emphasis* or _emphasis_ around words, never inside one ("tsmc_arizona", a token's "tests_0123").
+_EMPHASIS = re.compile(r"(?<!\w)[*_](?=\S)(.+?)(?<=\S)[*_](?!\w)")
+
+
+def question_text(typed: str) -> str:
+    """What a typed question asks, without Discord's markup: mentions, channel links and custom emoji
+    dropped, markdown removed ("**what** is the _entity list_?": "what is the entity list?").
+
+    >>> question_text("<@42> **what** is the _entity list_? <:chip:7>")
+    'what is the entity list?'
+    >>> question_text("> is `tsmc_arizona` on ||schedule||?")
+    'is tsmc_arizona on schedule?'
+    """
+    text = _LINE_MARKS.sub("", _MARKUP.sub(" ", typed))
+    return " ".join(_EMPHASIS.sub(r"\1", _MARKS.sub("", text)).split())
 
 
 def echo(value: str, limit: int = ECHO_CHARS) -> str:

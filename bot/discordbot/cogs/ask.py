@@ -11,7 +11,15 @@ from discord.ext import commands
 
 from bot.discordbot.buttons import answer_view
 from bot.discordbot.client import ChipBot
-from bot.discordbot.options import SOURCE_CHARS, QuestionOption, SinceOption, SourceOption, bad_option, too_long
+from bot.discordbot.options import (
+    SOURCE_CHARS,
+    QuestionOption,
+    SinceOption,
+    SourceOption,
+    bad_option,
+    question_text,
+    too_long,
+)
 from bot.discordbot.render import render_answer
 from bot.discordbot.replies import BUSY_TEXT, Reply
 from bot.service.asking import Asker, BadOption, Question, parse_since
@@ -75,7 +83,9 @@ class Ask(commands.Cog):
         channel_id = interaction.channel_id or interaction.user.id
         sources = [source.strip().lower()] if source and source.strip() else None
         try:
-            asked = await self.asker.ask(Question(text, interaction.user.id, channel_id, since_date, sources))
+            asked = await self.asker.ask(
+                Question(question_text(text), interaction.user.id, channel_id, since_date, sources)
+            )
         except Busy:
             await reply.private(BUSY_TEXT)
             return

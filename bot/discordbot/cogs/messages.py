@@ -15,6 +15,7 @@ from discord.ext import commands
 
 from bot.discordbot.buttons import answer_view
 from bot.discordbot.client import ChipBot
+from bot.discordbot.options import question_text
 from bot.discordbot.render import NO_MENTIONS, render_answer
 from bot.discordbot.replies import BUSY_TEXT, ERROR_TEXT
 from bot.service.asking import Asker, Question
@@ -50,7 +51,7 @@ class Messages(commands.Cog):
             return
         try:
             async with message.channel.typing():
-                asked = await self.asker.ask(Question(text, message.author.id, message.channel.id))
+                asked = await self.asker.ask(Question(question_text(text), message.author.id, message.channel.id))
             rendered = render_answer(asked.answer)
             view = answer_view(asked.answer_id, abstained=asked.answer.abstained)
             await message.reply(**rendered.kwargs(), view=view, mention_author=False)

@@ -46,3 +46,13 @@ async def test_a_follow_up_shows_what_it_was_understood_as_and_more_sources_sear
         stored = w.services.feedback.get(2)
         assert stored is not None and stored.question == "when was that?" and stored.searched == RESOLVED
         assert w.services.feedback.get(1).searched == FIRST  # type: ignore[union-attr]
+
+
+async def test_discord_markup_is_taken_out_of_a_question_before_it_is_answered(data_dir: Path) -> None:
+    index = build_index(data_dir)
+    async with running(make_services(data_dir, index)) as w:
+        await w.alice.send_dm("**What** did the _SMIC teardown_ show? <:chip:123456> <@987654>")
+        answer = w.alice.user.dm_channel.last_message
+        assert answer.embeds[0].title == FIRST
+        stored = w.services.feedback.get(1)
+        assert stored is not None and stored.question == FIRST and stored.searched == FIRST
