@@ -44,6 +44,13 @@ class TimeIntent:
     def empty(self) -> bool:
         return self == TimeIntent()
 
+    @property
+    def period(self) -> tuple[date, date] | None:
+        """The publication period the question names, soft or hard (None when it names none)."""
+        if self.around:
+            return self.around
+        return (self.since, self.until or self.since) if self.since else None
+
 
 def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])

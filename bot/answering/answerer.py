@@ -303,7 +303,13 @@ class Answerer:
         examination = self.examine(evidence)
         if examination.answers:
             lead, *rest = [c for c in examination.candidates if c.quotes]  # the quoted head
-            answer = compose(asked, lead, pick_supporting(lead, rest), confidence=examination.confidence)
+            answer = compose(
+                asked,
+                lead,
+                pick_supporting(lead, rest),
+                confidence=examination.confidence,
+                intent=evidence.query.intent,
+            )
         else:
             answer = abstention(asked, examination.candidates, self.weights.documents)
             answer = replace(answer, confidence=examination.confidence)

@@ -10,6 +10,7 @@ from bot.answering.tuning import LEAD_QUOTES, MAX_CITATIONS, MAX_RELATED_TOPICS,
 from bot.answering.types import Answer, Citation
 from corpus.text.sentences import excerpt
 from corpus.types import Article
+from index.timeparse import TimeIntent
 from index.types import Hit
 
 
@@ -121,8 +122,16 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)
 
 
-def compose(question: str, lead: Candidate, supporting: list[Candidate], *, confidence: float) -> Answer:
-    """The answer: the lead's quote as [1], then supporting quotes, and a pointer to newer coverage."""
+def compose(
+    question: str,
+    lead: Candidate,
+    supporting: list[Candidate],
+    *,
+    confidence: float,
+    intent: TimeIntent | None = None,
+) -> Answer:
+    """The answer: the lead's quote as [1], then supporting quotes, a pointer to newer coverage, and a
+    note when [1] was published outside the period the question names (``intent``)."""
     citations = [_citation(n, lead, window) for n, (window, _) in enumerate(lead.quotes[:LEAD_QUOTES], start=1)]
     for candidate in supporting[: MAX_CITATIONS - len(citations)]:
         citations.append(_citation(len(citations) + 1, candidate, candidate.sentence_window))
@@ -132,6 +141,11 @@ def compose(question: str, lead: Candidate, supporting: list[Candidate], *, conf
     if newer:
         refs = ", ".join(f"[{c.n}] ({date_label(c.article)})" for c in newer)
         lines.append(f"Newer coverage than [1]: {refs}.")
+    period = intent.period if intent else None
+    published = lead.article.published
+    if period and published and not period[0] <= published <= period[1]:
+        asked = f" ({intent.phrase})" if intent and intent.phrase else ""
+        lines.append(f"Note: [1] was published {published.isoformat()}, outside the period asked about{asked}.")
     return Answer(
         question=question,
         text="\n".join(lines),

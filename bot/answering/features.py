@@ -135,9 +135,7 @@ def article_features(
     dense_sentence = np.array([float(r.similarity.max()) if len(r.similarity) else 0.0 for r in readings])
     rows[:, col["dense_sentence"]] = dense_sentence
     rows[:, col["dense_sentence_gap"]] = dense_sentence - dense_sentence.max()
-    period = query.intent.around or (
-        (query.intent.since, query.intent.until or query.intent.since) if query.intent.since else None
-    )
+    period = query.intent.period
     dated = [r.article.published for r in readings if r.article.published]
     oldest, newest = (min(dated), max(dated)) if dated else (None, None)
     for i, reading in enumerate(readings):

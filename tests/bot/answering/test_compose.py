@@ -7,6 +7,7 @@ from bot.answering.evidence import Query, Reading
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import SUPPORT_SHARE
 from corpus.types import Article, Chunk
+from index.timeparse import TimeIntent
 from index.types import Hit
 from tests.bot.fakes import make_article
 
@@ -68,6 +69,18 @@ def test_another_article_is_cited_by_a_quote_that_ends_as_a_sentence_never_by_a_
     ]
     # An article with nothing but a heading to quote supports nothing.
     assert pick_supporting(lead, [candidate(headed, "Funding Updates", probability=0.7)]) == []
+
+
+def test_a_lead_published_outside_the_period_asked_about_is_pointed_out() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.")  # published 2024-05-01
+    outside = TimeIntent(around=(date(2025, 1, 1), date(2025, 3, 31)), phrase="as of march 2025")
+    answer = compose("As of March 2025, when did rule A take effect?", lead, [], confidence=0.7, intent=outside)
+    assert answer.text.splitlines()[-1] == (
+        "Note: [1] was published 2024-05-01, outside the period asked about (as of march 2025)."
+    )
+    inside = TimeIntent(since=date(2024, 5, 1), until=date(2024, 5, 31), phrase="in may 2024")
+    for intent in (inside, TimeIntent(), None):
+        assert "Note:" not in compose("q?", lead, [], confidence=0.7, intent=intent).text
 
 
 def test_abstention_names_the_closest_topics() -> None:
