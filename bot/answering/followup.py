@@ -121,7 +121,7 @@ def resolve_followup(
     return question
 
 
-def explicitly_follows(question: str) -> bool:
+def _explicitly_follows(question: str) -> bool:
     """Whether the question says it follows up ("what about X?", "and ...", "when was that?"), as
     opposed to only being short ("what is the entity list?"), which may also ask something new."""
     if _about(question) or _CONJUNCTION.match(question):
@@ -132,7 +132,7 @@ def explicitly_follows(question: str) -> bool:
 
 def _leans_on_previous(question: str, weights: TermWeights | None, context: frozenset[str] | None) -> bool:
     """Whether a question that is not "what about X?" needs the previous one to be understood."""
-    if explicitly_follows(question):
+    if _explicitly_follows(question):
         return True
     terms = content_terms(question)
     if len(terms) > _BARE_MAX_TERMS:
