@@ -7,12 +7,13 @@ chip a chip; otherwise the follow-up is appended); "when was that?" and "and who
 Names the previous question writes in lower case ("who runs rapidus?") are found with the corpus's
 term weights (``TermWeights.proper``), as the answer engine finds them.
 
-Other questions stand alone unless they lean on the previous one: they open with a conjunction
-("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few words, or are a
-fragment ("what year?"). A short question with a verb is a new question when it has a subject of its
-own ("what did China do about gallium?", or words the articles never use: "what's the weather in
-taipei?") or asks about things the previous question's articles never mention ("what is the entity
-list?" after a question on Rapidus).
+A bare name ("Samsung?") replaces a name of its kind in the previous question, and with none there
+asks anew. Other questions stand alone unless they lean on the previous one: they open with a
+conjunction ("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few
+words, or are a short fragment ("what year?"). A short question is a new one when it names what the
+previous did not or uses words the articles never use ("what's the weather in taipei?"), or, having
+a verb, asks about things the previous question's articles never mention ("what did China do about
+gallium?" after a question on ASML; "what is the entity list?" after one on Rapidus).
 """
 
 from __future__ import annotations
@@ -107,18 +108,33 @@ def resolve_followup(
     the articles never use; ``context``: the terms of the articles the previous question found first."""
     if not previous:
         return question
+    proper = weights.proper if weights else {}
     about = _about(question)
     if about:
         subject = about.group("subject").strip()
         bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
-        slot = _subject_slot(previous, bare, weights.proper if weights else {})
+        slot = _subject_slot(previous, bare, proper)
         if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
             return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
         return f"{previous.rstrip(' ?')}: what about {subject}?"
-    if _leans_on_previous(question, weights, context):
+    name = _bare_name(question, proper)
+    if name:  # "Samsung?" after a question on TSMC asks about Samsung instead; on tariffs, anew
+        slot = _subject_slot(previous, name, proper)
+        return re.sub(rf"\b{re.escape(slot)}\b", name, previous, count=1) if slot else question
+    if _leans_on_previous(question, previous, weights, context):
         follow_up = question.strip()
         return f"{previous.rstrip().rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
     return question
+
+
+def _bare_name(question: str, proper: Mapping[str, str]) -> str | None:
+    """The name a question is made of and nothing else ("Samsung?", "intel", "south korea"), or None.
+    (``entities`` does not take a lone capitalised word opening a question for a name; here the
+    articles' proper words decide.)"""
+    text = question.strip().rstrip("?.!").strip()
+    if text.lower() in proper or entities(text, proper) == [text]:
+        return text
+    return None
 
 
 def _explicitly_follows(question: str) -> bool:
@@ -130,28 +146,31 @@ def _explicitly_follows(question: str) -> bool:
     return short and bool(_PREPOSED.match(question) or _ANAPHORA.search(question))
 
 
-def _leans_on_previous(question: str, weights: TermWeights | None, context: frozenset[str] | None) -> bool:
+def _leans_on_previous(
+    question: str, previous: str, weights: TermWeights | None, context: frozenset[str] | None
+) -> bool:
     """Whether a question that is not "what about X?" needs the previous one to be understood."""
     if _explicitly_follows(question):
         return True
     terms = content_terms(question)
-    if len(terms) > _BARE_MAX_TERMS:
+    if len(terms) > _BARE_MAX_TERMS or _own_subject(question, previous, terms, weights):
         return False
     if not _AUXILIARY.search(question):  # a fragment: "what year?"
         return True
-    if _own_subject(question, terms, weights):
-        return False
     if context is not None:  # about the same things as the articles just found ("were the chips worth")
         return all(t in context for t in terms)
-    return bool(_DEFINITE.search(question))  # "the chips": something already mentioned
+    # Not knowing those articles: "the chips", or a name the previous question named, was mentioned.
+    return bool(_DEFINITE.search(question) or entities(question, weights.proper if weights else None))
 
 
-def _own_subject(question: str, terms: list[str], weights: TermWeights | None) -> bool:
-    """Whether the question names something, or uses a word the indexed articles never do (so it
-    cannot mean something the conversation already mentioned)."""
-    if weights is None:
-        return bool(entities(question))
-    return bool(entities(question, weights.proper)) or any(t not in weights.document_frequency for t in terms)
+def _own_subject(question: str, previous: str, terms: list[str], weights: TermWeights | None) -> bool:
+    """Whether the question names something the previous one did not, or uses a word the indexed
+    articles never do: then it cannot mean something the conversation already mentioned."""
+    proper = weights.proper if weights else None
+    before = previous.lower()
+    if any(name.lower() not in before for name in entities(question, proper)):
+        return True
+    return weights is not None and any(t not in weights.document_frequency for t in terms)
 
 
 @dataclass

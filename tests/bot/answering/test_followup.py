@@ -87,6 +87,29 @@ def test_a_short_question_about_the_same_things_leans_on_the_previous_one() -> N
     assert resolve_followup(question, PREVIOUS) == f"{PREVIOUS} Who's the ceo of rapidus?"
 
 
+@pytest.mark.parametrize(
+    ("previous", "follow_up", "resolved"),
+    [
+        # A bare name replaces the name of its kind in the previous question ...
+        ("Did TSMC get CHIPS Act money?", "Samsung?", "Did Samsung get CHIPS Act money?"),
+        ("Did TSMC get CHIPS Act money?", "samsung", "Did samsung get CHIPS Act money?"),
+        # ... and with none there asks anew.
+        ("Which countries restrict chip exports to China?", "Intel", "Intel"),
+        # A short question on a name the previous one asked about follows it up ...
+        ("Did Samsung get CHIPS Act money?", "how much did samsung get?", None),
+        # ... a name it did not ask about makes a new question.
+        ("Did Beijing approve Alibaba to buy H200 chips?", "why is Intel?", "why is Intel?"),
+    ],
+)
+def test_a_short_question_naming_something_follows_up_only_on_the_previous_question_s_names(
+    previous: str, follow_up: str, resolved: str | None
+) -> None:
+    texts = ["Officials said Samsung and TSMC got money. Reporters said Samsung and TSMC will get more."] * 2
+    weights = TermWeights.from_texts(texts, texts)
+    expected = resolved or f"{previous} {follow_up[:1].upper()}{follow_up[1:]}"
+    assert resolve_followup(follow_up, previous, weights) == expected
+
+
 def test_a_short_whole_question_follows_up_only_on_what_the_previous_articles_mention() -> None:
     smuggling = frozenset(tokens("Prosecutors said the smuggled chips were worth $160 million."))
     rapidus = frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose."))
@@ -107,10 +130,12 @@ def test_a_conversation_resolves_against_its_last_question() -> None:
     conversation.remember(
         "who's the ceo of rapidus?",
         Answer(question="", text="", citations=[], abstained=False),
-        context_terms=frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose.")),
+        context_terms=frozenset(tokens("Rapidus CEO Atsuyoshi Koike visited the fab in Chitose.")),
     )
     assert conversation.resolve("what is the entity list?", WEIGHTS) == "what is the entity list?"
-    assert conversation.resolve("who broke ground?", WEIGHTS) == "who's the ceo of rapidus? Who broke ground?"
+    assert conversation.resolve("who has visited the fab?", WEIGHTS) == (
+        "who's the ceo of rapidus? Who has visited the fab?"
+    )
 
 
 def test_without_a_previous_question_nothing_changes() -> None:
