@@ -106,6 +106,16 @@ class Examination:
     answers: bool  # confidence reaches the abstainer's threshold
 
 
+def _filters(since: date | None, until: date | None, sources: list[str] | None) -> str:
+    """The limits a question was asked with, as words ("from reuters.com, published since 2025-10-01")."""
+    parts = [f"from {' or '.join(sources)}"] if sources else []
+    if since:
+        parts.append(f"published on or after {since.isoformat()}")
+    if until:
+        parts.append(f"published on or before {until.isoformat()}")
+    return " and ".join(parts)
+
+
 def context_of(evidence: Evidence) -> tuple[str, ...]:
     """What a follow-up may refer back to: the articles the search found first."""
     return tuple(i for hit in evidence.result.hits[:CONTEXT] for i in sorted(article_ids(hit)))
@@ -311,7 +321,7 @@ class Answerer:
                 intent=evidence.query.intent,
             )
         else:
-            answer = abstention(asked, examination.candidates, self.weights.documents)
+            answer = abstention(asked, examination.candidates, self.weights.documents, _filters(since, until, sources))
             answer = replace(answer, confidence=examination.confidence)
         composed = self._clock()
         timings = {"search": (searched - started) * 1000, "compose": (composed - searched) * 1000}

@@ -106,8 +106,13 @@ def _snippet_line(citation: Citation, *, also: bool = False) -> str:
     return f"{'Also: ' if also else ''}“{shown}” {ref}"
 
 
-def abstention(question: str, candidates: list[Candidate], article_count: int) -> Answer:
-    """Say plainly that no article answers the question, and name the closest topics they do cover."""
+def abstention(question: str, candidates: list[Candidate], article_count: int, filters: str = "") -> Answer:
+    """Say plainly that no article answers the question, and name the closest topics they do cover.
+    ``filters``: what the question was limited to ("from reuters.com"), said in the answer; when no
+    article passes them, that is what is said."""
+    if filters and not candidates:
+        text = f"No indexed article is {filters}, so none answers this."
+        return Answer(question=question, text=text, citations=[], abstained=True)
     topics: list[str] = []
     for candidate in candidates:
         label = topic_label(candidate.article)
@@ -116,7 +121,11 @@ def abstention(question: str, candidates: list[Candidate], article_count: int) -
         if len(topics) == MAX_RELATED_TOPICS:
             break
     noun = "article" if article_count == 1 else "articles"
-    text = f"None of the {article_count} indexed {noun} answers this."
+    text = (
+        f"None of the indexed articles {filters} answers this."
+        if filters
+        else (f"None of the {article_count} indexed {noun} answers this.")
+    )
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)

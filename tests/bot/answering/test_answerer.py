@@ -87,6 +87,14 @@ def test_filters_reach_the_index() -> None:
     assert all(c.article.published and c.article.published <= date(2025, 12, 31) for c in dated.citations)
 
 
+def test_filters_that_no_article_passes_are_what_the_abstention_names() -> None:
+    bot, _ = answerer()
+    answer = bot.answer("Nvidia H200 chips China", sources=["nowhere.example"], since=date(2025, 1, 1))
+    assert answer.abstained and answer.text == (
+        "No indexed article is from nowhere.example and published on or after 2025-01-01, so none answers this."
+    )
+
+
 def test_follow_up_is_resolved_against_the_previous_question() -> None:
     bot, index = answerer()
     conversation = Conversations().get(1, 2)

@@ -83,6 +83,18 @@ def test_a_lead_published_outside_the_period_asked_about_is_pointed_out() -> Non
         assert "Note:" not in compose("q?", lead, [], confidence=0.7, intent=intent).text
 
 
+def test_an_abstention_under_filters_says_what_they_were() -> None:
+    found = abstention("q?", [candidate(OLD, "Rule A took effect in May.")], 9, "from wire.example")
+    assert (
+        found.text
+        == "None of the indexed articles from wire.example answers this. The closest topics they do cover: Rule A."
+    )
+    assert (
+        abstention("q?", [], 9, "from wire.example").text
+        == "No indexed article is from wire.example, so none answers this."
+    )
+
+
 def test_abstention_names_the_closest_topics() -> None:
     answer = abstention("q?", [candidate(OLD, "Rule A took effect in May."), candidate(UNDATED)], 1)
     assert answer.abstained and answer.citations == []
