@@ -30,9 +30,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
@@ -47,6 +48,7 @@ from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import CANDIDATES, CONTEXT, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
 from bot.answering.types import Answer
+from corpus.text.words import tokens
 from corpus.types import Article
 from index.types import SearchResult
 
@@ -119,11 +121,6 @@ def _filters(since: date | None, until: date | None, sources: list[str] | None) 
 def context_of(evidence: Evidence) -> tuple[str, ...]:
     """What a follow-up may refer back to: the articles the search found first."""
     return tuple(i for hit in evidence.result.hits[:CONTEXT] for i in sorted(article_ids(hit)))
-
-
-def context_terms(evidence: Evidence) -> frozenset[str]:
-    """The terms of those articles: what a short follow-up may be about."""
-    return frozenset().union(*(reading.terms for reading in evidence.readings[:CONTEXT]))
 
 
 class Answerer:
@@ -232,6 +229,16 @@ class Answerer:
         rows = article_features(query, result.hits, readings, self.weights, previous)
         return Evidence(query, result, readings, rows, corrected.names)
 
+    def article_terms(self, article_ids: Sequence[str]) -> frozenset[str]:
+        """The terms of these articles (title and text): what a short follow-up may be about."""
+        lookup = getattr(self._index, "article", None)
+        if lookup is None:
+            wanted = set(article_ids)
+            found = [a for a in self._index.articles() if a.id in wanted]
+        else:
+            found = [a for a in map(lookup, dict.fromkeys(article_ids)) if a is not None]
+        return frozenset(t for a in found for t in tokens(f"{a.title or ''}\n{a.text}"))
+
     def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
@@ -336,5 +343,6 @@ class Answerer:
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:
-            conversation.remember(resolved, answer, context=context_of(evidence), context_terms=context_terms(evidence))
+            context = context_of(evidence)
+            conversation.remember(resolved, answer, context=context, context_terms=partial(self.article_terms, context))
         return answer

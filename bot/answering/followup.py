@@ -101,11 +101,12 @@ def resolve_followup(
     question: str,
     previous: str | None,
     weights: TermWeights | None = None,
-    context: frozenset[str] | None = None,
+    context: Callable[[], frozenset[str]] | None = None,
 ) -> str:
     """Rewrite a short follow-up against the previous question; other questions pass unchanged.
     ``weights``: the indexed articles' term weights, to find names written in lower case and words
-    the articles never use; ``context``: the terms of the articles the previous question found first."""
+    the articles never use; ``context``: gives the terms of the articles the previous question found
+    first (called only for a short question that may or may not follow up)."""
     if not previous:
         return question
     proper = weights.proper if weights else {}
@@ -147,7 +148,7 @@ def _explicitly_follows(question: str) -> bool:
 
 
 def _leans_on_previous(
-    question: str, previous: str, weights: TermWeights | None, context: frozenset[str] | None
+    question: str, previous: str, weights: TermWeights | None, context: Callable[[], frozenset[str]] | None
 ) -> bool:
     """Whether a question that is not "what about X?" needs the previous one to be understood."""
     if _explicitly_follows(question):
@@ -158,7 +159,8 @@ def _leans_on_previous(
     if not _AUXILIARY.search(question):  # a fragment: "what year?"
         return True
     if context is not None:  # about the same things as the articles just found ("were the chips worth")
-        return all(t in context for t in terms)
+        found = context()
+        return all(t in found for t in terms)
     # Not knowing those articles: "the chips", or a name the previous question named, was mentioned.
     return bool(_DEFINITE.search(question) or entities(question, weights.proper if weights else None))
 
@@ -180,7 +182,7 @@ class Conversation:
     clock: Callable[[], float] = time.monotonic
     last_question: str | None = None
     context: tuple[str, ...] = ()  # the articles the previous question's search found first
-    context_terms: frozenset[str] | None = None  # their terms (None: not known)
+    context_terms: Callable[[], frozenset[str]] | None = None  # reads their terms (None: not known)
     updated_at: float = field(default=0.0)
 
     def resolve(self, question: str, weights: TermWeights | None = None) -> str:
@@ -191,8 +193,10 @@ class Conversation:
         question: str,
         answer: Answer,
         context: tuple[str, ...] = (),
-        context_terms: frozenset[str] | None = None,
+        context_terms: Callable[[], frozenset[str]] | None = None,
     ) -> None:
+        """``context_terms`` reads the context's terms when a question needs them: kept as a call, not
+        as the terms, so ten thousand conversations do not each hold three articles' vocabulary."""
         self.last_question = question
         self.context = context
         self.context_terms = context_terms

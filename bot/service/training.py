@@ -22,10 +22,11 @@ import logging
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 
-from bot.answering.answerer import Answerer, Evidence, context_of, context_terms
+from bot.answering.answerer import Answerer, Evidence, context_of
 from bot.answering.evidence import Window
 from bot.answering.features import (
     ABSTAIN,
@@ -92,7 +93,8 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
         lead = by_id.get(question.follows or "")
         if lead:  # as the Answerer does in a conversation
             earlier = answerer.read(lead.question)
-            text = resolve_followup(text, lead.question, answerer.weights, context_terms(earlier))
+            context = partial(answerer.article_terms, context_of(earlier))
+            text = resolve_followup(text, lead.question, answerer.weights, context)
             if text != question.question:
                 previous = frozenset(context_of(earlier))
         evidence = answerer.read(text, previous=previous)

@@ -10,6 +10,7 @@ from bot.answering.evidence import Query, Reading
 from bot.answering.model import Models
 from bot.answering.types import Answer
 from bot.service.conversations import Conversations
+from corpus.text.words import tokens
 from tests.bot.corpus_fixture import small_corpus
 from tests.bot.fakes import FakeIndex, make_article
 
@@ -172,3 +173,13 @@ def test_only_the_first_quote_of_an_article_may_be_a_heading() -> None:
     quotes = bot.choose_quotes(reading, 3)
     assert len(quotes) == 3
     assert all(reading.ends_sentence(window) for window, _ in quotes[1:])
+
+
+def test_the_terms_a_short_follow_up_may_be_about_are_read_from_the_previous_articles() -> None:
+    bot, _ = answerer()
+    conversation = Conversations().get(1, 2)
+    bot.answer("Which companies did Beijing approve to buy Nvidia H200 chips?", conversation=conversation)
+    assert conversation.context and conversation.context_terms is not None
+    terms = conversation.context_terms()
+    assert set(tokens("ByteDance Alibaba Tencent")) <= terms  # the approval article's words, read when needed
+    assert bot.article_terms(["no-such-article"]) == frozenset()

@@ -111,8 +111,12 @@ def test_a_short_question_naming_something_follows_up_only_on_the_previous_quest
 
 
 def test_a_short_whole_question_follows_up_only_on_what_the_previous_articles_mention() -> None:
-    smuggling = frozenset(tokens("Prosecutors said the smuggled chips were worth $160 million."))
-    rapidus = frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose."))
+    def smuggling() -> frozenset[str]:
+        return frozenset(tokens("Prosecutors said the smuggled chips were worth $160 million."))
+
+    def rapidus() -> frozenset[str]:
+        return frozenset(tokens("Rapidus CEO Atsuyoshi Koike broke ground in Chitose."))
+
     follow_up = "how much were the chips worth?"  # (no term weights: every word counts as known)
     assert resolve_followup(follow_up, PREVIOUS, None, smuggling) == f"{PREVIOUS} How much were the chips worth?"
     assert resolve_followup(follow_up, PREVIOUS, None, rapidus) == follow_up
@@ -130,7 +134,7 @@ def test_a_conversation_resolves_against_its_last_question() -> None:
     conversation.remember(
         "who's the ceo of rapidus?",
         Answer(question="", text="", citations=[], abstained=False),
-        context_terms=frozenset(tokens("Rapidus CEO Atsuyoshi Koike visited the fab in Chitose.")),
+        context_terms=lambda: frozenset(tokens("Rapidus CEO Atsuyoshi Koike visited the fab in Chitose.")),
     )
     assert conversation.resolve("what is the entity list?", WEIGHTS) == "what is the entity list?"
     assert conversation.resolve("who has visited the fab?", WEIGHTS) == (
