@@ -109,7 +109,8 @@ class Examination:
 
 
 def _filters(since: date | None, until: date | None, sources: list[str] | None) -> str:
-    """The limits a question was asked with, as words ("from reuters.com, published since 2025-10-01")."""
+    """The limits a question was asked with, as words ("from reuters.com and published on or after
+    2025-10-01"; empty without any)."""
     parts = [f"from {' or '.join(sources)}"] if sources else []
     if since:
         parts.append(f"published on or after {since.isoformat()}")

@@ -121,11 +121,8 @@ def abstention(question: str, candidates: list[Candidate], article_count: int, f
         if len(topics) == MAX_RELATED_TOPICS:
             break
     noun = "article" if article_count == 1 else "articles"
-    text = (
-        f"None of the indexed articles {filters} answers this."
-        if filters
-        else (f"None of the {article_count} indexed {noun} answers this.")
-    )
+    counted = f"indexed articles {filters}" if filters else f"{article_count} indexed {noun}"
+    text = f"None of the {counted} answers this."
     if topics:
         text += " The closest topics they do cover: " + "; ".join(topics) + "."
     return Answer(question=question, text=text, citations=[], abstained=True, related_topics=topics)
