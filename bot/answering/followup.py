@@ -36,9 +36,12 @@ _ASKS = re.compile(
     r"has|have|had|should|shall|may|might)\b",
     re.I,
 )
-# Words that point back at something said before ("that", "their", "the same", "that one").
+# Words that point back at something said before ("that", "their", "the same", "that one"), or at
+# what happened in it ("what did China do in response?", "what happened after that?").
 _ANAPHORA = re.compile(
-    r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same)\b", re.I
+    r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same|"
+    r"in (?:response|return|retaliation|reply)|as a result|afterwards?|since then|instead)\b",
+    re.I,
 )
 # Openings that carry on from the previous question: a conjunction ("and when ...") always; a
 # preposition before the wh-word ("at what price?") only in a short question, for "In what year did

@@ -21,6 +21,7 @@ PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
             "Did Beijing approve Alibaba to buy H200 chips: what about the rare earth curbs?",
         ),
         ("when was that?", f"{PREVIOUS} When was that?"),
+        ("what did Washington do in response?", f"{PREVIOUS} What did Washington do in response?"),
         ("who said it", f"{PREVIOUS} Who said it"),
         # A new question of the same subject is carried on, never swapped in as a subject.
         ("and who signed it off?", f"{PREVIOUS} And who signed it off?"),
