@@ -46,6 +46,7 @@ _ANAPHORA = re.compile(
 # Openings that carry on from the previous question: a conjunction ("and when ...") always; a
 # preposition before the wh-word ("at what price?") only in a short question, for "In what year did
 # Beijing clear the deal?" stands alone.
+_ASKED_THEN = re.compile(r"(?<=\?)\s+(?=\S)")  # between a question and a follow-up appended to it
 _CONJUNCTION = re.compile(r"^\s*(?:and|so|also|but|then)\b", re.I)
 _PREPOSED = re.compile(r"^\s*(?:at|for|in|by|from|to)\s+(?:what|which|how|whom)\b", re.I)
 _ANAPHORIC_MAX_TERMS = 4  # a question pointing back with more content words than this stands on its own
@@ -126,8 +127,12 @@ def resolve_followup(
         slot = _subject_slot(previous, name, proper)
         return re.sub(rf"\b{re.escape(slot)}\b", name, previous, count=1) if slot else question
     if _leans_on_previous(question, previous, weights, context):
+        # Onto the question the conversation is about, not onto its earlier follow-ups: "Which
+        # companies ...? How many chips?" then "what did nvidia say?" asks "Which companies ...? What
+        # did nvidia say?", so a chain of follow-ups does not grow into one long question.
+        base = _ASKED_THEN.split(previous.strip(), maxsplit=1)[0]
         follow_up = question.strip()
-        return f"{previous.rstrip().rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
+        return f"{base.rstrip('?.!')}? {follow_up[:1].upper()}{follow_up[1:]}"
     return question
 
 

@@ -127,6 +127,17 @@ def test_a_short_whole_question_follows_up_only_on_what_the_previous_articles_me
     assert resolve_followup("what year?", PREVIOUS, None, rapidus) == f"{PREVIOUS} What year?"
 
 
+def test_a_chain_of_follow_ups_each_joins_the_question_the_conversation_is_about() -> None:
+    second = resolve_followup("how many chips?", PREVIOUS)
+    assert second == f"{PREVIOUS} How many chips?"
+    assert resolve_followup("who signed it?", second) == f"{PREVIOUS} Who signed it?"
+    # A swap keeps what was asked since: "how many" for Tencent.
+    assert (
+        resolve_followup("what about Tencent?", second)
+        == "Did Beijing approve Tencent to buy H200 chips? How many chips?"
+    )
+
+
 def test_a_conversation_resolves_against_its_last_question() -> None:
     conversation = Conversation()
     conversation.remember("who's the ceo of rapidus?", Answer(question="", text="", citations=[], abstained=False))
