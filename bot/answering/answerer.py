@@ -41,7 +41,7 @@ import numpy as np
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
-from bot.answering.framing import unframed
+from bot.answering.framing import says_nothing, unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.spelling import correct_names
@@ -311,7 +311,9 @@ class Answerer:
     ) -> Answer:
         started = self._clock()
         asked = question.strip()
-        if not asked:  # nothing to search for: say how to ask rather than "none of the articles answers this"
+        if not asked or says_nothing(asked):
+            # "hi", "thanks!": nothing to search for, so say how to ask rather than "none of the articles
+            # answers this"; nor does the conversation remember it as a question to follow up.
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
         resolved = conversation.resolve(meant, self.weights) if conversation else meant

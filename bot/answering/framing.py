@@ -26,7 +26,7 @@ import re
 
 from corpus.text.words import QUESTION_WORDS, STOPWORDS
 
-_GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|quick question)\b[\s,!:.-]*)*"
+_GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|cool|got it|alright|quick question)\b[\s,!:.-]*)*"
 _ASKING = r"(?:(?:can|could|would) you (?:please )?|please |i(?:'d| would) like to know |do you know )?"
 _REQUEST = (
     r"(?:(?:tell me|let me know)(?: (?:more )?(?:about|of))?"
@@ -45,9 +45,24 @@ _WORDS = re.compile(r"[A-Za-z0-9]+")
 _FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
 
 
+def _unwrapped(question: str) -> tuple[str, bool]:
+    """The question without its framing, and whether anything meaningful is left."""
+    rest = _THANKS.sub("", _FRAMING.sub("", question, count=1), count=1)
+    return rest, any(w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS for w in _WORDS.findall(rest))
+
+
 def unframed(question: str) -> str:
     """``question`` without a request framing it opens with, or thanks closing it (unchanged when it has none, or when
     nothing but stopwords would be left: "tell me about")."""
-    rest = _THANKS.sub("", _FRAMING.sub("", question, count=1), count=1)
-    meaningful = [w for w in _WORDS.findall(rest) if w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS]
+    rest, meaningful = _unwrapped(question)
     return rest if meaningful else question
+
+
+def says_nothing(message: str) -> bool:
+    """Whether a message is only chat: a greeting, thanks, an acknowledgement ("hi", "thanks!", "ok,
+    got it"), or a request with nothing to ask about ("tell me about").
+
+    >>> says_nothing("thanks!"), says_nothing("ok, got it"), says_nothing("hi, who runs Rapidus?")
+    (True, True, False)
+    """
+    return not _unwrapped(message)[1]

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answerer import Answerer
+from bot.answering.answerer import EMPTY_QUESTION, Answerer
 from bot.answering.evidence import Query, Reading
 from bot.answering.model import Models
 from bot.answering.types import Answer
@@ -183,3 +183,17 @@ def test_the_terms_a_short_follow_up_may_be_about_are_read_from_the_previous_art
     terms = conversation.context_terms()
     assert set(tokens("ByteDance Alibaba Tencent")) <= terms  # the approval article's words, read when needed
     assert bot.article_terms(["no-such-article"]) == frozenset()
+
+
+def test_a_greeting_or_thanks_gets_a_hint_and_is_not_remembered_as_a_question() -> None:
+    bot, index = answerer()
+    conversation = Conversations().get(1, 2)
+    first = "Which companies did Beijing approve to buy Nvidia H200 chips?"
+    bot.answer(first, conversation=conversation)
+    searched = len(index.queries)
+    for chatter in ("thanks!", "hi", "ok, got it"):
+        answer = bot.answer(chatter, conversation=conversation)
+        assert answer.abstained and answer.text == EMPTY_QUESTION and not answer.citations
+    assert len(index.queries) == searched  # nothing was searched
+    follow = bot.answer("when was that?", conversation=conversation)
+    assert follow.resolved_question == f"{first} When was that?"
