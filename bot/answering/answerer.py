@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -46,7 +47,7 @@ from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
-from bot.answering.tuning import CANDIDATES, CONTEXT, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
+from bot.answering.tuning import CANDIDATES, CONTEXT, HEADING_WORDS, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
 from bot.answering.types import Answer
 from corpus.text.words import tokens
 from corpus.types import Article
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
     from bot.answering.followup import Conversation
 
 log = logging.getLogger(__name__)
+_WORDS = re.compile(r"[A-Za-z]{2,}")  # words, for how long a quote that is not a sentence is
 
 QUOTED = 1 + 2 * MAX_SUPPORTING  # candidates whose quote is chosen: the lead and enough to support it
 
@@ -112,9 +114,11 @@ def _filters(since: date | None, until: date | None, sources: list[str] | None) 
     """The limits a question was asked with, as words ("from reuters.com and published on or after
     2025-10-01"; empty without any)."""
     parts = [f"from {' or '.join(sources)}"] if sources else []
-    if since:
+    if since and until:
+        parts.append(f"published between {since.isoformat()} and {until.isoformat()}")
+    elif since:
         parts.append(f"published on or after {since.isoformat()}")
-    if until:
+    elif until:
         parts.append(f"published on or before {until.isoformat()}")
     return " and ".join(parts)
 
@@ -243,14 +247,17 @@ class Answerer:
     def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
-        may be a heading (a rule's title can be the answer); the others end as sentences do."""
+        may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
+        the answer); the others end as sentences do."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
         picked: list[tuple[Window, float]] = []
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
-            if picked and not reading.ends_sentence(window):
+            if not reading.ends_sentence(window) and (
+                picked or len(_WORDS.findall(reading.quote(window))) < HEADING_WORDS
+            ):
                 continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))
@@ -331,7 +338,13 @@ class Answerer:
                 intent=evidence.query.intent,
             )
         else:
-            answer = abstention(asked, examination.candidates, self.weights.documents, _filters(since, until, sources))
+            limits = evidence.result  # the filters given, and a window the question names ("last month")
+            answer = abstention(
+                asked,
+                examination.candidates,
+                self.weights.documents,
+                _filters(limits.since, limits.until, limits.sources),
+            )
             answer = replace(answer, confidence=examination.confidence)
         composed = self._clock()
         timings = {"search": (searched - started) * 1000, "compose": (composed - searched) * 1000}

@@ -96,6 +96,16 @@ def test_filters_that_no_article_passes_are_what_the_abstention_names() -> None:
     )
 
 
+def test_a_window_no_article_falls_in_is_what_the_abstention_names() -> None:
+    # The index reports the window it searched (the filters, narrowed by one the question names:
+    # "in the past 2 weeks"); the fake index reports the filters.
+    bot, _ = answerer()
+    answer = bot.answer("Nvidia H200 chips China", since=date(2030, 6, 1), until=date(2030, 6, 15))
+    assert answer.abstained and answer.text == (
+        "No indexed article is published between 2030-06-01 and 2030-06-15, so none answers this."
+    )
+
+
 def test_follow_up_is_resolved_against_the_previous_question() -> None:
     bot, index = answerer()
     conversation = Conversations().get(1, 2)
@@ -159,6 +169,17 @@ def test_a_framed_question_and_its_framed_follow_up_read_as_the_plain_ones() -> 
     follow = bot.answer("hi! can you tell me when was that?", conversation=conversation)
     assert follow.resolved_question == "how much did Japan approve for Rapidus? When was that?"
     assert follow.question == "hi! can you tell me when was that?"
+
+
+def test_a_short_line_that_is_not_a_sentence_is_never_quoted() -> None:
+    bot, _ = answerer()
+    article = make_article(
+        "credits", "Beijing H200 approvals given\nPurchases were cleared in January.\nNvidia welcomed it."
+    )
+    query = Query.parse("Which H200 approvals did Beijing give?", bot.weights, today=date(2026, 1, 1))
+    reading = Reading(article, query)
+    quotes = [reading.quote(window) for window, _ in bot.choose_quotes(reading, 2)]
+    assert "Beijing H200 approvals given" not in quotes and quotes[0].endswith(".")
 
 
 def test_only_the_first_quote_of_an_article_may_be_a_heading() -> None:
