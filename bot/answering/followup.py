@@ -80,19 +80,26 @@ _CHIP = re.compile(r"^[A-Z]{1,4}\d{2,4}[A-Za-z]*$")
 def _kind(name: str) -> str | None:
     if _CHIP.match(name):
         return "chip"
-    words = name.lower().replace("’s", "").replace("'s", "").split()
+    bare = name.replace("’s", "").replace("'s", "")
+    words = bare.lower().split()
     for kind, names in _KINDS.items():
         if any(w in names for w in words):
             return kind
-    return "place" if country_names(name.replace("’s", "").replace("'s", "")) else None
+    return "place" if country_names(bare) else None
 
 
-def _subject_slot(previous: str, subject: str, proper: Mapping[str, str]) -> str | None:
-    """The name in the previous question of the same kind as ``subject``, which it replaces."""
-    kind = _kind(subject)
+def _swapped(previous: str, subject: str, proper: Mapping[str, str]) -> str | None:
+    """The previous question with ``subject`` in place of its first name of the same kind (a company
+    for a company, a place for a place, a chip for a chip), or None when it has none. A leading "the"
+    goes ("the H20" replaces "H200" in "H200 chips"), except before a place ("the Netherlands")."""
+    bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
+    kind = _kind(bare)
     if kind is None:
         return None
-    return next((name for name in entities(previous, proper) if _kind(name) == kind), None)
+    slot = next((name for name in entities(previous, proper) if _kind(name) == kind), None)
+    if slot is None:
+        return None
+    return re.sub(rf"\b{re.escape(slot)}\b", subject if kind == "place" else bare, previous, count=1)
 
 
 def _about(question: str) -> re.Match[str] | None:
@@ -117,15 +124,10 @@ def resolve_followup(
     about = _about(question)
     if about:
         subject = about.group("subject").strip()
-        bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
-        slot = _subject_slot(previous, bare, proper)
-        if slot:  # "the H20" replaces "H200" in "H200 chips", but "the Netherlands" keeps its article
-            return re.sub(rf"\b{re.escape(slot)}\b", subject if _kind(bare) == "place" else bare, previous, count=1)
-        return f"{previous.rstrip(' ?')}: what about {subject}?"
+        return _swapped(previous, subject, proper) or f"{previous.rstrip(' ?')}: what about {subject}?"
     name = _bare_name(question, proper)
     if name:  # "Samsung?" after a question on TSMC asks about Samsung instead; on tariffs, anew
-        slot = _subject_slot(previous, name, proper)
-        return re.sub(rf"\b{re.escape(slot)}\b", name, previous, count=1) if slot else question
+        return _swapped(previous, name, proper) or question
     if _leans_on_previous(question, previous, weights, context):
         # Onto the question the conversation is about, not onto its earlier follow-ups: "Which
         # companies ...? How many chips?" then "what did nvidia say?" asks "Which companies ...? What
@@ -162,7 +164,8 @@ def _leans_on_previous(
     if _explicitly_follows(question):
         return True
     terms = content_terms(question)
-    if len(terms) > _BARE_MAX_TERMS or _own_subject(question, previous, terms, weights):
+    names = entities(question, weights.proper if weights else None)
+    if len(terms) > _BARE_MAX_TERMS or _own_subject(names, previous, terms, weights):
         return False
     if not _AUXILIARY.search(question):  # a fragment: "what year?"
         return True
@@ -170,15 +173,15 @@ def _leans_on_previous(
         found = context()
         return all(t in found for t in terms)
     # Not knowing those articles: "the chips", or a name the previous question named, was mentioned.
-    return bool(_DEFINITE.search(question) or entities(question, weights.proper if weights else None))
+    return bool(_DEFINITE.search(question) or names)
 
 
-def _own_subject(question: str, previous: str, terms: list[str], weights: TermWeights | None) -> bool:
-    """Whether the question names something the previous one did not, or uses a word the indexed
-    articles never do: then it cannot mean something the conversation already mentioned."""
-    proper = weights.proper if weights else None
+def _own_subject(names: list[str], previous: str, terms: list[str], weights: TermWeights | None) -> bool:
+    """Whether the question's ``names`` include one the previous question did not name, or its
+    ``terms`` a word the indexed articles never use: then it cannot mean something the conversation
+    already mentioned."""
     before = previous.lower()
-    if any(name.lower() not in before for name in entities(question, proper)):
+    if any(name.lower() not in before for name in names):
         return True
     return weights is not None and any(t not in weights.document_frequency for t in terms)
 
