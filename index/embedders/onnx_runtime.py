@@ -29,24 +29,27 @@ from typing import Any
 
 import numpy as np
 
+from index.embedders import pooling
 from index.errors import EmbedderUnavailable
 
 log = logging.getLogger(__name__)
 
-_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")  # what BERT takes; MPNet and RoBERTa take the first two
 
 
 def _check_supported(model_dir: Path) -> int:
     """Return the max sequence length if the model is Transformer -> mean Pooling -> Normalize."""
     try:
         modules = json.loads((model_dir / "modules.json").read_text())
-        pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+        mode, _ = pooling(model_dir)
         st_config = json.loads((model_dir / "sentence_bert_config.json").read_text())
     except (OSError, ValueError) as exc:
         raise EmbedderUnavailable(f"{model_dir} is not a sentence-transformers model directory ({exc})") from exc
     kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
-    if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get("pooling_mode_mean_tokens"):
-        raise EmbedderUnavailable(f"ONNX path supports mean-pooled, normalised models only, not {kinds}")
+    if kinds != ["Transformer", "Pooling", "Normalize"] or mode != "mean":
+        raise EmbedderUnavailable(
+            f"ONNX path supports mean-pooled, normalised models only, not {kinds} with {mode or 'unknown'} pooling"
+        )
     if not (model_dir / "tokenizer.json").is_file():
         raise EmbedderUnavailable(f"{model_dir} has no tokenizer.json")
     return int(st_config.get("max_seq_length", 256))
@@ -69,7 +72,7 @@ def onnx_path_for(model_dir: Path, cache_dir: Path, name: str) -> Path:
 
 
 class _LastHiddenState:
-    """Builds a module whose forward takes the three inputs by name (BERT's own takes more)."""
+    """Builds a module whose forward takes the model's inputs by position (BERT's own takes more)."""
 
     @staticmethod
     def wrap(model):
@@ -80,10 +83,9 @@ class _LastHiddenState:
                 super().__init__()
                 self.model = model
 
-            def forward(self, input_ids, attention_mask, token_type_ids):
-                return self.model(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-                ).last_hidden_state
+            def forward(self, input_ids, attention_mask, token_type_ids=None):
+                extra = {} if token_type_ids is None else {"token_type_ids": token_type_ids}
+                return self.model(input_ids=input_ids, attention_mask=attention_mask, **extra).last_hidden_state
 
         return Wrapped().eval()
 
@@ -110,15 +112,16 @@ def ensure_onnx_export(model_dir: Path, cache_dir: Path, name: str) -> Path:
             model = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager").eval()
             tokenizer = AutoTokenizer.from_pretrained(str(model_dir))
             sample = tokenizer(["export sample", "a second, longer export sample"], padding=True, return_tensors="pt")
-            args = tuple(sample[name] for name in _INPUTS)
-            axes = {name: {0: "batch", 1: "sequence"} for name in _INPUTS}
+            inputs = [name for name in _INPUTS if name in sample]
+            args = tuple(sample[name] for name in inputs)
+            axes = {name: {0: "batch", 1: "sequence"} for name in inputs}
             with torch.no_grad(), warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # tracer notes on shapes; the export is checked by tests
                 torch.onnx.export(
                     _LastHiddenState.wrap(model),
                     args,
                     str(tmp),
-                    input_names=list(_INPUTS),
+                    input_names=inputs,
                     output_names=["last_hidden_state"],
                     dynamic_axes={**axes, "last_hidden_state": {0: "batch", 1: "sequence"}},
                     opset_version=17,
@@ -262,7 +265,7 @@ class OnnxEmbedder:
         self._session: Any = None  # onnxruntime.InferenceSession, loaded on first use
         self._tokenizer: Any = None  # tokenizers.Tokenizer
         self._pad_id = 0
-        self.dim = int(json.loads((model_dir / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"])
+        self.dim = pooling(model_dir)[1]
 
     def _load(self):
         if self._session is None:
@@ -272,7 +275,8 @@ class OnnxEmbedder:
             tokenizer = Tokenizer.from_file(str(self._model_dir / "tokenizer.json"))
             tokenizer.enable_truncation(max_length=self._max_len)
             tokenizer.no_padding()  # batches are padded here, to the longest text of each
-            self._pad_id = tokenizer.token_to_id("[PAD]") or 0
+            pads = (tokenizer.token_to_id(token) for token in ("[PAD]", "<pad>"))  # BERT's, MPNet's
+            self._pad_id = next((i for i in pads if i is not None), 0)
             options = ort.SessionOptions()
             options.intra_op_num_threads = os.cpu_count() or 1
             options.inter_op_num_threads = 1

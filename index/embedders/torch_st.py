@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from index.embedders import pooling
 from index.errors import EmbedderUnavailable
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,6 @@ class TorchEmbedder:
 def _dim_from_config(path: Path) -> int:
     import json
 
-    pooling = path / "1_Pooling" / "config.json"
-    if pooling.is_file():
-        return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+    if (path / "1_Pooling" / "config.json").is_file():
+        return pooling(path)[1]
     return int(json.loads((path / "config.json").read_text())["hidden_size"])
