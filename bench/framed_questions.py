@@ -29,6 +29,10 @@ FRAMINGS = (
     "any updates on {}",
     "Can you explain {}?",
     "hey, quick question: what's going on with {}?",
+    "What's the status of {}?",
+    "any news on {}?",
+    "update on {}?",
+    "where do things stand with {}?",
 )
 
 

@@ -1,12 +1,13 @@
 """How a chat question is framed, set apart from what it asks: "tell me about Nexperia" asks "Nexperia".
 
 People open questions with a request ("tell me about", "can you explain", "any updates on",
-"what's the deal with", "what happened to") and close them with thanks. Those words are not what
-the question is about, yet they were read as its terms: an article never says "tell" or "deal
-with", so their absence looked like a question no article answers, and "Tell me about TSMC." was
-abstained on where "TSMC?" was answered. The answer engine reads the question without its framing;
-the user's words are kept for the answer itself. Words that say when ("the latest on", "recent
-news") are not framing: the time a question asks about is read from them.
+"what's the deal with", "what's the status of", "where do things stand with", "what happened to")
+and close them with thanks. Those words are not what the question is about, yet they were read as
+its terms: an article never says "tell" or "deal with", so their absence looked like a question no
+article answers, and "Tell me about TSMC." was abstained on where "TSMC?" was answered. The answer
+engine reads the question without its framing; the user's words are kept for the answer itself.
+Words that say when ("the latest on", "recent news") are not framing: the time a question asks
+about is read from them.
 
 >>> unframed("hey, can you tell me about Nexperia?")
 'Nexperia?'
@@ -14,6 +15,8 @@ news") are not framing: the time a question asks about is read from them.
 "Intel's CHIPS grants?"
 >>> unframed("What's the deal with the H20 ban")
 'the H20 ban'
+>>> unframed("What's the status of the chip tariffs?"), unframed("update on Nexperia?")
+('the chip tariffs?', 'Nexperia?')
 >>> unframed("who runs Rapidus? thanks!")
 'who runs Rapidus?'
 >>> unframed("Which deal did Intel sign?")  # a question about a deal keeps it
@@ -32,10 +35,11 @@ _REQUEST = (
     r"(?:(?:tell me|let me know)(?: (?:more )?(?:about|of))?"
     r"|(?:explain|describe|summari[sz]e)(?: to me)?"
     r"|give me (?:an? )?(?:overview|summary|rundown|update) (?:of|on|about)"
-    r"|(?:what'?s|what is) (?:the )?(?:deal|story|situation) (?:with|on|about)"
+    r"|(?:what'?s|what is) (?:the )?(?:current )?(?:deal|story|situation|status|state of play) (?:with|on|about|of)"
     r"|what(?:'s| is| has been)? (?:happening|going on) (?:with|to|at|in|around)"
     r"|what happened (?:with|to|at|in)"
-    r"|(?:any|got any) (?:news|updates?) (?:on|about|with))"
+    r"|where do(?:es)? (?:things|it|matters) stand (?:with|on)"
+    r"|(?:(?:any|got any|are there any|an?) )?(?:news|updates?|developments?) (?:on|about|with|regarding))"
 )
 _THANKS = re.compile(
     r"[\s,;:.!-]*\b(?:thanks(?: (?:a lot|so much|in advance))?|thank you|thx|ty|pls|plz|please|cheers)[\s.!?]*$",

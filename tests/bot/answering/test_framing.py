@@ -21,6 +21,11 @@ from bot.answering.framing import unframed
         ("ok, can you tell me who runs Rapidus?", "who runs Rapidus?"),
         ("who runs Rapidus? thanks!", "who runs Rapidus?"),
         ("Tell me about TSMC pls", "TSMC"),
+        ("What's the status of the chip tariffs?", "the chip tariffs?"),
+        ("what is the current status of the AI diffusion rule", "the AI diffusion rule"),
+        ("where do things stand with Nexperia?", "Nexperia?"),
+        ("update on nexperia?", "nexperia?"),
+        ("any developments on the Busan truce?", "the Busan truce?"),
     ],
 )
 def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: str) -> None:
@@ -32,6 +37,8 @@ def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: s
     [
         "Which deal did Intel sign with the government?",  # "deal" is what it asks about
         "What's the latest on Nexperia?",  # "latest" says when: the time is read from it
+        "What updates did BIS make to the Entity List?",  # updates asked about, not a framing
+        "What is the status quo on chip subsidies?",  # "status quo" is no request
         "What happened after BIS revoked the waivers?",  # "happened after": an event, not a framing
         "tell me about",  # nothing would be left
         "How did Nvidia describe the H20 rules?",  # not at the start
