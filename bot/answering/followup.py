@@ -91,15 +91,22 @@ def _kind(name: str) -> str | None:
 def _swapped(previous: str, subject: str, proper: Mapping[str, str]) -> str | None:
     """The previous question with ``subject`` in place of its first name of the same kind (a company
     for a company, a place for a place, a chip for a chip), or None when it has none. A leading "the"
-    goes ("the H20" replaces "H200" in "H200 chips"), except before a place ("the Netherlands")."""
+    goes ("the H20" replaces "H200" in "H200 chips"), except before a place ("the Netherlands").
+    A subject that only adds to that name ("nvidia h20" after a question on Nvidia) is no swap: None."""
     bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.I)
     kind = _kind(bare)
     if kind is None:
         return None
     slot = next((name for name in entities(previous, proper) if _kind(name) == kind), None)
-    if slot is None:
+    if slot is None or _narrows(bare, slot):
         return None
     return re.sub(rf"\b{re.escape(slot)}\b", subject if kind == "place" else bare, previous, count=1)
+
+
+def _narrows(subject: str, name: str) -> bool:
+    """Whether ``subject`` is ``name`` with more words ("Nvidia H20" narrows "Nvidia")."""
+    words, named = subject.lower().split(), name.lower().split()
+    return len(words) > len(named) and set(named) <= set(words)
 
 
 def _about(question: str) -> re.Match[str] | None:

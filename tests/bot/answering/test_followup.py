@@ -94,8 +94,9 @@ def test_a_short_question_about_the_same_things_leans_on_the_previous_one() -> N
         # A bare name replaces the name of its kind in the previous question ...
         ("Did TSMC get CHIPS Act money?", "Samsung?", "Did Samsung get CHIPS Act money?"),
         ("Did TSMC get CHIPS Act money?", "samsung", "Did samsung get CHIPS Act money?"),
-        # ... and with none there asks anew.
+        # ... and with none there asks anew, as it does when it only adds to that name.
         ("Which countries restrict chip exports to China?", "Intel", "Intel"),
+        ("Did TSMC get CHIPS Act money?", "TSMC Arizona?", "TSMC Arizona?"),
         # A short question on a name the previous one asked about follows it up ...
         ("Did Samsung get CHIPS Act money?", "how much did samsung get?", None),
         # ... a name it did not ask about makes a new question.
@@ -105,7 +106,7 @@ def test_a_short_question_about_the_same_things_leans_on_the_previous_one() -> N
 def test_a_short_question_naming_something_follows_up_only_on_the_previous_question_s_names(
     previous: str, follow_up: str, resolved: str | None
 ) -> None:
-    texts = ["Officials said Samsung and TSMC got money. Reporters said Samsung and TSMC will get more."] * 2
+    texts = ["Officials said Samsung and TSMC Arizona got money. Reporters said Samsung and TSMC will get more."] * 2
     weights = TermWeights.from_texts(texts, texts)
     expected = resolved or f"{previous} {follow_up[:1].upper()}{follow_up[1:]}"
     assert resolve_followup(follow_up, previous, weights) == expected
