@@ -248,16 +248,20 @@ class Answerer:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
-        the answer); the others end as sentences do."""
+        the answer); the others end as sentences do, and hold a word of the question (not a page's
+        disclosure, nor another story the article tells)."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
+        holds_terms = reading.window_present.any(axis=1) | (reading.window_present.shape[1] == 0)
         picked: list[tuple[Window, float]] = []
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
             if not reading.ends_sentence(window) and (
                 picked or len(_WORDS.findall(reading.quote(window))) < HEADING_WORDS
             ):
+                continue
+            if picked and not holds_terms[i]:  # a further quote shares a word with the question
                 continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))

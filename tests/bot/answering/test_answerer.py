@@ -196,6 +196,22 @@ def test_only_the_first_quote_of_an_article_may_be_a_heading() -> None:
     assert all(reading.ends_sentence(window) for window, _ in quotes[1:])
 
 
+def test_a_further_quote_shares_a_word_with_the_question() -> None:
+    bot, _ = answerer()
+    article = make_article(
+        "disclosure",
+        "Beijing approved H200 purchases by three companies in January.\n"
+        "Our team members come from an investment background and hold positions in what they cover.\n"
+        "Nvidia said the approvals were welcome.",
+    )
+    query = Query.parse("Which H200 approvals did Beijing give?", bot.weights, today=date(2026, 1, 1))
+    reading = Reading(article, query)
+    quotes = [reading.quote(window) for window, _ in bot.choose_quotes(reading, 3)]
+    assert quotes[0].startswith("Beijing approved H200 purchases")
+    assert "Nvidia said the approvals were welcome." in quotes
+    assert not any("investment background" in quote for quote in quotes)
+
+
 def test_the_terms_a_short_follow_up_may_be_about_are_read_from_the_previous_articles() -> None:
     bot, _ = answerer()
     conversation = Conversations().get(1, 2)

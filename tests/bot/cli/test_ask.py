@@ -119,7 +119,7 @@ def test_piped_chat_answers_each_line_with_follow_ups(data_dir: Path) -> None:
     assert code == 0
     out = stdout.getvalue()
     assert "> " not in out
-    assert out.count("[1, 2] Japan adds funding for Rapidus — asia.example, 2024-04-02") == 2
+    assert out.count("[1] Japan adds funding for Rapidus — asia.example, 2024-04-02") == 2
     assert "(understood as: How much did Japan approve for Rapidus? When was that?)" in out
     assert index.queries == [
         "How much did Japan approve for Rapidus?",
