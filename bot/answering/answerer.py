@@ -253,7 +253,6 @@ class Answerer:
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
-        holds_terms = reading.window_present.any(axis=1) | (reading.window_present.shape[1] == 0)
         picked: list[tuple[Window, float]] = []
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
@@ -261,7 +260,7 @@ class Answerer:
                 picked or len(_WORDS.findall(reading.quote(window))) < HEADING_WORDS
             ):
                 continue
-            if picked and not holds_terms[i]:  # a further quote shares a word with the question
+            if picked and not reading.shares_terms(window):
                 continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))

@@ -38,8 +38,10 @@ class Candidate:
 
     @property
     def sentence_window(self) -> Window | None:
-        """The best of its quotes that ends as a sentence does: what an "Also:" line shows."""
-        return next((w for w, _ in self.quotes if self.reading.ends_sentence(w)), None)
+        """The best of its quotes that ends as a sentence does and holds a word of the question: what
+        an "Also:" line shows."""
+        reading = self.reading
+        return next((w for w, _ in self.quotes if reading.ends_sentence(w) and reading.shares_terms(w)), None)
 
 
 def date_label(article: Article) -> str:
@@ -57,7 +59,8 @@ def _newer(article: Article, lead: Article) -> bool:
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
     """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
     newer coverage first, then the rest in rank order; never the same article or quote twice, and
-    only by a quote that ends as a sentence does (``Candidate.sentence_window``)."""
+    only by a quote that ends as a sentence does and shares a word with the question
+    (``Candidate.sentence_window``)."""
     relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
     ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
         c for c in relevant if not _newer(c.article, lead.article)

@@ -316,6 +316,11 @@ class Reading:
         heading ("Funding Updates"), a dateline cut by a line break, or a page's boilerplate line."""
         return bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
 
+    def shares_terms(self, window: Window) -> bool:
+        """Whether the window holds a word of the question (always, for a question without terms)."""
+        rows = self.present[window.first : window.first + window.size]
+        return bool(rows.any()) or not self.query.terms
+
     def is_headline(self, window: Window) -> bool:
         """Whether the window is the article's title repeated in its text."""
         return bool(self.article.title) and tokens(self.quote(window)) == tokens(self.article.title or "")

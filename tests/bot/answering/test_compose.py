@@ -71,6 +71,15 @@ def test_another_article_is_cited_by_a_quote_that_ends_as_a_sentence_never_by_a_
     assert pick_supporting(lead, [candidate(headed, "Funding Updates", probability=0.7)]) == []
 
 
+def test_another_article_is_cited_by_a_quote_that_shares_a_word_with_the_question() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.")
+    aside = make_article("aside", "Lasers are cheaper now. Rule A was widened in June.", title="Rule A news")
+    [supporting] = pick_supporting(lead, [candidate(aside, "Lasers are cheaper now.", "Rule A was widened in June.")])
+    assert supporting.reading.quote(supporting.sentence_window) == "Rule A was widened in June."
+    # An article whose quotes share no word with the question supports nothing.
+    assert pick_supporting(lead, [candidate(aside, "Lasers are cheaper now.", probability=0.7)]) == []
+
+
 def test_a_lead_published_outside_the_period_asked_about_is_pointed_out() -> None:
     lead = candidate(OLD, "Rule A took effect in May.")  # published 2024-05-01
     outside = TimeIntent(around=(date(2025, 1, 1), date(2025, 3, 31)), phrase="as of march 2025")
