@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS sentences (
 """
 
 EmbedMissing = Callable[[dict[str, str]], dict[str, np.ndarray]]  # {key: text} -> {key: unit vector}
+# Names how ``sentence_spans`` cuts: a new cut gets a new name, and every row is redone on the next
+# update (its unchanged sentences come from the embedding cache).
+SPLITTER = "quote sentences v2: date lines dropped"
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,15 @@ class SentenceVectors:
 
 def sync(conn: sqlite3.Connection, embed_missing: EmbedMissing) -> int:
     """Give every article of the docstore its sentence row (new articles, and articles whose text
-    changed) and drop rows of articles that are gone; returns how many articles were (re)done."""
+    changed, or were cut by another ``SPLITTER``) and drop rows of articles that are gone; returns how
+    many articles were (re)done."""
     conn.executescript(SCHEMA)
     have = dict(conn.execute("SELECT article_id, text_key FROM sentences").fetchall())
     todo: list[tuple[str, str, list[tuple[int, int]], list[str]]] = []
     current: set[str] = set()
     for article_id, text in conn.execute("SELECT id, text FROM articles"):
         current.add(article_id)
-        key = text_key(text)
+        key = text_key(f"{SPLITTER}\n{text}")
         if have.get(article_id) == key:
             continue
         spans = [(s.start, s.end) for s in sentence_spans(text)]

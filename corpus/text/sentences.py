@@ -11,6 +11,9 @@ Both are offset-preserving: ``text[span.start:span.end]`` is always a verbatim, 
 >>> text = "The U.S. acted on Aug. 26. Exports stopped.\nChina replied."
 >>> [text[s.start : s.end] for s in sentence_spans(text)]
 ['The U.S. acted on Aug. 26.', 'Exports stopped.', 'China replied.']
+>>> text = " date 2024-11-10 The U.S. ordered TSMC to halt shipments."  # a stored page's date line
+>>> [text[s.start : s.end] for s in sentence_spans(text)]
+['The U.S. ordered TSMC to halt shipments.']
 """
 
 from __future__ import annotations
@@ -105,6 +108,9 @@ ABBREVIATIONS = MONTH_ABBREVIATIONS | frozenset(
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)")
 # A line break ends a sentence unless the next line carries on in lower case (hard-wrapped wire copy).
 LINE_BREAK = re.compile(r"\n(?![ \t]*[a-z])")
+# The date line some stored pages open with ("date 2024-11-10 The U.S. ordered ..."): page metadata,
+# never part of a sentence, so never quoted.
+DATE_STAMP = re.compile(r"^[ \t]*date \d{4}-\d{2}-\d{2}\b", re.MULTILINE)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
@@ -139,6 +145,8 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
             breaks.append(match.end())
     for match in LINE_BREAK.finditer(text, start, end):
         breaks.append(match.start())
+    stamps = [(m.start(), m.end()) for m in DATE_STAMP.finditer(text, start, end)]
+    breaks.extend(edge for stamp in stamps for edge in stamp)
     for cut in sorted(set(breaks)):
         span = _trim(text, cursor, cut)
         if span:
@@ -147,7 +155,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     last = _trim(text, cursor, end)
     if last:
         spans.append(last)
-    return spans
+    return [span for span in spans if not any(a <= span.start and span.end <= b for a, b in stamps)]
 
 
 def is_paragraph_edge(text: str, pos: int, *, before: bool) -> bool:

@@ -12,6 +12,7 @@ import pytest
 from corpus.text.sentences import sentence_spans
 from corpus.types import Alternate
 from index.builder import update_index
+from index.embed_cache import text_key
 from index.embedders.hashing import HashEmbedder
 from index.errors import IndexNotFound, ModelMismatch
 from index.generation import DOCS, Generations, Manifest
@@ -131,6 +132,26 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
     embedder.embedded.clear()  # a rebuild takes every vector from the cache
     assert update_index(data_dir, store, embedder, rebuild=True).embedded == 0
     assert embedder.embedded == []
+
+
+def test_sentences_cut_by_an_older_splitter_are_cut_again_on_the_next_update(
+    data_dir: Path, store: MemoryStore
+) -> None:
+    update_index(data_dir, store, HashEmbedder())
+    with sqlite3.connect(Generations(data_dir).current() / DOCS) as conn:  # as the first splitter left them
+        texts = dict(conn.execute("SELECT id, text FROM articles").fetchall())
+        for article_id, text in texts.items():
+            conn.execute(
+                "UPDATE sentences SET text_key = ?, spans = ? WHERE article_id = ?",
+                (text_key(text), np.zeros(2, np.int32).tobytes(), article_id),
+            )
+    embedder = CountingEmbedder()
+    report = update_index(data_dir, store, embedder)
+    assert report.changed and report.embedded == 0  # a new generation; its sentences come from the cache
+    article = ARTICLES[0]
+    spans = Index.open(data_dir, HashEmbedder()).sentence_vectors([article.id])[article.id].spans
+    assert [tuple(s) for s in spans.tolist()] == [(s.start, s.end) for s in sentence_spans(article.text)]
+    assert not update_index(data_dir, store, embedder).changed  # and once cut, they stay
 
 
 def test_a_generation_from_before_the_postings_is_searched_and_migrated(data_dir: Path, store: MemoryStore) -> None:

@@ -43,3 +43,8 @@ def test_excerpt_marks_left_out_text_with_an_ellipsis() -> None:
     assert excerpt(text, delta, len(text)) == "Delta four."
     gamma = text.index("Gamma")
     assert excerpt(text, gamma, delta - 1) == "…Gamma three."
+
+
+def test_a_stored_page_s_date_line_is_no_part_of_any_sentence() -> None:
+    text = " date 2024-11-10 TSMC was told to halt shipments. It did.\nA date 2024-11-10 memo.\ndate 2019-08-20 © AP"
+    assert pieces(text) == ["TSMC was told to halt shipments.", "It did.", "A date 2024-11-10 memo.", "© AP"]
