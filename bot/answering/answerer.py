@@ -28,7 +28,6 @@ True
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -57,7 +56,6 @@ if TYPE_CHECKING:
     from bot.answering.followup import Conversation
 
 log = logging.getLogger(__name__)
-_WORDS = re.compile(r"[A-Za-z]{2,}")  # words, for how long a quote that is not a sentence is
 
 QUOTED = 1 + 2 * MAX_SUPPORTING  # candidates whose quote is chosen: the lead and enough to support it
 
@@ -256,9 +254,7 @@ class Answerer:
         picked: list[tuple[Window, float]] = []
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
-            if not reading.ends_sentence(window) and (
-                picked or len(_WORDS.findall(reading.quote(window))) < HEADING_WORDS
-            ):
+            if not reading.ends_sentence(window) and (picked or reading.prose_words(window) < HEADING_WORDS):
                 continue
             if picked and not reading.shares_terms(window):
                 continue

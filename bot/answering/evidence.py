@@ -34,6 +34,8 @@ _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\[\d+\])?$")  # "... suppliers.[2]" too
+_LINK = re.compile(r"(?:https?://|www\.)\S+")
+_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")  # words outside links: how much of a quote is prose
 # A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
 _NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
@@ -311,10 +313,16 @@ class Reading:
     def quote(self, window: Window) -> str:
         return self.article.text[window.start : window.end]
 
+    def prose_words(self, window: Window) -> int:
+        """How many words the window holds outside links."""
+        return len(_PROSE_WORD.findall(_LINK.sub(" ", self.quote(window))))
+
     def ends_sentence(self, window: Window) -> bool:
         """Whether the window ends as a sentence does (terminal punctuation, or the text's end): not a
-        heading ("Funding Updates"), a dateline cut by a line break, or a page's boilerplate line."""
-        return bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
+        heading ("Funding Updates"), a dateline cut by a line break, or a page's boilerplate line; nor
+        a link, or a word, on a line of its own."""
+        ends = bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
+        return ends and self.prose_words(window) > 1
 
     def shares_terms(self, window: Window) -> bool:
         """Whether the window holds a word of the question (always, for a question without terms)."""

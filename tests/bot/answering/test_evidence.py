@@ -72,10 +72,11 @@ def test_sentence_similarity_comes_from_stored_vectors_and_names_the_article_lac
     assert Reading(article, query).similarity.tolist() == [0.0, 0.0]  # no vectors: no similarity
 
 
-def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_or_a_line_cut_short() -> None:
+def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_a_line_cut_short_or_a_link() -> None:
     article = make_article(
         "wire",
-        "Funding Updates\nAMSTERDAM March 8 (Reuters) - The\nNetherlands will act.\nIt cited a report.[2]\nMore",
+        "https://www.commerce.gov/news/2019/05/rule.\nFunding Updates\nAMSTERDAM March 8 (Reuters) - The\n"
+        "Netherlands will act.\nIt cited a report.[2]\nMore\nShares fell 3% in Amsterdam",
     )
     reading = Reading(article, Query.parse("What will the Netherlands do?", TermWeights.from_texts([]), today=TODAY))
     ends = {reading.quote(w): reading.ends_sentence(w) for w in reading.windows if w.size == 1}
@@ -84,5 +85,7 @@ def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_or_a_line_cut_short(
         "AMSTERDAM March 8 (Reuters) - The": False,
         "Netherlands will act.": True,
         "It cited a report.[2]": True,
-        "More": True,  # the text's last line: nothing was cut from it
+        "More": False,  # a word on a line of its own
+        "https://www.commerce.gov/news/2019/05/rule.": False,  # a link is no sentence
+        "Shares fell 3% in Amsterdam": True,  # the text's last line: nothing was cut from it
     }
