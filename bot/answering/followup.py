@@ -9,11 +9,12 @@ term weights (``TermWeights.proper``), as the answer engine finds them.
 
 A bare name ("Samsung?") replaces a name of its kind in the previous question, and with none there
 asks anew. Other questions stand alone unless they lean on the previous one: they open with a
-conjunction ("and how many jobs ...?"), point back ("who signed it?", "at what price?") in a few
-words, or are a short fragment ("what year?"). A short question is a new one when it names what the
-previous did not or uses words the articles never use ("what's the weather in taipei?"), or, having
-a verb, asks about things the previous question's articles never mention ("what did China do about
-gallium?" after a question on ASML; "what is the entity list?" after one on Rapidus).
+conjunction ("and how many jobs ...?"), point back ("who signed it?", "at what price?", "how did
+China react?") in a few words, or are a short fragment ("what year?"). A short question is a new one
+when it names what the previous did not or uses words the articles never use ("what's the weather in
+taipei?"), or, having a verb, asks about things the previous question's articles never mention
+("what did China do about gallium?" after a question on ASML; "what is the entity list?" after one
+on Rapidus).
 """
 
 from __future__ import annotations
@@ -41,6 +42,13 @@ _ASKS = re.compile(
 _ANAPHORA = re.compile(
     r"\b(?:that|it|this|they|them|those|these|he|she|him|his|her|its|their|there|then|the same|"
     r"in (?:response|return|retaliation|reply)|as a result|afterwards?|since then|instead)\b",
+    re.I,
+)
+# A reaction asked about with nothing said to react to ("how did China react?", "what was the
+# response?"): to what the previous question was about.
+_REACTION = re.compile(
+    r"\b(?:react(?:s|ed|ing)?|respond(?:s|ed|ing)?|retaliat(?:e|es|ed|ing)|repl(?:y|ies|ied|ying)|"
+    r"hit back|push(?:es|ed)? back|reactions?|responses?)\s*[?.!]*\s*$",
     re.I,
 )
 # Openings that carry on from the previous question: a conjunction ("and when ...") always; a
@@ -161,7 +169,7 @@ def _explicitly_follows(question: str) -> bool:
     if _about(question) or _CONJUNCTION.match(question):
         return True
     short = len(content_terms(question)) <= _ANAPHORIC_MAX_TERMS
-    return short and bool(_PREPOSED.match(question) or _ANAPHORA.search(question))
+    return short and bool(_PREPOSED.match(question) or _ANAPHORA.search(question) or _REACTION.search(question))
 
 
 def _leans_on_previous(

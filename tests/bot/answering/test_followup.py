@@ -22,6 +22,9 @@ PREVIOUS = "Did Beijing approve Alibaba to buy H200 chips?"
         ),
         ("when was that?", f"{PREVIOUS} When was that?"),
         ("what did Washington do in response?", f"{PREVIOUS} What did Washington do in response?"),
+        # A reaction, with nothing said to react to, is to what the previous question was about.
+        ("how did Washington react", f"{PREVIOUS} How did Washington react"),
+        ("what was Nvidia's response?", f"{PREVIOUS} What was Nvidia's response?"),
         ("who said it", f"{PREVIOUS} Who said it"),
         # A new question of the same subject is carried on, never swapped in as a subject.
         ("and who signed it off?", f"{PREVIOUS} And who signed it off?"),
@@ -46,6 +49,7 @@ def test_follow_ups_are_rewritten_against_the_previous_question(follow_up: str, 
         "Is that rule on HBM chips from December 2024 still in force for Samsung?",
         # Short, but whole: a verb, and a subject of their own.
         "what did China do about gallium?",
+        "how did Washington respond to the gallium ban?",
         "who's the CEO of Rapidus?",
         "In what year did Beijing's competition authority clear Nvidia's purchase of Mellanox?",
     ],
