@@ -41,6 +41,7 @@ import numpy as np
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
+from bot.answering.followup import asked_last
 from bot.answering.framing import says_nothing, unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
@@ -214,7 +215,10 @@ class Answerer:
         described = self._lexicon.described(question)  # "the Dutch lithography-machine maker": ASML
         searched = f"{question} ({', '.join(described)})" if described else question
         result = self._index.search(searched, k=self._k, since=since, until=until, sources=sources, today=today)
-        query = Query.parse(question, self.weights, today=today, vector=result.query_vector, described=described)
+        stressed = asked_last(question) if previous else ""  # a follow-up: what was just asked
+        query = Query.parse(
+            question, self.weights, today=today, vector=result.query_vector, described=described, stressed=stressed
+        )
         sentence_vectors = getattr(self._index, "sentence_vectors", None)
         stored = sentence_vectors([h.article.id for h in result.hits]) if sentence_vectors else {}
         readings = []

@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.answering.places import country_names
 from bot.answering.terms import TermWeights, acronym_pattern, entities
-from bot.answering.tuning import MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
+from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
 from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
 from corpus.text.sentences import LINE_BREAK, sentence_spans
 from corpus.text.words import content_terms, tokens
@@ -114,16 +114,19 @@ class Query:
         today: date,
         vector: np.ndarray | None = None,
         described: Sequence[str] = (),
+        stressed: str = "",
     ) -> Query:
         """``described``: names of what the question describes without naming (``lexicon.Lexicon``):
-        they count as its names and terms."""
+        they count as its names and terms. ``stressed``: the part of a joined follow-up the user just
+        asked, whose terms weigh ``FOLLOW_UP_STRESS`` times as much."""
         terms = tuple(
             dict.fromkeys([*content_terms(question), *(t for name in described for t in content_terms(name))])
         )
+        stress = set(content_terms(stressed))
         return cls(
             text=question,
             terms=terms,
-            weights={t: term_weights.idf(t) for t in terms},
+            weights={t: term_weights.idf(t) * (FOLLOW_UP_STRESS if t in stress else 1.0) for t in terms},
             entities=(*entities(question, term_weights.proper), *described),
             numbers=tuple(t for t in terms if t[:1].isdigit() and not _YEAR.fullmatch(t)),
             wants_date=bool(_DATE_QUESTION.search(question)),

@@ -153,6 +153,13 @@ def resolve_followup(
     return question
 
 
+def asked_last(resolved: str) -> str:
+    """The follow-up that ``resolve_followup`` appended to the question it follows ("when was that?"
+    in "Did Beijing ...? When was that?"), or "" when none was appended (a swap, a new question)."""
+    parts = _ASKED_THEN.split(resolved.strip(), maxsplit=1)
+    return parts[1] if len(parts) == 2 else ""
+
+
 def _bare_name(question: str, proper: Mapping[str, str]) -> str | None:
     """The name a question is made of and nothing else ("Samsung?", "intel", "south korea"), or None.
     (``entities`` does not take a lone capitalised word opening a question for a name; here the

@@ -234,3 +234,11 @@ def test_a_greeting_or_thanks_gets_a_hint_and_is_not_remembered_as_a_question() 
     assert len(index.queries) == searched  # nothing was searched
     follow = bot.answer("when was that?", conversation=conversation)
     assert follow.resolved_question == f"{first} When was that?"
+
+
+def test_a_follow_up_is_read_with_the_words_it_just_asked_stressed() -> None:
+    bot, _ = answerer()
+    joined = "How much did Japan approve for Rapidus? When did Rapidus start production?"
+    alone = bot.read(joined).query.weights
+    following = bot.read(joined, previous=frozenset({"rapidus"})).query.weights
+    assert following["start"] > alone["start"] and following["japan"] == alone["japan"]

@@ -5,7 +5,9 @@ from datetime import date
 import numpy as np
 
 from bot.answering.evidence import Query, Reading, _focus, has_answer_type
+from bot.answering.followup import asked_last
 from bot.answering.terms import TermWeights
+from bot.answering.tuning import FOLLOW_UP_STRESS
 from corpus.text.sentences import LINE_BREAK, sentence_spans
 from tests.bot.fakes import make_article
 
@@ -89,3 +91,15 @@ def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_a_line_cut_short_or_
         "https://www.commerce.gov/news/2019/05/rule.": False,  # a link is no sentence
         "Shares fell 3% in Amsterdam": True,  # the text's last line: nothing was cut from it
     }
+
+
+def test_the_words_a_follow_up_just_asked_weigh_more_than_the_question_it_joins() -> None:
+    weights = TermWeights.from_texts(["The Dutch seized Nexperia. China reacted with an export ban."])
+    joined = "What did the Dutch do to Nexperia? How did China react?"
+    plain = Query.parse(joined, weights, today=TODAY)
+    stressed = Query.parse(joined, weights, today=TODAY, stressed=asked_last(joined))
+    for term in ("china", "react"):
+        assert stressed.weights[term] == FOLLOW_UP_STRESS * plain.weights[term] > plain.weights[term]
+    for term in ("dutch", "nexperia"):
+        assert stressed.weights[term] == plain.weights[term]
+    assert asked_last("What did the Dutch do to Nexperia?") == ""  # nothing appended: nothing stressed
