@@ -251,7 +251,7 @@ class Answerer:
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
         the answer); the others end as sentences do, and hold a word of the question (not a page's
-        disclosure, nor another story the article tells)."""
+        disclosure, nor another story the article tells). A line the article repeats is quoted once."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
@@ -261,6 +261,9 @@ class Answerer:
             if not reading.ends_sentence(window) and (picked or reading.prose_words(window) < HEADING_WORDS):
                 continue
             if picked and not reading.shares_terms(window):
+                continue
+            quote = reading.quote(window).strip()
+            if any(reading.quote(w).strip() == quote for w, _ in picked):  # a line the page repeats
                 continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))

@@ -65,7 +65,8 @@ def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
     ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
         c for c in relevant if not _newer(c.article, lead.article)
     ]
-    seen_ids, seen_quotes, picked = {lead.article.id}, {lead.quote.strip()}, []
+    seen_ids, picked = {lead.article.id}, []
+    seen_quotes = {lead.reading.quote(window).strip() for window, _ in lead.quotes[:LEAD_QUOTES]}
     for candidate in ordered:
         window = candidate.sentence_window
         quote = candidate.reading.quote(window).strip() if window else ""

@@ -36,7 +36,7 @@ STOPWORDS = frozenset(
     through to too under until up very was we were what whats when where which while who whom whose why
     will with would you your yours yourself yourselves according reported report reportedly said say says
     much many approximately around roughly nearly least last per cent new got get gets getting go goes
-    going went gone give gave given
+    going went gone give gave given vs versus
     """.split()
 )
 

@@ -212,6 +212,16 @@ def test_a_further_quote_shares_a_word_with_the_question() -> None:
     assert not any("investment background" in quote for quote in quotes)
 
 
+def test_a_line_the_article_repeats_is_quoted_once() -> None:
+    bot, _ = answerer()
+    caption = "Beijing officials discussed H200 approvals at a briefing."
+    article = make_article("repeats", f"{caption}\nBeijing approved H200 purchases in January.\n{caption}")
+    query = Query.parse("Which H200 approvals did Beijing give?", bot.weights, today=date(2026, 1, 1))
+    reading = Reading(article, query)
+    quotes = [reading.quote(window) for window, _ in bot.choose_quotes(reading, 3)]
+    assert sorted(quotes) == sorted([caption, "Beijing approved H200 purchases in January."])
+
+
 def test_the_terms_a_short_follow_up_may_be_about_are_read_from_the_previous_articles() -> None:
     bot, _ = answerer()
     conversation = Conversations().get(1, 2)

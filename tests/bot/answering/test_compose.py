@@ -80,6 +80,17 @@ def test_another_article_is_cited_by_a_quote_that_shares_a_word_with_the_questio
     assert pick_supporting(lead, [candidate(aside, "Lasers are cheaper now.", probability=0.7)]) == []
 
 
+def test_another_article_never_repeats_a_quote_of_the_lead() -> None:
+    both = make_article("both", "Rule A took effect in May. Rule A covers lasers.", published=date(2024, 5, 1))
+    lead = candidate(both, "Rule A took effect in May.", "Rule A covers lasers.")
+    echo = make_article("echo", "Rule A covers lasers. Rule A was widened in June.", title="Rule A echo")
+    # Its best quote is the lead's second one: it supports nothing ...
+    assert pick_supporting(lead, [candidate(echo, "Rule A covers lasers.", "Rule A was widened in June.")]) == []
+    # ... while a quote of its own does.
+    [supporting] = pick_supporting(lead, [candidate(echo, "Rule A was widened in June.")])
+    assert supporting.article.id == "echo"
+
+
 def test_a_lead_published_outside_the_period_asked_about_is_pointed_out() -> None:
     lead = candidate(OLD, "Rule A took effect in May.")  # published 2024-05-01
     outside = TimeIntent(around=(date(2025, 1, 1), date(2025, 3, 31)), phrase="as of march 2025")

@@ -13,6 +13,7 @@ def test_keyword_words_keep_names_models_and_numbers() -> None:
 
 def test_content_terms_drop_stopwords_and_question_words_and_stem_the_rest() -> None:
     assert content_terms("When did the U.S. revoke the licences it sold?") == ["us", "revok", "licens", "sell"]
+    assert content_terms("H20 vs H200") == content_terms("H20 versus H200") == ["h20", "h200"]
 
 
 def test_the_fts5_stemmer_stems_as_the_index_does() -> None:
