@@ -1,13 +1,13 @@
 """How a chat question is framed, set apart from what it asks: "tell me about Nexperia" asks "Nexperia".
 
-People open questions with a request ("tell me about", "can you explain", "any updates on",
-"what's the deal with", "what's the status of", "where do things stand with", "what happened to")
-and close them with thanks. Those words are not what the question is about, yet they were read as
-its terms: an article never says "tell" or "deal with", so their absence looked like a question no
-article answers, and "Tell me about TSMC." was abstained on where "TSMC?" was answered. The answer
-engine reads the question without its framing; the user's words are kept for the answer itself.
-Words that say when ("the latest on", "recent news") are not framing: the time a question asks
-about is read from them.
+People open questions with a request ("tell me about", "can you explain", "any updates on", "what's
+the deal with", "what's the status of", "where do things stand with", "what happened to", "what's
+the difference between") and close them with thanks; "what does VEU stand for" asks what VEU is.
+Those words are not what the question is about, yet they were read as its terms: an article never
+says "tell" or "deal with", so their absence looked like a question no article answers, and "Tell me
+about TSMC." was abstained on where "TSMC?" was answered. The answer engine reads the question
+without its framing; the user's words are kept for the answer itself. Words that say when ("the
+latest on", "recent news") are not framing: the time a question asks about is read from them.
 
 >>> unframed("hey, can you tell me about Nexperia?")
 'Nexperia?'
@@ -17,6 +17,8 @@ about is read from them.
 'the H20 ban'
 >>> unframed("What's the status of the chip tariffs?"), unframed("update on Nexperia?")
 ('the chip tariffs?', 'Nexperia?')
+>>> unframed("what's the difference between EUV and DUV?"), unframed("what does VEU stand for?")
+('EUV and DUV?', 'what is VEU?')
 >>> unframed("who runs Rapidus? thanks!")
 'who runs Rapidus?'
 >>> unframed("Which deal did Intel sign?")  # a question about a deal keeps it
@@ -39,6 +41,7 @@ _REQUEST = (
     r"|what(?:'s| is| has been)? (?:happening|going on) (?:with|to|at|in|around)"
     r"|what happened (?:with|to|at|in)"
     r"|where do(?:es)? (?:things|it|matters) stand (?:with|on)"
+    r"|(?:what'?s|what is|what are) the differences? between"
     r"|(?:(?:any|got any|are there any|an?) )?(?:news|updates?|developments?) (?:on|about|with|regarding))"
 )
 _THANKS = re.compile(
@@ -47,11 +50,14 @@ _THANKS = re.compile(
 )
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 _FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
+# "what does VEU stand for?" asks what VEU is: no article says "stand".
+_STANDS_FOR = re.compile(r"^\s*what (?:does|do) (?P<short>.+?) stand for\b", re.IGNORECASE)
 
 
 def _unwrapped(question: str) -> tuple[str, bool]:
     """The question without its framing, and whether anything meaningful is left."""
     rest = _THANKS.sub("", _FRAMING.sub("", question, count=1), count=1)
+    rest = _STANDS_FOR.sub(r"what is \g<short>", rest, count=1)
     return rest, any(w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS for w in _WORDS.findall(rest))
 
 

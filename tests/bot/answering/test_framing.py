@@ -26,6 +26,8 @@ from bot.answering.framing import unframed
         ("where do things stand with Nexperia?", "Nexperia?"),
         ("update on nexperia?", "nexperia?"),
         ("any developments on the Busan truce?", "the Busan truce?"),
+        ("what's the difference between EUV and DUV?", "EUV and DUV?"),
+        ("what does VEU stand for?", "what is VEU?"),
     ],
 )
 def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: str) -> None:
