@@ -19,6 +19,7 @@ from common import OUT, REPO, table
 from topic_relevance import open_shared_index
 
 from bot.answering.answerer import Answerer
+from bot.answering.followup import Conversation
 from bot.answering.topic_eval import load_topics
 
 FRAMINGS = (
@@ -34,6 +35,7 @@ FRAMINGS = (
     "update on {}?",
     "where do things stand with {}?",
 )
+IN_CONVERSATION = ("Tell me about {}.", "What's happening with {}?")
 
 
 def run(data_dir: Path | None, split: str) -> str:
@@ -48,6 +50,18 @@ def run(data_dir: Path | None, split: str) -> str:
             abstained += answer.abstained
             on_topic += bool(answer.citations) and answer.citations[0].article.id in topic.articles
         rows.append([framing.format("TOPIC"), len(topics), abstained, on_topic, on_topic / len(topics)])
+    # The same in a conversation, right after a question on the topic before it in the list: a new
+    # subject asked for by request is not a follow-up of that question.
+    for framing in IN_CONVERSATION:
+        abstained = on_topic = 0
+        for before, topic in zip([topics[-1], *topics], topics):
+            conversation = Conversation()
+            answerer.answer(f"{before.topic}?", conversation=conversation)
+            answer = answerer.answer(framing.format(topic.topic), conversation=conversation)
+            abstained += answer.abstained
+            on_topic += bool(answer.citations) and answer.citations[0].article.id in topic.articles
+        label = framing.format("TOPIC") + ", after a question on another topic"
+        rows.append([label, len(topics), abstained, on_topic, on_topic / len(topics)])
     return table(["asked as", "topics", "abstained", "[1] on the topic", "share on the topic"], rows)
 
 

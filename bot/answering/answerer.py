@@ -42,7 +42,7 @@ from bot.answering.compose import Candidate, abstention, compose, pick_supportin
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
 from bot.answering.followup import asked_last
-from bot.answering.framing import says_nothing, unframed
+from bot.answering.framing import names_its_subject, says_nothing, unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.spelling import correct_names
@@ -329,7 +329,10 @@ class Answerer:
             # answers this"; nor does the conversation remember it as a question to follow up.
             return Answer(question=question, text=EMPTY_QUESTION, citations=[], abstained=True)
         meant = unframed(asked)  # "hey, can you tell me which ...": "which ..."; a follow-up's too
-        resolved = conversation.resolve(meant, self.weights) if conversation else meant
+        # "tell me about X" asks about X, not about the previous question's X.
+        resolved = (
+            conversation.resolve(meant, self.weights, requested=names_its_subject(asked)) if conversation else meant
+        )
         previous = frozenset(conversation.context) if conversation and resolved != meant else frozenset()
         evidence = self.read(resolved, since=since, until=until, sources=sources, previous=previous)
         searched = self._clock()

@@ -128,11 +128,15 @@ def resolve_followup(
     previous: str | None,
     weights: TermWeights | None = None,
     context: Callable[[], frozenset[str]] | None = None,
+    *,
+    requested: bool = False,
 ) -> str:
     """Rewrite a short follow-up against the previous question; other questions pass unchanged.
     ``weights``: the indexed articles' term weights, to find names written in lower case and words
     the articles never use; ``context``: gives the terms of the articles the previous question found
-    first (called only for a short question that may or may not follow up)."""
+    first (called only for a short question that may or may not follow up); ``requested``: the user
+    asked about ``question`` as a subject ("tell me about Nexperia", ``framing.names_its_subject``),
+    so it is no bare name to swap in nor a fragment, and follows up only as a whole question would."""
     if not previous:
         return question
     proper = weights.proper if weights else {}
@@ -140,10 +144,10 @@ def resolve_followup(
     if about:
         subject = about.group("subject").strip()
         return _swapped(previous, subject, proper) or f"{previous.rstrip(' ?')}: what about {subject}?"
-    name = _bare_name(question, proper)
+    name = None if requested else _bare_name(question, proper)
     if name:  # "Samsung?" after a question on TSMC asks about Samsung instead; on tariffs, anew
         return _swapped(previous, name, proper) or question
-    if _leans_on_previous(question, previous, weights, context):
+    if _leans_on_previous(question, previous, weights, context, whole=requested):
         # Onto the question the conversation is about, not onto its earlier follow-ups: "Which
         # companies ...? How many chips?" then "what did nvidia say?" asks "Which companies ...? What
         # did nvidia say?", so a chain of follow-ups does not grow into one long question.
@@ -180,16 +184,21 @@ def _explicitly_follows(question: str) -> bool:
 
 
 def _leans_on_previous(
-    question: str, previous: str, weights: TermWeights | None, context: Callable[[], frozenset[str]] | None
+    question: str,
+    previous: str,
+    weights: TermWeights | None,
+    context: Callable[[], frozenset[str]] | None,
+    whole: bool = False,
 ) -> bool:
-    """Whether a question that is not "what about X?" needs the previous one to be understood."""
+    """Whether a question that is not "what about X?" needs the previous one to be understood
+    (``whole``: it is never a fragment, whether or not it has a verb)."""
     if _explicitly_follows(question):
         return True
     terms = content_terms(question)
     names = entities(question, weights.proper if weights else None)
     if len(terms) > _BARE_MAX_TERMS or _own_subject(names, previous, terms, weights):
         return False
-    if not _AUXILIARY.search(question):  # a fragment: "what year?"
+    if not whole and not _AUXILIARY.search(question):  # a fragment: "what year?"
         return True
     if context is not None:  # about the same things as the articles just found ("were the chips worth")
         found = context()
@@ -218,8 +227,8 @@ class Conversation:
     context_terms: Callable[[], frozenset[str]] | None = None  # reads their terms (None: not known)
     updated_at: float = field(default=0.0)
 
-    def resolve(self, question: str, weights: TermWeights | None = None) -> str:
-        return resolve_followup(question, self.last_question, weights, self.context_terms)
+    def resolve(self, question: str, weights: TermWeights | None = None, *, requested: bool = False) -> str:
+        return resolve_followup(question, self.last_question, weights, self.context_terms, requested=requested)
 
     def remember(
         self,

@@ -33,8 +33,9 @@ from corpus.text.words import QUESTION_WORDS, STOPWORDS
 
 _GREETING = r"(?:(?:hey|hi|hello|yo|ok|okay|cool|got it|alright|quick question)\b[\s,!:.-]*)*"
 _ASKING = r"(?:(?:can|could|would) you (?:please )?|please |i(?:'d| would) like to know |do you know )?"
-_REQUEST = (
-    r"(?:(?:tell me|let me know)(?: (?:more )?(?:about|of))?"
+# Requests about a subject: "tell me about Nexperia", "what's happening with rare earths".
+_ABOUT = (
+    r"(?:(?:tell me|let me know) (?:more )?(?:about|of)"
     r"|(?:explain|describe|summari[sz]e)(?: to me)?"
     r"|give me (?:an? )?(?:overview|summary|rundown|update) (?:of|on|about)"
     r"|(?:what'?s|what is) (?:the )?(?:current )?(?:deal|story|situation|status|state of play) (?:with|on|about|of)"
@@ -42,14 +43,17 @@ _REQUEST = (
     r"|what happened (?:with|to|at|in)"
     r"|where do(?:es)? (?:things|it|matters) stand (?:with|on)"
     r"|(?:what'?s|what is|what are) the differences? between"
+    r"|what'?s new (?:with|on|at|in|for)"
     r"|(?:(?:any|got any|are there any|an?) )?(?:news|updates?|developments?) (?:on|about|with|regarding))"
 )
+_REQUEST = rf"(?:{_ABOUT}|tell me|let me know)"
 _THANKS = re.compile(
     r"[\s,;:.!-]*\b(?:thanks(?: (?:a lot|so much|in advance))?|thank you|thx|ty|pls|plz|please|cheers)[\s.!?]*$",
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[A-Za-z0-9]+")
 _FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
+_SUBJECT_REQUEST = re.compile(rf"^\s*(?=\S){_GREETING}{_ASKING}{_ABOUT}\s+", re.IGNORECASE)
 # "what does VEU stand for?" asks what VEU is: no article says "stand".
 _STANDS_FOR = re.compile(r"^\s*what (?:does|do) (?P<short>.+?) stand for\b", re.IGNORECASE)
 
@@ -66,6 +70,17 @@ def unframed(question: str) -> str:
     nothing but stopwords would be left: "tell me about")."""
     rest, meaningful = _unwrapped(question)
     return rest if meaningful else question
+
+
+def names_its_subject(question: str) -> bool:
+    """Whether the question opens with a request about a subject ("tell me about Nexperia",
+    "what's happening with rare earths?"): what follows is a subject of its own, not a fragment of
+    the previous question ("which companies?"), though it may still point back ("tell me about that").
+
+    >>> names_its_subject("what's happening with rare earths?"), names_its_subject("can you tell me which ones?")
+    (True, False)
+    """
+    return bool(_SUBJECT_REQUEST.match(question))
 
 
 def says_nothing(message: str) -> bool:

@@ -116,6 +116,24 @@ def test_a_short_question_naming_something_follows_up_only_on_the_previous_quest
     assert resolve_followup(follow_up, previous, weights) == expected
 
 
+def test_a_subject_asked_about_by_request_is_no_name_to_swap_in_nor_a_fragment() -> None:
+    texts = ["Officials said Samsung and TSMC got grants. Reporters said Samsung and TSMC need rare earths."] * 2
+    weights = TermWeights.from_texts(texts, texts)
+    previous = "Did TSMC get CHIPS Act money?"
+    # "tell me about Samsung": about Samsung, not "Did Samsung get CHIPS Act money?"
+    assert resolve_followup("Samsung", previous, weights, requested=True) == "Samsung"
+    assert resolve_followup("Samsung", previous, weights) == "Did Samsung get CHIPS Act money?"
+
+    def funding() -> frozenset[str]:
+        return frozenset(tokens("TSMC got $6.6 billion in CHIPS Act grants for its Arizona fabs."))
+
+    # "what's happening with rare earths?": words the previous articles never use, so a new question ...
+    assert resolve_followup("rare earths?", previous, weights, funding, requested=True) == "rare earths?"
+    # ... where the bare fragment would have been joined; and a subject they do mention still follows.
+    assert resolve_followup("rare earths?", previous, weights, funding) == f"{previous} Rare earths?"
+    assert resolve_followup("the grants", previous, weights, funding, requested=True) == f"{previous} The grants"
+
+
 def test_a_short_whole_question_follows_up_only_on_what_the_previous_articles_mention() -> None:
     def smuggling() -> frozenset[str]:
         return frozenset(tokens("Prosecutors said the smuggled chips were worth $160 million."))
