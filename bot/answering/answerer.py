@@ -42,12 +42,19 @@ from bot.answering.compose import Candidate, abstention, compose, pick_supportin
 from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
 from bot.answering.followup import asked_last
-from bot.answering.framing import names_its_subject, says_nothing, unframed
+from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
 from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
-from bot.answering.tuning import CANDIDATES, CONTEXT, HEADING_WORDS, LEAD_QUOTES, LONE_MARGIN, MAX_SUPPORTING
+from bot.answering.tuning import (
+    CANDIDATES,
+    CONTEXT,
+    HEADING_WORDS,
+    LEAD_QUOTES,
+    LONE_MARGIN,
+    MAX_SUPPORTING,
+)
 from bot.answering.types import Answer
 from corpus.text.words import tokens
 from corpus.types import Article
@@ -63,6 +70,7 @@ QUOTED = 1 + 2 * MAX_SUPPORTING  # candidates whose quote is chosen: the lead an
 EMPTY_QUESTION = (
     'Please ask a question about chip-trade news, e.g. "Which Chinese companies got approval to buy H200 chips?"'
 )
+NO_MORE = "That is all: no other indexed article adds to the answer."
 
 
 class SearchIndex(Protocol):
@@ -313,6 +321,40 @@ class Answerer:
         confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
         return Examination(evidence, candidates, confidence, confidence >= self.models.abstainer.threshold)
 
+    def more(
+        self,
+        asked: str,
+        conversation: Conversation,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+        sources: list[str] | None = None,
+    ) -> Answer:
+        """ "Tell me more" after an answer: the next articles the ranker puts first for the
+        conversation's last question, none of them cited before, each naming what it names and with a
+        quote that shares a word with it, quoted as an answer is (or ``NO_MORE``). They may be weaker
+        than an answer's own sources: the user asked for more, as Discord's "More sources" button does,
+        with quotes here."""
+        question = conversation.last_question or ""
+        evidence = self.read(question, since=since, until=until, sources=sources)
+        fresh: list[Candidate] = []
+        for candidate in self.examine(evidence).candidates:
+            if candidate.article.id in conversation.cited or candidate.reading.missing_entities:
+                continue  # cited already, or not about what the question names
+            candidate.quotes = candidate.quotes or self.choose_quotes(candidate.reading, LEAD_QUOTES)
+            if candidate.sentence_window is not None:
+                fresh.append(candidate)
+            if len(fresh) > MAX_SUPPORTING:
+                break
+        if not fresh:
+            return Answer(
+                question=asked, text=NO_MORE, citations=[], abstained=True, resolved_question=f"more on: {question}"
+            )
+        lead, *rest = fresh
+        answer = compose(asked, lead, rest, confidence=lead.probability, intent=evidence.query.intent)
+        conversation.cited_more(answer)
+        return replace(answer, resolved_question=f"more on: {question}")
+
     def answer(
         self,
         question: str,
@@ -324,6 +366,8 @@ class Answerer:
     ) -> Answer:
         started = self._clock()
         asked = question.strip()
+        if conversation is not None and conversation.answered and asks_for_more(asked):
+            return self.more(asked, conversation, since=since, until=until, sources=sources)
         if not asked or says_nothing(asked):
             # "hi", "thanks!": nothing to search for, so say how to ask rather than "none of the articles
             # answers this"; nor does the conversation remember it as a question to follow up.

@@ -225,6 +225,8 @@ class Conversation:
     last_question: str | None = None
     context: tuple[str, ...] = ()  # the articles the previous question's search found first
     context_terms: Callable[[], frozenset[str]] | None = None  # reads their terms (None: not known)
+    answered: bool = False  # the last question got an answer (not an abstention)
+    cited: frozenset[str] = frozenset()  # the articles cited for it so far ("tell me more" adds to them)
     updated_at: float = field(default=0.0)
 
     def resolve(self, question: str, weights: TermWeights | None = None, *, requested: bool = False) -> str:
@@ -242,4 +244,11 @@ class Conversation:
         self.last_question = question
         self.context = context
         self.context_terms = context_terms
+        self.answered = not answer.abstained
+        self.cited = frozenset(c.article.id for c in answer.citations)
+        self.updated_at = self.clock()
+
+    def cited_more(self, answer: Answer) -> None:
+        """Add the articles a "tell me more" answer cited: the next one goes further still."""
+        self.cited |= {c.article.id for c in answer.citations}
         self.updated_at = self.clock()

@@ -83,6 +83,24 @@ def names_its_subject(question: str) -> bool:
     return bool(_SUBJECT_REQUEST.match(question))
 
 
+# "tell me more", "more sources?", "anything else?": more on the question just answered.
+_MORE = re.compile(
+    r"^\s*(?:(?:ok|okay|and|so)[\s,]+)?(?:(?:can|could) you (?:please )?)?"
+    r"(?:(?:tell|give|show) me (?:some(?:thing)? )?more|more|go on|keep going|anything else|what else)"
+    r"(?: (?:please|pls|sources|coverage|articles|details|on (?:that|this|it)|about (?:that|this|it)))*\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def asks_for_more(message: str) -> bool:
+    """Whether a message only asks for more on what was just answered.
+
+    >>> asks_for_more("tell me more about that"), asks_for_more("more sources?"), asks_for_more("more on Huawei")
+    (True, True, False)
+    """
+    return bool(_MORE.match(message))
+
+
 def says_nothing(message: str) -> bool:
     """Whether a message is only chat: a greeting, thanks, an acknowledgement ("hi", "thanks!", "ok,
     got it"), or a request with nothing to ask about ("tell me about").

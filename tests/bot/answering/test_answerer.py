@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from bot.answering.answerer import EMPTY_QUESTION, Answerer
+from bot.answering.answerer import EMPTY_QUESTION, NO_MORE, Answerer
 from bot.answering.evidence import Query, Reading
 from bot.answering.model import Models
 from bot.answering.types import Answer
@@ -252,3 +252,28 @@ def test_a_follow_up_is_read_with_the_words_it_just_asked_stressed() -> None:
     alone = bot.read(joined).query.weights
     following = bot.read(joined, previous=frozenset({"rapidus"})).query.weights
     assert following["start"] > alone["start"] and following["japan"] == alone["japan"]
+
+
+def test_tell_me_more_quotes_the_next_articles_never_one_cited_before() -> None:
+    bot, _ = answerer()
+    conversation = Conversations().get(1, 2)
+    first = bot.answer("What did Nvidia say about exports to China?", conversation=conversation)
+    assert not first.abstained
+    seen = {c.article.id for c in first.citations}
+    more = bot.answer("tell me more", conversation=conversation)
+    assert more.resolved_question == "more on: What did Nvidia say about exports to China?"
+    assert more.citations and not seen & {c.article.id for c in more.citations}
+    for citation in more.citations:  # verbatim, as every answer's quotes are
+        assert citation.article.text[citation.start : citation.end] == citation.quote
+    replies = [bot.answer("more?", conversation=conversation) for _ in range(10)]
+    assert replies[-1].text == NO_MORE and replies[-1].abstained  # until nothing is left
+    cited = [{c.article.id for c in reply.citations} for reply in [first, more, *replies]]
+    assert sum(map(len, cited)) == len(set().union(*cited))  # no article in two replies
+
+
+def test_more_without_an_answer_before_it_is_no_question() -> None:
+    bot, _ = answerer()
+    conversation = Conversations().get(1, 2)
+    assert bot.answer("tell me more", conversation=conversation).text == EMPTY_QUESTION
+    bot.answer("What is the weather in Taipei tomorrow?", conversation=conversation)  # abstained on
+    assert bot.answer("more?", conversation=conversation).text == EMPTY_QUESTION
