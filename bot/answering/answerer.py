@@ -336,6 +336,7 @@ class Answerer:
         than an answer's own sources: the user asked for more, as Discord's "More sources" button does,
         with quotes here."""
         question = conversation.last_question or ""
+        understood = f"more on: {question}"
         evidence = self.read(question, since=since, until=until, sources=sources)
         fresh: list[Candidate] = []
         for candidate in self.examine(evidence).candidates:
@@ -347,13 +348,11 @@ class Answerer:
             if len(fresh) > MAX_SUPPORTING:
                 break
         if not fresh:
-            return Answer(
-                question=asked, text=NO_MORE, citations=[], abstained=True, resolved_question=f"more on: {question}"
-            )
+            return Answer(question=asked, text=NO_MORE, citations=[], abstained=True, resolved_question=understood)
         lead, *rest = fresh
         answer = compose(asked, lead, rest, confidence=lead.probability, intent=evidence.query.intent)
         conversation.cited_more(answer)
-        return replace(answer, resolved_question=f"more on: {question}")
+        return replace(answer, resolved_question=understood)
 
     def answer(
         self,
