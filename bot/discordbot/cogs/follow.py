@@ -14,17 +14,22 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
+from bot.answering.compose import date_label, topic_label
 from bot.discordbot.alerts import DiscordPoster
 from bot.discordbot.client import ChipBot
 from bot.discordbot.options import SOURCE_CHARS, TOPIC_CHARS, SourceOption, TopicOption, too_long
 from bot.discordbot.render import clip, escape
 from bot.discordbot.replies import Reply, services_of
+from bot.service.following import types as following
+from bot.service.following.matching import already_covered
 from bot.service.following.types import DIGEST, EACH, FollowError
+from bot.service.workers import Busy
 
 log = logging.getLogger(__name__)
 
 NOT_OFFERED = "Follows are not enabled on this bot."
 NEEDED = ("view_channel", "send_messages", "embed_links")
+PREVIEW = 3  # stories already indexed that a new follow's reply names
 
 
 class NotChannelManager(app_commands.CheckFailure):
@@ -156,10 +161,36 @@ class Follow(commands.Cog):
         outlet = f" from {escape(stored.source)}" if stored.source else ""
         ping = f", mentioning {role.mention}" if role else ""
         verb = "will post" if created else "now posts"
-        await reply.private(
-            clip(f"{target.mention} {verb} {how} “{escape(stored.topic)}”{outlet}{ping}.", 1900)
-            + " Stories already in the index are not posted."
+        said = clip(f"{target.mention} {verb} {how} “{escape(stored.topic)}”{outlet}{ping}.", 1200)
+        await reply.private(said + " Stories already in the index are not posted." + await self._covered(reply, stored))
+
+    async def _covered(self, reply: Reply, follow: following.Follow) -> str:
+        """What the follow would have posted from the index as it stands: how many stories and the
+        latest few, or a hint to reword it when none clears the floor ("" without timelines)."""
+        timelines = self.services.timelines
+        if timelines is None:
+            return ""
+        await reply.thinking(private=True)
+        try:
+            found = await self.services.workers.run(timelines.relevant, follow.topic)
+        except Busy:
+            return ""
+        except Exception:  # the follow is stored already: a failed preview must not look like a failed follow
+            log.exception("could not list the stories already covered by %r", follow.topic)
+            return ""
+        stories = already_covered(found, follow.source)
+        if not stories:
+            outlet = f" (from {escape(follow.source)})" if follow.source else ""
+            return (
+                f" None of them would have been{outlet}: if that is a surprise, try other words for the topic "
+                "(`/timeline` shows what a wording matches)."
+            )
+        named = "; ".join(
+            f"“{clip(escape(topic_label(a)), 90)}” ({escape(a.source)}, {date_label(a)})" for a in stories[:PREVIEW]
         )
+        if len(stories) == 1:
+            return f" It would have posted 1 story already there: {named}."
+        return f" It would have posted {len(stories)} stories already there; the latest: {named}."
 
     @app_commands.command(name="unfollow")
     @app_commands.guild_only()

@@ -2,11 +2,13 @@
 
 Each distinct topic is scored once per batch, however many channels follow it. A follow limited
 to an outlet takes an article from that outlet, or one with a syndicated copy from it.
+``already_covered`` tells a new follow what it would have posted from the index as it stands.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from bot.answering.relevance import Relevance
 from bot.service.following.types import Follow, StoryCard
@@ -49,6 +51,14 @@ def from_outlet(article: Article, source: str | None) -> bool:
         return True
     outlets = [article.source, *(alt.source for alt in article.alternates)]
     return any(o == source or o.endswith("." + source) for o in outlets if o)
+
+
+def already_covered(found: Sequence[tuple[Article, float]], source: str | None) -> list[Article]:
+    """The stories already indexed that a follow of a topic would have posted, newest first (undated
+    last): ``found`` is the topic's articles over the floor (``Timelines.relevant``), ``source`` the
+    follow's outlet. A new follow's reply shows them, so its wording can be judged before any alert."""
+    kept = [article for article, _ in found if from_outlet(article, source)]
+    return sorted(kept, key=lambda a: (a.published is not None, a.published or date.min, a.id), reverse=True)
 
 
 class FollowMatcher:

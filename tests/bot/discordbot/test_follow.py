@@ -1,5 +1,6 @@
 """/follow alerts end to end in SimCord: a refresh adds stories, the outbox posts them once (even
-across a kill between send and record), the hourly limit, a lost permission; and /timeline."""
+across a kill between send and record), the hourly limit, a lost permission, what a new follow would
+have posted from the index; and /timeline."""
 
 from __future__ import annotations
 
@@ -224,3 +225,22 @@ async def test_timeline_answers_with_a_png_and_a_summary(data_dir: Path, index, 
         assert "on “Nvidia H20 chip for China”" in embed.description and "First: 2024-05-10" in embed.description
         bad = await w.alice.slash(w.channel, "timeline", topic="Nvidia", since="last tuesday")
         assert bad.ephemeral and "couldn't read `since`" in bad.response.content
+
+
+async def test_a_new_follow_says_what_it_would_have_posted_from_the_index(
+    data_dir: Path, index, tmp_path: Path
+) -> None:
+    services = world_services(data_dir, index, write_jsonl(tmp_path / "none.jsonl", []))
+    async with running(services) as w:
+        await until(lambda: services.follows.store.state("generation") is not None, "the first check")
+        managers = w.guild.create_role("Managers", permissions=discord.Permissions(manage_channels=True))
+        carol = w.guild.add_member(w.env.create_user("carol"), roles=[managers])
+        done = await carol.slash(w.channel, "follow", topic="Nvidia H20 chip for China")
+        assert done.ephemeral and done.response.content.endswith(
+            "It would have posted 1 story already there: "
+            "“Nvidia readies H20 chip for China after US export rules” (wire.example, 2024-05-10)."
+        )
+        other = await carol.slash(w.channel, "follow", topic="Nvidia H20 chip for China", source="nowhere.example")
+        assert other.ephemeral and "None of them would have been (from nowhere.example)" in other.response.content
+        assert "/timeline" in other.response.content
+        assert not w.channel.history()  # the preview is told to the follower alone, nothing is posted

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.service.following.delivery import Delivery
-from bot.service.following.matching import FollowMatcher, lead_sentence, story_card
+from bot.service.following.matching import FollowMatcher, already_covered, lead_sentence, story_card
 from bot.service.following.service import FollowService, iso_week
 from bot.service.following.store import FollowStore
 from bot.service.following.types import DIGEST, DeliveryError, FollowError, MissingAccess, Post, TargetGone
@@ -81,8 +81,7 @@ def story(article_id: str, source: str = "news.example", **kw) -> Article:
         f"{article_id} headline.\n\nThe first real sentence of {article_id} says what happened today. More.",
         title=f"{article_id} headline",
         source=source,
-        published=date(2025, 3, 1),
-        **kw,
+        **{"published": date(2025, 3, 1), **kw},
     )
 
 
@@ -127,6 +126,15 @@ def test_matching_uses_the_floor_scores_each_topic_once_and_honours_the_outlet(s
     assert [(f.channel_id, c.article_id) for f, c in matches] == [(1, "a"), (2, "a"), (3, "b")]
     assert relevance.calls == ["chips", "tariffs"]
     assert relevance.prepared == [["chips", "Chips", "tariffs", "tariffs"]]  # the round's topics, at once
+
+
+def test_already_covered_lists_the_outlets_stories_newest_first_undated_last() -> None:
+    old, new, undated = story("old"), story("new", published=date(2025, 6, 1)), story("undated", published=None)
+    wired = story("wired", source="other.example", alternates=[Alternate("u", "wire.example")])
+    found = [(old, 0.9), (undated, 0.8), (new, 0.7), (wired, 0.95)]
+    assert [a.id for a in already_covered(found, None)] == ["new", "wired", "old", "undated"]
+    assert [a.id for a in already_covered(found, "wire.example")] == ["wired"]
+    assert already_covered(found, "nowhere.example") == []
 
 
 def make_service(store: FollowStore, source: Articles, relevance: FixedRelevance, **kw) -> FollowService:
