@@ -259,7 +259,8 @@ class Answerer:
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
         the answer); the others end as sentences do, and hold a word of the question (not a page's
-        disclosure, nor another story the article tells). A line the article repeats is quoted once."""
+        disclosure, nor another story the article tells). A line the article repeats is quoted once, and
+        a line the next one repeats and goes on with (``Reading.restated``) not at all."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
@@ -271,8 +272,8 @@ class Answerer:
             if picked and not reading.shares_terms(window):
                 continue
             quote = reading.quote(window).strip()
-            if any(reading.quote(w).strip() == quote for w, _ in picked):  # a line the page repeats
-                continue
+            if any(reading.quote(w).strip() == quote for w, _ in picked) or reading.restated(window):
+                continue  # a line the page repeats, or repeats and goes on with
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))
             if len(picked) == n:

@@ -327,6 +327,13 @@ class Reading:
         ends = bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
         return ends and self.prose_words(window) > 1
 
+    def restated(self, window: Window) -> bool:
+        """Whether the text right after the window begins by repeating it: a list item's name, then
+        the item ("- Lynas Rare Earths Ltd." then "- Lynas Rare Earths Ltd. is an Australian ..."),
+        or a teaser before the paragraph it opens. The longer line says all the window says."""
+        quote = self.quote(window).strip()
+        return bool(quote) and self.article.text[window.end :].lstrip().startswith(quote)
+
     def shares_terms(self, window: Window) -> bool:
         """Whether the window holds a word of the question (always, for a question without terms)."""
         rows = self.present[window.first : window.first + window.size]

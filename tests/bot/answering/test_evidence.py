@@ -93,6 +93,22 @@ def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_a_line_cut_short_or_
     }
 
 
+def test_a_line_the_next_line_repeats_and_goes_on_with_is_restated() -> None:
+    article = make_article(
+        "list",
+        "Suppliers outside China:\n- Lynas Rare Earths Ltd.\n- Lynas Rare Earths Ltd. is an Australian miner.\n"
+        "- MP Materials runs a US mine.",
+    )
+    reading = Reading(article, Query.parse("Who mines rare earths?", TermWeights.from_texts([]), today=TODAY))
+    restated = {reading.quote(w): reading.restated(w) for w in reading.windows if w.size == 1}
+    assert restated == {
+        "Suppliers outside China:": False,
+        "- Lynas Rare Earths Ltd.": True,
+        "- Lynas Rare Earths Ltd. is an Australian miner.": False,
+        "- MP Materials runs a US mine.": False,
+    }
+
+
 def test_the_words_a_follow_up_just_asked_weigh_more_than_the_question_it_joins() -> None:
     weights = TermWeights.from_texts(["The Dutch seized Nexperia. China reacted with an export ban."])
     joined = "What did the Dutch do to Nexperia? How did China react?"
