@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
-from bot.answering.evidence import Query, Reading, Window
+from bot.answering.evidence import Query, Reading, Window, restates
 from bot.answering.features import abstain_features, article_features, article_ids, window_features
 from bot.answering.followup import asked_last
 from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
@@ -259,8 +259,9 @@ class Answerer:
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
         the answer); the others end as sentences do, and hold a word of the question (not a page's
-        disclosure, nor another story the article tells). A line the article repeats is quoted once, and
-        a line the next one repeats and goes on with (``Reading.restated``) not at all."""
+        disclosure, nor another story the article tells). What the article says twice is quoted once
+        (``restates``: a summary bullet and its paragraph), and a line the next one repeats and goes on
+        with (``Reading.restated``) not at all."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
@@ -271,9 +272,9 @@ class Answerer:
                 continue
             if picked and not reading.shares_terms(window):
                 continue
-            quote = reading.quote(window).strip()
-            if any(reading.quote(w).strip() == quote for w, _ in picked) or reading.restated(window):
-                continue  # a line the page repeats, or repeats and goes on with
+            said = reading.quote_words(window)
+            if any(restates(said, reading.quote_words(w)) for w, _ in picked) or reading.restated(window):
+                continue  # a line the page says again (a summary bullet, a repeated line) or goes on with
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))
             if len(picked) == n:

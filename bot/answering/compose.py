@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.answering.evidence import Reading, Window
+from bot.answering.evidence import Reading, Window, restates
 from bot.answering.tuning import LEAD_QUOTES, MAX_CITATIONS, MAX_RELATED_TOPICS, MAX_SUPPORTING, SUPPORT_SHARE
 from bot.answering.types import Answer, Citation
 from corpus.text.sentences import excerpt
@@ -58,22 +58,22 @@ def _newer(article: Article, lead: Article) -> bool:
 
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
     """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
-    newer coverage first, then the rest in rank order; never the same article or quote twice, and
-    only by a quote that ends as a sentence does and shares a word with the question
-    (``Candidate.sentence_window``)."""
+    newer coverage first, then the rest in rank order; never the same article twice, nor a quote that
+    says again what a shown one says (``restates``), and only by a quote that ends as a sentence does
+    and shares a word with the question (``Candidate.sentence_window``)."""
     relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
     ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
         c for c in relevant if not _newer(c.article, lead.article)
     ]
     seen_ids, picked = {lead.article.id}, []
-    seen_quotes = {lead.reading.quote(window).strip() for window, _ in lead.quotes[:LEAD_QUOTES]}
+    said = [lead.reading.quote_words(window) for window, _ in lead.quotes[:LEAD_QUOTES]]
     for candidate in ordered:
         window = candidate.sentence_window
-        quote = candidate.reading.quote(window).strip() if window else ""
-        if candidate.article.id in seen_ids or not quote or quote in seen_quotes:
+        words = candidate.reading.quote_words(window) if window else frozenset[str]()
+        if candidate.article.id in seen_ids or not words or any(restates(words, other) for other in said):
             continue
         seen_ids.add(candidate.article.id)
-        seen_quotes.add(quote)
+        said.append(words)
         picked.append(candidate)
         if len(picked) == MAX_SUPPORTING:
             break

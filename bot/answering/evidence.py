@@ -21,10 +21,10 @@ import numpy as np
 
 from bot.answering.places import country_names
 from bot.answering.terms import TermWeights, acronym_pattern, entities
-from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES
+from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES, REPEAT_SHARE
 from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
 from corpus.text.sentences import LINE_BREAK, sentence_spans
-from corpus.text.words import content_terms, tokens
+from corpus.text.words import STOPWORDS, content_terms, tokens
 from corpus.types import Article, Chunk
 from index.timeparse import TimeIntent, parse_time
 
@@ -192,6 +192,13 @@ def has_answer_type(piece: str, query: Query) -> bool:
     return query.wants_name and any(set(tokens(m.group())) - query.stated for m in _NAME.finditer(piece.strip()))
 
 
+def restates(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two quotes, by their words (``Reading.quote_words``), say nearly the same thing: at
+    least ``REPEAT_SHARE`` of the shorter one's words are in the other."""
+    shorter = min(len(a), len(b))
+    return shorter > 0 and len(a & b) >= REPEAT_SHARE * shorter
+
+
 @dataclass(frozen=True)
 class Window:
     """A candidate quote: sentences ``first .. first + size - 1`` of a reading, ``text[start:end]``."""
@@ -300,6 +307,10 @@ class Reading:
 
     def window_terms(self, window: Window) -> frozenset[str]:
         return frozenset().union(*self.sentence_terms[window.first : window.first + window.size])
+
+    def quote_words(self, window: Window) -> frozenset[str]:
+        """The window's terms without stopwords: what ``restates`` compares."""
+        return self.window_terms(window) - STOPWORDS
 
     def window_similarity(self, window: Window) -> tuple[float, float]:
         """(max, mean) similarity of the window's sentences to the question."""

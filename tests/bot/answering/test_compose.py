@@ -91,6 +91,15 @@ def test_another_article_never_repeats_a_quote_of_the_lead() -> None:
     assert supporting.article.id == "echo"
 
 
+def test_another_article_never_says_again_what_a_shown_quote_says() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.")
+    edited = make_article("edited", "Rule A took effect in May, officials said. Rule A was widened in June.", title="x")
+    # A lightly edited copy of the lead's quote supports nothing; its own news does.
+    assert pick_supporting(lead, [candidate(edited, "Rule A took effect in May, officials said.")]) == []
+    [supporting] = pick_supporting(lead, [candidate(edited, "Rule A was widened in June.")])
+    assert supporting.article.id == "edited"
+
+
 def test_a_lead_published_outside_the_period_asked_about_is_pointed_out() -> None:
     lead = candidate(OLD, "Rule A took effect in May.")  # published 2024-05-01
     outside = TimeIntent(around=(date(2025, 1, 1), date(2025, 3, 31)), phrase="as of march 2025")

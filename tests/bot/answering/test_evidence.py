@@ -4,7 +4,7 @@ from datetime import date
 
 import numpy as np
 
-from bot.answering.evidence import Query, Reading, _focus, has_answer_type
+from bot.answering.evidence import Query, Reading, _focus, has_answer_type, restates
 from bot.answering.followup import asked_last
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import FOLLOW_UP_STRESS
@@ -107,6 +107,20 @@ def test_a_line_the_next_line_repeats_and_goes_on_with_is_restated() -> None:
         "- Lynas Rare Earths Ltd. is an Australian miner.": False,
         "- MP Materials runs a US mine.": False,
     }
+
+
+def test_two_quotes_restate_each_other_when_the_shorter_ones_words_are_nearly_all_in_the_other() -> None:
+    article = make_article(
+        "summary",
+        "- The Dutch suspended their takeover of Nexperia.\n"
+        "The Dutch have suspended their takeover of Nexperia, a Chinese-owned chipmaker, to ease tensions.\n"
+        "- Nexperia is owned by Wingtech.",
+    )
+    reading = Reading(article, Query.parse("What did the Dutch do?", TermWeights.from_texts([]), today=TODAY))
+    bullet, paragraph, owner = (reading.quote_words(w) for w in reading.windows if w.size == 1)
+    assert "the" not in paragraph and {"dutch", "nexperia"} <= paragraph
+    assert restates(bullet, paragraph) and restates(paragraph, bullet)
+    assert not restates(bullet, owner) and not restates(frozenset(), owner)
 
 
 def test_the_words_a_follow_up_just_asked_weigh_more_than_the_question_it_joins() -> None:
