@@ -58,6 +58,7 @@ from bot.answering.tuning import (
 from bot.answering.types import Answer
 from corpus.text.words import tokens
 from corpus.types import Article
+from index.timeparse import topic_of
 from index.types import SearchResult
 
 if TYPE_CHECKING:
@@ -88,6 +89,15 @@ class SearchIndex(Protocol):
     ) -> SearchResult: ...
 
     def articles(self) -> Iterable[Article]: ...
+
+
+class TopicJudge(Protocol):
+    """``bot.answering.relevance.TopicRelevance``: the probability each article is about a topic."""
+
+    @property
+    def floor(self) -> float: ...
+
+    def scores(self, topic: str, articles: Sequence[Article]) -> list[float]: ...
 
 
 class AnswerWriter(Protocol):
@@ -146,8 +156,10 @@ class Answerer:
         lexicon: Lexicon | None = None,
         k: int = CANDIDATES,
         clock: Callable[[], float] = time.perf_counter,
+        relevance: TopicJudge | None = None,
     ) -> None:
         self._index = index
+        self._relevance = relevance
         self._llm = llm
         self._today = today
         self._models = models
@@ -168,6 +180,7 @@ class Answerer:
             lexicon=self._lexicon,
             k=self._k,
             clock=self._clock,
+            relevance=self._relevance,
         )
         other._weights = self.weights  # the same index: its term weights are computed once
         return other
@@ -188,6 +201,22 @@ class Answerer:
                     embedder,
                 )
         return self._models
+
+    @property
+    def relevance(self) -> TopicJudge | None:
+        """Whether an article is about a topic, as follows and timelines judge it (``TopicRelevance``
+        over this index, built on first use; None for an index without stored sentence vectors)."""
+        with self._weights_lock:
+            if self._relevance is None and hasattr(self._index, "sentence_vectors"):
+                from bot.answering.relevance import TopicRelevance
+
+                manifest = getattr(self._index, "manifest", None)
+                self._relevance = TopicRelevance(
+                    self._index,  # type: ignore[arg-type]  # has sentence vectors, so it is an Index
+                    weights=lambda: self.weights,
+                    version=lambda: getattr(manifest, "generation", "") if manifest else "",
+                )
+            return self._relevance
 
     @property
     def weights(self) -> TermWeights:
@@ -301,27 +330,55 @@ class Answerer:
         whether the lead answers the question at all."""
         scores = self.models.ranker.scores(evidence.rows)
         probabilities = self.models.ranker.probabilities(evidence.rows)
-        order = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
-        candidates = [Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order]
+        ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
+        order = self._newest_first(evidence, ranked)
+        found = {i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order}
+        candidates = [found[i] for i in order]
         head, tail = candidates[:QUOTED], candidates[QUOTED:]
         for candidate in head:
             candidate.quotes = self.choose_quotes(candidate.reading, LEAD_QUOTES)
         candidates = [c for c in head if c.quotes] + tail  # an empty article has nothing to quote
         if not candidates or not candidates[0].quotes:
             return Examination(evidence, candidates, 0.0, False)
-        lead = candidates[0]
-        margin = float(scores[order[0]] - scores[order[1]]) if len(order) > 1 else LONE_MARGIN
+        # The abstainer weighs the ranker's lead: whether the candidates answer at all. A newer lead
+        # put first for a question after the latest news (``_newest_first``) is on the same subject.
+        best = ranked[0] if found[ranked[0]].quotes else order[0]
+        weighed = found[best]
+        margin = float(scores[ranked[0]] - scores[ranked[1]]) if len(ranked) > 1 else LONE_MARGIN
         row = abstain_features(
             evidence.query,
-            lead.reading,
-            lead.probability,
+            weighed.reading,
+            weighed.probability,
             margin,
-            lead.window,
-            lead.quotes[0][1],
-            evidence.rows[order[0]],
+            weighed.window,
+            weighed.quotes[0][1],
+            evidence.rows[best],
         )
         confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
         return Examination(evidence, candidates, confidence, confidence >= self.models.abstainer.threshold)
+
+    def _newest_first(self, evidence: Evidence, order: list[int]) -> list[int]:
+        """A question after the latest news on a subject ("what's the latest on Nvidia and China"),
+        with no period named, is led by the newest candidate about the subject, as a follow would judge
+        it (``relevance`` at its floor), when it was published after the ranker's dated lead; the
+        ranker's order otherwise, and for the rest."""
+        intent = evidence.query.intent
+        relevance = self.relevance if intent.prefer_recent and intent.period is None and not intent.until else None
+        if relevance is None or len(order) < 2:
+            return order
+        hits = evidence.result.hits
+        lead = hits[order[0]].article.published
+        if lead is None:  # an undated lead may well be the newest: nothing is known to be newer
+            return order
+        topic = topic_of(evidence.query.text, intent)
+        judged = relevance.scores(topic, [hits[i].article for i in order])
+        newer = [
+            i for i, p in zip(order, judged) if p >= relevance.floor and (hits[i].article.published or date.min) > lead
+        ]
+        if not newer:
+            return order
+        newest = max(newer, key=lambda i: hits[i].article.published or date.min)  # ties: the ranker's first
+        return [newest, *(i for i in order if i != newest)]
 
     def more(
         self,

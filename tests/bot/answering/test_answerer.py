@@ -277,3 +277,33 @@ def test_more_without_an_answer_before_it_is_no_question() -> None:
     assert bot.answer("tell me more", conversation=conversation).text == EMPTY_QUESTION
     bot.answer("What is the weather in Taipei tomorrow?", conversation=conversation)  # abstained on
     assert bot.answer("more?", conversation=conversation).text == EMPTY_QUESTION
+
+
+class FakeJudge:
+    """A topic relevance with set probabilities per article (0 for the rest), recording the topics asked."""
+
+    floor = 0.5
+
+    def __init__(self, about: dict[str, float]) -> None:
+        self.about = about
+        self.topics: list[str] = []
+
+    def scores(self, topic: str, articles) -> list[float]:
+        self.topics.append(topic)
+        return [self.about.get(a.id, 0.0) for a in articles]
+
+
+def test_the_latest_news_on_a_subject_is_led_by_the_newest_article_about_it() -> None:
+    question = "What is the H200 fee Washington takes on Nvidia sales to China?"
+    judge = FakeJudge({"h200-fee": 0.9, "h200-approval": 0.8})
+    bot, _ = answerer(relevance=judge)
+    assert bot.answer(question).citations[0].article.id == "h200-fee"  # the ranker's lead (2025-12-01)
+    assert judge.topics == []  # no latest news asked for: nothing judged
+    latest = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
+    assert latest.citations[0].article.id == "h200-approval"  # 2026-01-10, and about the subject
+    assert "latest" not in judge.topics[-1] and "H200 fee" in judge.topics[-1]
+    # A newer article that is not about the subject does not lead.
+    bot, _ = answerer(relevance=FakeJudge({"h200-fee": 0.9, "h200-approval": 0.2}))
+    assert bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China").citations[0].article.id == (
+        "h200-fee"
+    )
