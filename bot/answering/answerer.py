@@ -210,11 +210,11 @@ class Answerer:
             if self._relevance is None and hasattr(self._index, "sentence_vectors"):
                 from bot.answering.relevance import TopicRelevance
 
-                manifest = getattr(self._index, "manifest", None)
                 self._relevance = TopicRelevance(
                     self._index,  # type: ignore[arg-type]  # has sentence vectors, so it is an Index
                     weights=lambda: self.weights,
-                    version=lambda: getattr(manifest, "generation", "") if manifest else "",
+                    # the generation in service now: a reload swaps the manifest, and the kept topics go
+                    version=lambda: str(getattr(getattr(self._index, "manifest", None), "generation", "")),
                 )
             return self._relevance
 

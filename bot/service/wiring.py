@@ -199,10 +199,13 @@ def make_follows(
     from bot.service.following.store import FollowStore
     from bot.service.swap import IndexSwapper
 
-    relevance = TopicRelevance(
-        index,
-        weights=lambda: answerer.weights,
-        version=lambda: index.manifest.generation,
+    # The answerer's own judgement (it leads "the latest on X" with the newest article about X): one
+    # model, one cache of topics and sentence vectors for answers, follows and timelines.
+    shared = answerer.relevance
+    relevance = (
+        shared
+        if isinstance(shared, TopicRelevance)
+        else TopicRelevance(index, weights=lambda: answerer.weights, version=lambda: index.manifest.generation)
     )
 
     follows = FollowService(
