@@ -287,18 +287,28 @@ class Answerer:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
-        the answer); the others end as sentences do, and hold a word of the question (not a page's
-        disclosure, nor another story the article tells). What the article says twice is quoted once
+        the answer), if it covers more of the question than any sentence does; the others end as
+        sentences do, and hold a word of the question (not a page's disclosure, nor another story the
+        article tells). What the article says twice is quoted once
         (``restates``: a summary bullet and its paragraph), and a line the next one repeats and goes on
         with (``Reading.restated``) not at all."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
         picked: list[tuple[Window, float]] = []
+        coverage = reading.window_coverage
+        sentences: float | None = None  # the most of the question a window that is sentences covers
         for i in np.argsort(-probabilities, kind="stable"):
             window = reading.windows[int(i)]
-            if not reading.ends_sentence(window) and (picked or reading.prose_words(window) < HEADING_WORDS):
-                continue
+            if not reading.ends_sentence(window):
+                if picked or reading.prose_words(window) < HEADING_WORDS:
+                    continue
+                if sentences is None:
+                    sentences = max(
+                        (c for w, c in zip(reading.windows, coverage) if reading.ends_sentence(w)), default=0
+                    )
+                if coverage[i] <= sentences:
+                    continue  # a heading leads only where no sentence says as much of what was asked
             if picked and not reading.shares_terms(window):
                 continue
             said = reading.quote_words(window)

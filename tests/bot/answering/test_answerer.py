@@ -196,6 +196,27 @@ def test_only_the_first_quote_of_an_article_may_be_a_heading() -> None:
     assert all(reading.ends_sentence(window) for window, _ in quotes[1:])
 
 
+def test_a_heading_leads_only_where_no_sentence_says_as_much_of_what_was_asked() -> None:
+    # A quoter that prefers the earliest window, so the heading opening each article is its best.
+    quoter = SHIPPED.quoter
+    first_line = replace(quoter, coef=tuple(-1.0 if n == "position" else 0.0 for n in quoter.names))
+    bot, _ = answerer(models=replace(ALWAYS_ANSWER, quoter=first_line))
+    today = date(2026, 1, 1)
+    titled = make_article(
+        "titled",
+        "Implementation of Additional Export Controls for Advanced Computing Items\n"
+        "The rule took effect in October.\nIt covers chips.",
+    )
+    asked = "What was the rule on additional export controls for advanced computing items called?"
+    reading = Reading(titled, Query.parse(asked, bot.weights, today=today))
+    first, _ = bot.choose_quotes(reading, 2)[0]
+    assert reading.quote(first).startswith("Implementation of")  # the title says what no sentence does
+    teaser = make_article("teaser", "Nvidia H20 too good for China for now\nThe Nvidia H20 is a chip made for China.")
+    reading = Reading(teaser, Query.parse("what is the Nvidia H20", bot.weights, today=today))
+    first, _ = bot.choose_quotes(reading, 2)[0]
+    assert reading.quote(first) == "The Nvidia H20 is a chip made for China."
+
+
 def test_a_further_quote_shares_a_word_with_the_question() -> None:
     bot, _ = answerer()
     article = make_article(
