@@ -53,7 +53,8 @@ def topic_label(article: Article) -> str:
 
 
 def _newer(article: Article, lead: Article) -> bool:
-    return article.published is not None and (lead.published is None or article.published > lead.published)
+    """Whether ``article`` is known to be newer than ``lead``: both dated (of an undated lead, nothing is)."""
+    return article.published is not None and lead.published is not None and article.published > lead.published
 
 
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:

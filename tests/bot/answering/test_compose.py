@@ -46,6 +46,15 @@ def test_the_lead_is_quoted_twice_then_newer_coverage_is_cited_and_pointed_to() 
         assert citation.article.text[citation.start : citation.end] == citation.quote
 
 
+def test_nothing_is_called_newer_than_an_undated_lead() -> None:
+    lead = candidate(UNDATED, "Rule A is discussed here.")
+    dated = candidate(NEW, "Rule A was widened in June.", probability=0.6)
+    answer = compose("When did rule A take effect?", lead, pick_supporting(lead, [dated]), confidence=0.7)
+    assert [c.article.id for c in answer.citations] == ["undated", "new"]
+    assert answer.newer == [] and "Newer coverage" not in answer.text
+    assert "[1] (undated)" in answer.text and "[2] (2025-06-01)" in answer.text
+
+
 def test_weakly_rated_and_repeated_articles_do_not_support_the_lead() -> None:
     lead = candidate(OLD, "Rule A took effect in May.", probability=0.8)
     again = candidate(OLD, "It covers lasers.", probability=0.7)
