@@ -291,7 +291,7 @@ class Answerer:
         sentences do, and hold a word of the question (not a page's disclosure, nor another story the
         article tells). What the article says twice is quoted once
         (``restates``: a summary bullet and its paragraph), and a line the next one repeats and goes on
-        with (``Reading.restated``) not at all."""
+        with (``Reading.restated``) not at all, nor a photo's caption (``Reading.is_caption``)."""
         if not reading.windows:
             return []
         probabilities = self.models.quoter.probabilities(window_features(reading))
@@ -314,6 +314,8 @@ class Answerer:
             said = reading.quote_words(window)
             if any(restates(said, reading.quote_words(w)) for w, _ in picked) or reading.restated(window):
                 continue  # a line the page says again (a summary bullet, a repeated line) or goes on with
+            if reading.is_caption(window):
+                continue
             if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
                 picked.append((window, float(probabilities[i])))
             if len(picked) == n:

@@ -36,6 +36,11 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\[\d+\])?$")  # "... suppliers.[2]" too
 _LINK = re.compile(r"(?:https?://|www\.)\S+")
 _PROSE_WORD = re.compile(r"[A-Za-z]{2,}")  # words outside links: how much of a quote is prose
+# A photo's caption or credit, as wires and sites write them: "FILE - Chinese Commerce Minister ...
+# speaks", "(AP Photo/Andy Wong)", "Photo by ... on Unsplash", "(Photo credit: Huawei)", "Photo: ASML".
+_CAPTION = re.compile(
+    r"^\W*FILE(?:\s+PHOTO)?\s*[-–—:]|\bPhoto(?:\s+credit)?\s*(?::|by\b)|\((?:AP|AFP|Reuters|Getty)[^)]*Photo"
+)
 # A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
 _NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
@@ -344,6 +349,11 @@ class Reading:
         or a teaser before the paragraph it opens. The longer line says all the window says."""
         quote = self.quote(window).strip()
         return bool(quote) and self.article.text[window.end :].lstrip().startswith(quote)
+
+    def is_caption(self, window: Window) -> bool:
+        """Whether the window is a photo's caption or credit (``_CAPTION``): it shows what a picture
+        shows, which the story may not say, and is never quoted."""
+        return bool(_CAPTION.search(self.quote(window)))
 
     def shares_terms(self, window: Window) -> bool:
         """Whether the window holds a word of the question (always, for a question without terms)."""

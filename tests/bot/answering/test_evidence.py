@@ -123,6 +123,24 @@ def test_two_quotes_restate_each_other_when_the_shorter_ones_words_are_nearly_al
     assert not restates(bullet, owner) and not restates(frozenset(), owner)
 
 
+def test_a_photos_caption_or_credit_is_told_apart_from_the_story() -> None:
+    article = make_article(
+        "captions",
+        "FILE - Chinese Commerce Minister Wang Wentao speaks at a press conference in Beijing.\n"
+        "Workers check wafers at the plant. (AP Photo/Andy Wong)\nPhoto by Jane Doe on Unsplash\n"
+        "The photo shows China's new export rules were filed on Monday.",
+    )
+    reading = Reading(article, Query.parse("What did China file?", TermWeights.from_texts([]), today=TODAY))
+    captions = {reading.quote(w): reading.is_caption(w) for w in reading.windows if w.size == 1}
+    assert captions == {
+        "FILE - Chinese Commerce Minister Wang Wentao speaks at a press conference in Beijing.": True,
+        "Workers check wafers at the plant.": False,  # a caption's own words read as a sentence ...
+        "(AP Photo/Andy Wong)": True,  # ... its credit does not
+        "Photo by Jane Doe on Unsplash": True,
+        "The photo shows China's new export rules were filed on Monday.": False,
+    }
+
+
 def test_the_words_a_follow_up_just_asked_weigh_more_than_the_question_it_joins() -> None:
     weights = TermWeights.from_texts(["The Dutch seized Nexperia. China reacted with an export ban."])
     joined = "What did the Dutch do to Nexperia? How did China react?"
