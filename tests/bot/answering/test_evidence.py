@@ -74,15 +74,19 @@ def test_sentence_similarity_comes_from_stored_vectors_and_names_the_article_lac
     assert Reading(article, query).similarity.tolist() == [0.0, 0.0]  # no vectors: no similarity
 
 
+def each_sentence(text: str, question: str, judge: str) -> dict[str, bool]:
+    """Each one-sentence window of an article of ``text``, read for ``question``, judged by the
+    ``Reading`` method named ``judge``."""
+    reading = Reading(make_article("a", text), Query.parse(question, TermWeights.from_texts([]), today=TODAY))
+    return {reading.quote(w): getattr(reading, judge)(w) for w in reading.windows if w.size == 1}
+
+
 def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_a_line_cut_short_or_a_link() -> None:
-    article = make_article(
-        "wire",
+    text = (
         "https://www.commerce.gov/news/2019/05/rule.\nFunding Updates\nAMSTERDAM March 8 (Reuters) - The\n"
-        "Netherlands will act.\nIt cited a report.[2]\nMore\nShares fell 3% in Amsterdam",
+        "Netherlands will act.\nIt cited a report.[2]\nMore\nShares fell 3% in Amsterdam"
     )
-    reading = Reading(article, Query.parse("What will the Netherlands do?", TermWeights.from_texts([]), today=TODAY))
-    ends = {reading.quote(w): reading.ends_sentence(w) for w in reading.windows if w.size == 1}
-    assert ends == {
+    assert each_sentence(text, "What will the Netherlands do?", "ends_sentence") == {
         "Funding Updates": False,
         "AMSTERDAM March 8 (Reuters) - The": False,
         "Netherlands will act.": True,
@@ -94,14 +98,11 @@ def test_a_window_ends_as_a_sentence_unless_it_is_a_heading_a_line_cut_short_or_
 
 
 def test_a_line_the_next_line_repeats_and_goes_on_with_is_restated() -> None:
-    article = make_article(
-        "list",
+    text = (
         "Suppliers outside China:\n- Lynas Rare Earths Ltd.\n- Lynas Rare Earths Ltd. is an Australian miner.\n"
-        "- MP Materials runs a US mine.",
+        "- MP Materials runs a US mine."
     )
-    reading = Reading(article, Query.parse("Who mines rare earths?", TermWeights.from_texts([]), today=TODAY))
-    restated = {reading.quote(w): reading.restated(w) for w in reading.windows if w.size == 1}
-    assert restated == {
+    assert each_sentence(text, "Who mines rare earths?", "restated") == {
         "Suppliers outside China:": False,
         "- Lynas Rare Earths Ltd.": True,
         "- Lynas Rare Earths Ltd. is an Australian miner.": False,
@@ -124,15 +125,12 @@ def test_two_quotes_restate_each_other_when_the_shorter_ones_words_are_nearly_al
 
 
 def test_a_photos_caption_or_credit_is_told_apart_from_the_story() -> None:
-    article = make_article(
-        "captions",
+    text = (
         "FILE - Chinese Commerce Minister Wang Wentao speaks at a press conference in Beijing.\n"
         "Workers check wafers at the plant. (AP Photo/Andy Wong)\nPhoto by Jane Doe on Unsplash\n"
-        "The photo shows China's new export rules were filed on Monday.",
+        "The photo shows China's new export rules were filed on Monday."
     )
-    reading = Reading(article, Query.parse("What did China file?", TermWeights.from_texts([]), today=TODAY))
-    captions = {reading.quote(w): reading.is_caption(w) for w in reading.windows if w.size == 1}
-    assert captions == {
+    assert each_sentence(text, "What did China file?", "is_caption") == {
         "FILE - Chinese Commerce Minister Wang Wentao speaks at a press conference in Beijing.": True,
         "Workers check wafers at the plant.": False,  # a caption's own words read as a sentence ...
         "(AP Photo/Andy Wong)": True,  # ... its credit does not
