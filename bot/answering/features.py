@@ -74,6 +74,7 @@ ABSTAIN = (
     "missing_names",
     "missing_numbers",
     "answer_type_missing",  # a date/number/name is asked for and the quote has none
+    "question_terms",  # content terms in the question / 10
     "question_names",  # names in the question / 3
     "missing_terms",  # question terms the lead article never uses / 3
     "missing_rare",  # the rarest such term's weight, relative to the question's rarest
@@ -237,6 +238,7 @@ def abstain_features(
         "missing_names": a["missing_names"],
         "missing_numbers": a["missing_numbers"],
         "answer_type_missing": float(wants and not has_answer_type(quote, query)),
+        "question_terms": len(query.terms) / 10,
         "question_names": len(query.entities) / 3,
         "missing_terms": len(absent) / 3,
         "missing_rare": max((query.weights[t] for t in absent), default=0.0) / rarest,
