@@ -12,6 +12,8 @@ none is shown); recall = those / min(10, dated articles about the topic); "rare"
 Topics the corpus does not cover (written here) show whether an unknown topic gets no lines; half of
 them are in each split, and the floor is chosen by F1 on covered topics and 1/0 on uncovered ones.
 The index is cached: delete bench/out/latest-topics-* after changing the corpus or the ingest.
+The last table compares the follow judgement, which `/latest topic` uses where follows are offered
+(``Timelines.latest``), with the index's floor alone, on the topics the topic models never saw.
 """
 
 from __future__ import annotations
@@ -194,7 +196,35 @@ def run(backend: str = "auto") -> str:
     ]
     out.append(table(["topic", "split", "before", "after"], unknown_rows))
     out += ["", same_on_ranker_order(index, hits, default)]
+    out += ["", follow_judgement(index, topics)]
     return "\n".join(out)
+
+
+def follow_judgement(index: Index, topics: list[Topic]) -> str:
+    """/latest on a topic as the bot lists it where follows are offered (``Timelines.latest``: the
+    follow judgement, ``TopicRelevance`` at its floor, with the index's floor above as the gate for a
+    topic the corpus does not cover), against the index's floor alone, on the topics by the split the
+    topic models were fitted on (eval/topics: its test topics were never seen by them)."""
+    from bot.answering.answerer import Answerer
+    from bot.answering.topic_eval import load_topics as labelled_topics
+    from bot.service.timeline import Timelines
+
+    relevance = Answerer(index).relevance
+    assert relevance is not None  # a real index stores sentence vectors
+    timelines = Timelines(index, relevance, relevance.floor)
+    fitted_on = {t.topic: t.split for t in labelled_topics(TOPICS)}
+    rows = []
+    for split in ("test", "tune"):
+        group = [t for t in topics if fitted_on.get(t.name) == split]
+        for label, newest in (("index floor", index.latest), ("follow judgement", timelines.latest)):
+            found = [scores([a.id for a in newest(LINES, t.name)], t) for t in group]
+            p, r = mean(x[0] for x in found), mean(x[1] for x in found)
+            rows.append([f"{split} topics of the topic models", label, len(group), p, r, mean(f1(*x) for x in found)])
+    unknown = [t for t in topics if not t.about]
+    for label, newest in (("index floor", index.latest), ("follow judgement", timelines.latest)):
+        empty = sum(not newest(LINES, t.name) for t in unknown)
+        rows.append(["topics the corpus does not cover", label, len(unknown), f"none listed for {empty}", "", ""])
+    return table(["topics", "lines by", "topics", "P", "R", "F1"], rows)
 
 
 def same_on_ranker_order(index: Index, hits: dict[str, list], floor: TopicFloor) -> str:

@@ -28,6 +28,8 @@ SHORT_TITLE = 48
 class TimelineSearch(Protocol):
     def search(self, query: str, *, k: int = 5, since: date | None = None) -> SearchResult: ...
 
+    def latest(self, n: int, topic: str | None = None) -> Sequence[Article]: ...
+
 
 @dataclass(frozen=True)
 class TimelineItem:
@@ -129,6 +131,16 @@ class Timelines:
         articles = [hit.article for hit in self.search.search(topic, k=self.candidates, since=since).hits]
         scores = self.relevance.scores(topic, articles)
         return [(a, s) for a, s in zip(articles, scores) if s >= self.floor]
+
+    def latest(self, n: int, topic: str | None = None) -> list[Article]:
+        """The ``n`` newest dated articles about ``topic`` as follows judge it (``relevant``), for
+        ``/latest``; the index's newest without a topic. None at all when the index's own floor finds
+        nothing about the topic (``Index.latest``): it leaves more subjects the corpus does not cover
+        empty, while this judgement picks the stories of a covered one better (bench/latest_topics.py)."""
+        if topic is None or not self.search.latest(n, topic):
+            return list(self.search.latest(n, topic))
+        dated = [a for a, _ in self.relevant(topic) if a.published is not None]
+        return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)[:n]
 
     def build(self, topic: str, since: date | None = None) -> Timeline:
         topic = " ".join(topic.split())

@@ -128,10 +128,11 @@ class Browse(commands.Cog):
             return
         await reply.thinking()
         topic = topic.strip() if topic and topic.strip() else None
+        # The stories on a topic as /follow and /timeline judge them, where those are offered.
+        timelines = self.services.timelines
+        newest = timelines.latest if timelines is not None else self.services.search.latest
         try:
-            articles = await self.services.workers.run(
-                self.services.search.latest, self.services.limits.latest_count, topic
-            )
+            articles = await self.services.workers.run(newest, self.services.limits.latest_count, topic)
         except Busy:
             await reply.private(BUSY_TEXT)
             return

@@ -244,3 +244,13 @@ async def test_a_new_follow_says_what_it_would_have_posted_from_the_index(
         assert other.ephemeral and "None of them would have been (from nowhere.example)" in other.response.content
         assert "/timeline" in other.response.content
         assert not w.channel.history()  # the preview is told to the follower alone, nothing is posted
+
+
+async def test_latest_on_a_topic_lists_what_a_follow_of_it_would_post(data_dir: Path, index, tmp_path: Path) -> None:
+    services = world_services(data_dir, index, write_jsonl(tmp_path / "none.jsonl", []))
+    async with running(services) as w:
+        embed = (await w.alice.slash(w.channel, "latest", topic="Nvidia H20 chip for China")).response.embeds[0]
+        listed = services.timelines.latest(10, "Nvidia H20 chip for China")
+        assert [a.id for a in listed] == ["t-nvidia"] and "wire.example/nvidia-h20" in embed.description
+        nothing = (await w.alice.slash(w.channel, "latest", topic="football transfers")).response.embeds[0]
+        assert nothing.description == "I have no stories about “football transfers”."

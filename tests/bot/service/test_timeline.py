@@ -93,6 +93,30 @@ def test_the_floor_keeps_off_topic_articles_out_and_since_cuts_the_start() -> No
     assert [i.article_id for i in later.items] == ["g2", "g3"]
 
 
+class NewestIndex(FakeIndex):
+    """The fake index with ``Index.latest``: the newest dated articles, of its search hits for a topic."""
+
+    def latest(self, n, topic=None):
+        found = [h.article for h in self.search(topic, k=50).hits] if topic else self.articles()
+        return sorted((a for a in found if a.published), key=lambda a: a.published, reverse=True)[:n]
+
+
+def test_latest_on_a_topic_lists_the_newest_articles_the_follow_judgement_keeps() -> None:
+    articles = [
+        make_article(
+            f"g{i}", "China gallium export licences.", title=f"Gallium curbs {i}", published=date(2024, 1, 1 + 7 * i)
+        )
+        for i in range(3)
+    ]
+    articles.append(
+        make_article("off", "China gallium export prices rose.", title="Markets", published=date(2024, 3, 1))
+    )
+    timelines = Timelines(NewestIndex(articles), ByTitle(), floor=0.5)
+    assert [a.id for a in timelines.latest(2, "gallium exports")] == ["g2", "g1"]  # the newer "off" is off topic
+    assert timelines.latest(2, "football transfers") == []  # the index finds nothing about it
+    assert [a.id for a in timelines.latest(2)] == ["off", "g2"]  # no topic: the index's newest
+
+
 def test_the_png_is_valid_of_the_expected_size_and_not_blank() -> None:
     from PIL import Image
 
