@@ -343,7 +343,7 @@ class Answerer:
         scores = self.models.ranker.scores(evidence.rows)
         probabilities = self.models.ranker.probabilities(evidence.rows)
         ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
-        order = self._newest_first(evidence, ranked)
+        order, on_subject = self._newest_first(evidence, ranked)
         found = {i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order}
         candidates = [found[i] for i in order]
         head, tail = candidates[:QUOTED], candidates[QUOTED:]
@@ -367,30 +367,33 @@ class Answerer:
             evidence.rows[best],
         )
         confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
-        return Examination(evidence, candidates, confidence, confidence >= self.models.abstainer.threshold)
+        # The latest news on a subject is answered by the newest story about it, if the lead is one.
+        answers = confidence >= self.models.abstainer.threshold or (on_subject and candidates[0] is found[order[0]])
+        return Examination(evidence, candidates, confidence, answers)
 
-    def _newest_first(self, evidence: Evidence, order: list[int]) -> list[int]:
+    def _newest_first(self, evidence: Evidence, order: list[int]) -> tuple[list[int], bool]:
         """A question after the latest news on a subject ("what's the latest on Nvidia and China"),
         with no period named, is led by the newest candidate about the subject, as a follow would judge
         it (``relevance`` at its floor), when it was published after the ranker's dated lead; the
-        ranker's order otherwise, and for the rest."""
+        ranker's order otherwise, and for the rest. Also whether the lead is about the subject: then
+        the question is answered, since the newest story on it is what was asked for."""
         intent = evidence.query.intent
         relevance = self.relevance if intent.prefer_recent and intent.period is None and not intent.until else None
-        if relevance is None or len(order) < 2:
-            return order
+        if relevance is None or not order:
+            return order, False
         hits = evidence.result.hits
+        judged = dict(
+            zip(order, relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in order]))
+        )
+        about = [i for i in order if judged[i] >= relevance.floor]
         lead = hits[order[0]].article.published
         if lead is None:  # an undated lead may well be the newest: nothing is known to be newer
-            return order
-        topic = topic_of(evidence.query.text, intent)
-        judged = relevance.scores(topic, [hits[i].article for i in order])
-        newer = [
-            i for i, p in zip(order, judged) if p >= relevance.floor and (hits[i].article.published or date.min) > lead
-        ]
+            return order, order[0] in about
+        newer = [i for i in about if (hits[i].article.published or date.min) > lead]
         if not newer:
-            return order
+            return order, order[0] in about
         newest = max(newer, key=lambda i: hits[i].article.published or date.min)  # ties: the ranker's first
-        return [newest, *(i for i in order if i != newest)]
+        return [newest, *(i for i in order if i != newest)], True
 
     def more(
         self,

@@ -328,3 +328,14 @@ def test_the_latest_news_on_a_subject_is_led_by_the_newest_article_about_it() ->
     assert bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China").citations[0].article.id == (
         "h200-fee"
     )
+
+
+def test_the_latest_news_on_a_subject_is_answered_when_the_lead_is_about_it() -> None:
+    never = replace(SHIPPED, abstainer=replace(SHIPPED.abstainer, threshold=1.01))  # the abstainer always says no
+    question = "H200 fee Washington takes on Nvidia sales to China"
+    bot, _ = answerer(models=never, relevance=FakeJudge({"h200-fee": 0.9, "h200-approval": 0.8}))
+    assert bot.answer(question).abstained  # not after the latest: the abstainer decides
+    latest = bot.answer(f"latest on the {question}")
+    assert not latest.abstained and latest.citations[0].article.id == "h200-approval"
+    bot, _ = answerer(models=never, relevance=FakeJudge({}))  # nothing is about the subject
+    assert bot.answer(f"latest on the {question}").abstained
