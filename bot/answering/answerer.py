@@ -354,7 +354,7 @@ class Answerer:
             return Examination(evidence, candidates, 0.0, False)
         # The abstainer weighs the ranker's lead: whether the candidates answer at all. A newer lead
         # put first for a question after the latest news (``_newest_first``) is on the same subject.
-        best = ranked[0] if found[ranked[0]].quotes else order[0]
+        best = ranked[0] if found[ranked[0]].quotes else next(i for i in order if found[i] is candidates[0])
         weighed = found[best]
         margin = float(scores[ranked[0]] - scores[ranked[1]]) if len(ranked) > 1 else LONE_MARGIN
         row = abstain_features(
