@@ -382,9 +382,12 @@ class Answerer:
         if relevance is None or not order:
             return order, False
         hits = evidence.result.hits
-        judged = dict(
-            zip(order, relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in order]))
-        )
+        try:
+            scored = relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in order])
+        except Exception:  # the ranker's order still answers: a failed judgement must not fail the answer
+            log.exception("could not judge which candidates are about the subject; keeping the ranker's order")
+            return order, False
+        judged = dict(zip(order, scored))
         about = [i for i in order if judged[i] >= relevance.floor]
         lead = hits[order[0]].article.published
         if lead is None:  # an undated lead may well be the newest: nothing is known to be newer

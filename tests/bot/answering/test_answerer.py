@@ -339,3 +339,15 @@ def test_the_latest_news_on_a_subject_is_answered_when_the_lead_is_about_it() ->
     assert not latest.abstained and latest.citations[0].article.id == "h200-approval"
     bot, _ = answerer(models=never, relevance=FakeJudge({}))  # nothing is about the subject
     assert bot.answer(f"latest on the {question}").abstained
+
+
+class BrokenJudge(FakeJudge):
+    def scores(self, topic: str, articles) -> list[float]:
+        raise RuntimeError("topic model failed to load")
+
+
+def test_a_failed_topic_judgement_leaves_the_ranker_s_answer(caplog: pytest.LogCaptureFixture) -> None:
+    bot, _ = answerer(relevance=BrokenJudge({}))
+    answer = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
+    assert not answer.abstained and answer.citations[0].article.id == "h200-fee"  # the ranker's lead
+    assert "keeping the ranker's order" in caplog.text and "H200" not in caplog.text  # no question text logged
