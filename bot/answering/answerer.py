@@ -378,11 +378,13 @@ class Answerer:
         ranker's order otherwise, and for the rest. Also whether the lead is about the subject: then
         the question is answered, since the newest story on it is what was asked for."""
         intent = evidence.query.intent
-        relevance = self.relevance if intent.prefer_recent and intent.period is None and not intent.until else None
-        if relevance is None or not order:
+        if not (intent.prefer_recent and intent.period is None and not intent.until) or not order:
             return order, False
         hits = evidence.result.hits
         try:
+            relevance = self.relevance  # built on first use: its topic models load then
+            if relevance is None:
+                return order, False
             scored = relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in order])
         except Exception:  # the ranker's order still answers: a failed judgement must not fail the answer
             log.exception("could not judge which candidates are about the subject; keeping the ranker's order")

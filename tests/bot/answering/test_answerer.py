@@ -351,3 +351,19 @@ def test_a_failed_topic_judgement_leaves_the_ranker_s_answer(caplog: pytest.LogC
     answer = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
     assert not answer.abstained and answer.citations[0].article.id == "h200-fee"  # the ranker's lead
     assert "keeping the ranker's order" in caplog.text and "H200" not in caplog.text  # no question text logged
+
+
+def test_topic_models_that_do_not_load_leave_the_ranker_s_answer(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.answering.model import ModelMismatch
+    from bot.answering.relevance import TopicModels
+
+    def refuse() -> TopicModels:
+        raise ModelMismatch("topic model features differ from the code's")
+
+    monkeypatch.setattr(TopicModels, "load", staticmethod(refuse))
+    bot, _ = answerer()  # builds its TopicRelevance on the first "latest" question
+    answer = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
+    assert not answer.abstained and answer.citations[0].article.id == "h200-fee"
+    assert "keeping the ranker's order" in caplog.text
