@@ -11,9 +11,11 @@ published in it (close calls only), and a question asking for the latest news pu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from corpus.types import Article
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,13 @@ class TopicFloor:
 
     def keeps(self, score: float, dense_score: float | None, weights: FusionWeights) -> bool:
         return score >= relevance_cutoff(weights, self.depth) and (dense_score or 0.0) >= self.min_dense
+
+
+def newest_dated(articles: Iterable[Article]) -> list[Article]:
+    """The dated ones of ``articles``, newest first (ties: the larger id first); undated ones are
+    never listed as new. What ``/latest`` shows, however the articles were judged to be on its topic."""
+    dated = [a for a in articles if a.published is not None]
+    return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)
 
 
 def order_by_recency(

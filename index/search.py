@@ -38,6 +38,7 @@ from .fusion import (
     fold_copies,
     fuse,
     group,
+    newest_dated,
     normalise_title,
 )
 from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
@@ -333,9 +334,7 @@ class Index:
         """The ``n`` newest dated articles among ``hits`` that pass the topic floor (``None``: this
         index's tuning); empty when none does, i.e. the index has nothing about the topic."""
         floor = floor or self.topic_floor
-        about = [h for h in hits if floor.keeps(h.score, h.dense_score, self.tuning.weights)]
-        dated = [h.article for h in about if h.article.published is not None]
-        return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)[:n]
+        return newest_dated(h.article for h in hits if floor.keeps(h.score, h.dense_score, self.tuning.weights))[:n]
 
     def stats(self) -> dict[str, object]:
         loaded = self._loaded

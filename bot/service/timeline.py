@@ -16,6 +16,7 @@ from typing import Protocol
 
 from bot.answering.relevance import Relevance
 from corpus.types import Article
+from index.fusion import newest_dated
 from index.types import SearchResult
 
 CANDIDATES = 300  # articles the search hands to the relevance judgement
@@ -137,10 +138,10 @@ class Timelines:
         ``/latest``; the index's newest without a topic. None at all when the index's own floor finds
         nothing about the topic (``Index.latest``): it leaves more subjects the corpus does not cover
         empty, while this judgement picks the stories of a covered one better (bench/latest_topics.py)."""
-        if topic is None or not self.search.latest(n, topic):
-            return list(self.search.latest(n, topic))
-        dated = [a for a, _ in self.relevant(topic) if a.published is not None]
-        return sorted(dated, key=lambda a: (a.published or date.min, a.id), reverse=True)[:n]
+        found = list(self.search.latest(n, topic))
+        if topic is None or not found:
+            return found
+        return newest_dated(a for a, _ in self.relevant(topic))[:n]
 
     def build(self, topic: str, since: date | None = None) -> Timeline:
         topic = " ".join(topic.split())

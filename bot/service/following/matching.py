@@ -8,13 +8,13 @@ to an outlet takes an article from that outlet, or one with a syndicated copy fr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from bot.answering.relevance import Relevance
 from bot.service.following.types import Follow, StoryCard
 from corpus.text.sentences import sentence_spans
 from corpus.text.words import tokens
 from corpus.types import Article
+from index.fusion import newest_dated
 
 LEAD_MIN_WORDS = 6  # a shorter first "sentence" is a dateline or a caption, not the lead
 LEAD_MAX_CHARS = 400
@@ -58,7 +58,8 @@ def already_covered(found: Sequence[tuple[Article, float]], source: str | None) 
     last): ``found`` is the topic's articles over the floor (``Timelines.relevant``), ``source`` the
     follow's outlet. A new follow's reply shows them, so its wording can be judged before any alert."""
     kept = [article for article, _ in found if from_outlet(article, source)]
-    return sorted(kept, key=lambda a: (a.published is not None, a.published or date.min, a.id), reverse=True)
+    undated = sorted((a for a in kept if a.published is None), key=lambda a: a.id, reverse=True)
+    return newest_dated(kept) + undated
 
 
 class FollowMatcher:
