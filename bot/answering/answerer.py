@@ -391,10 +391,8 @@ class Answerer:
             return order, False
         judged = dict(zip(order, scored))
         about = [i for i in order if judged[i] >= relevance.floor]
-        lead = hits[order[0]].article.published
-        if lead is None:  # an undated lead may well be the newest: nothing is known to be newer
-            return order, order[0] in about
-        newer = [i for i in about if (hits[i].article.published or date.min) > lead]
+        lead = hits[order[0]].article.published  # an undated lead may well be the newest: nothing is newer
+        newer = [i for i in about if lead is not None and (hits[i].article.published or date.min) > lead]
         if not newer:
             return order, order[0] in about
         newest = max(newer, key=lambda i: hits[i].article.published or date.min)  # ties: the ranker's first
