@@ -43,6 +43,15 @@ class LinearModel:
     threshold: float = 0.5  # the operating point, where a decision is made from the probability
     kind: str = "pointwise"  # or "pairwise": see the module docstring
     about: dict[str, Any] = field(default_factory=dict)  # training data, settings and figures
+    short_threshold: float | None = None  # the operating point for short rows (the abstainer's short questions)
+
+    def threshold_for(self, short: bool) -> float:
+        """The operating point for a row, short or not (``threshold`` where no other was chosen)."""
+        return self.short_threshold if short and self.short_threshold is not None else self.threshold
+
+    def at(self, threshold: float) -> LinearModel:
+        """This model with one operating point for every row."""
+        return replace(self, threshold=threshold, short_threshold=None)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
         if rows.shape[0] == 0:

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from bot.answering.tuning import SHORT_QUESTION
 from bot.answering.types import Answer, Citation
 from bot.service.conversations import Conversations
 from bot.service.labelled import KINDS, LabelledQuestion
+from corpus.text.words import content_terms
 
 
 @dataclass(frozen=True)
@@ -114,9 +116,13 @@ def figures(outcomes: Iterable[Outcome]) -> Figures:
     )
 
 
+SHORT = f"short (<= {SHORT_QUESTION} terms)"  # a slice across kinds: how people often ask
+
+
 def by_kind(outcomes: Sequence[Outcome]) -> dict[str, Figures]:
-    """Figures per question kind, and ``all``."""
+    """Figures per question kind, for the short questions of any kind, and ``all``."""
     table = {kind: figures(o for o in outcomes if o.question.kind == kind) for kind in KINDS}
+    table[SHORT] = figures(o for o in outcomes if len(set(content_terms(o.question.question))) <= SHORT_QUESTION)
     table["all"] = figures(outcomes)
     return {kind: f for kind, f in table.items() if f.questions}
 

@@ -39,7 +39,7 @@ from bot.answering.features import (
 )
 from bot.answering.followup import resolve_followup
 from bot.answering.model import LinearModel, Models
-from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION
+from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION, SHORT_QUESTION
 from bot.service.labelled import LabelledQuestion, locate
 
 log = logging.getLogger(__name__)
@@ -254,9 +254,12 @@ def _abstainer_c(x: np.ndarray, y: np.ndarray, fold: np.ndarray) -> tuple[float,
     return max(C_GRID, key=lambda c: (scores[c], -c)), scores
 
 
-def fit_abstainer(x: np.ndarray, answerable: np.ndarray, fold: np.ndarray) -> tuple[LinearModel, list[LinearModel]]:
+def fit_abstainer(
+    x: np.ndarray, answerable: np.ndarray, fold: np.ndarray, short: np.ndarray
+) -> tuple[LinearModel, list[LinearModel]]:
     """The abstainer fitted on every row, and one per fold (fitted without it), all at the operating
-    point chosen on the per-fold models' out-of-fold probabilities."""
+    points chosen on the per-fold models' out-of-fold probabilities: one for the ``short`` rows
+    (questions of ``SHORT_QUESTION`` terms or fewer), one for the rest, each within the bound."""
     c, auc = _abstainer_c(x, answerable, fold)
     oof = np.zeros(len(answerable))
     per_fold = []
@@ -264,10 +267,25 @@ def fit_abstainer(x: np.ndarray, answerable: np.ndarray, fold: np.ndarray) -> tu
         model = fit(x[fold != k], answerable[fold != k], c, ABSTAIN, {})
         oof[fold == k] = model.probabilities(x[fold == k])
         per_fold.append(model)
-    threshold, stats = choose_threshold(oof, answerable)
-    about = {"C": c, "cv_auc": auc, "threshold_chosen_on": "out-of-fold, tune split", **stats}
-    final = replace(fit(x, answerable, c, ABSTAIN, about), threshold=threshold)
-    return final, [replace(m, threshold=threshold) for m in per_fold]
+    threshold, _ = choose_threshold(oof[~short], answerable[~short])
+    short_threshold, short_stats = choose_threshold(oof[short], answerable[short])
+    decided = np.where(short, short_threshold, threshold)
+    about = {
+        "C": c,
+        "cv_auc": auc,
+        "threshold_chosen_on": "out-of-fold, tune split",
+        **_abstention_stats(oof >= decided, answerable),
+        "short_questions": {"terms_at_most": SHORT_QUESTION, "rows": int(short.sum()), **short_stats},
+    }
+    final = replace(fit(x, answerable, c, ABSTAIN, about), threshold=threshold, short_threshold=short_threshold)
+    return final, [replace(m, threshold=threshold, short_threshold=short_threshold) for m in per_fold]
+
+
+def _abstention_stats(answer: np.ndarray, answerable: np.ndarray) -> dict[str, float]:
+    return {
+        "wrongly_abstained": float((~answer & answerable).sum()) / max(int(answerable.sum()), 1),
+        "unanswerable_abstained": float((~answer & ~answerable).sum()) / max(int((~answerable).sum()), 1),
+    }
 
 
 def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Models]]:
@@ -286,7 +304,7 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
 
     # Out-of-fold abstainer rows: each question's lead as models that never saw its group choose it.
     pairs = [fit_pair([r for r in reads if fold[r.question.id] != k]) for k in range(FOLDS)]
-    rows, folds, answerable = [], [], []
+    rows, folds, answerable, short = [], [], [], []
     for read in reads:
         k = fold[read.question.id]
         row = abstain_row(*pairs[k], read)
@@ -295,11 +313,12 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
         rows.append(row)
         folds.append(k)
         answerable.append(read.question.answerable)
-    x, row_fold, can = np.vstack(rows), np.array(folds), np.array(answerable)
-    abstainer, abstainers = fit_abstainer(x, can, row_fold)
+        short.append(len(read.evidence.query.terms) <= SHORT_QUESTION)
+    x, row_fold, can, is_short = np.vstack(rows), np.array(folds), np.array(answerable), np.array(short)
+    abstainer, abstainers = fit_abstainer(x, can, row_fold, is_short)
     lexical = x.copy()
     lexical[:, [ABSTAIN.index(name) for name in EMBEDDER_SPECIFIC]] = 0.0  # constant: a zero weight
-    lexical_abstainer, lexical_abstainers = fit_abstainer(lexical, can, row_fold)
+    lexical_abstainer, lexical_abstainers = fit_abstainer(lexical, can, row_fold, is_short)
     ranker, quoter = fit_pair(reads)
     trained_with = {"embedder": embedder, "questions": len(reads)}
     final = (ranker, quoter, abstainer, lexical_abstainer)

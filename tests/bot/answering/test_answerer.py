@@ -18,7 +18,7 @@ from tests.bot.fakes import FakeIndex, make_article
 # how answers are composed answer whatever the confidence. Abstention itself is tested on the shared
 # corpus with the real model (test_shared_corpus.py) and here only relative to another question.
 SHIPPED = Models.load()
-ALWAYS_ANSWER = replace(SHIPPED, abstainer=replace(SHIPPED.abstainer, threshold=0.0))
+ALWAYS_ANSWER = replace(SHIPPED, abstainer=SHIPPED.abstainer.at(0.0))
 
 
 def answerer(**kwargs: object) -> tuple[Answerer, FakeIndex]:
@@ -331,7 +331,7 @@ def test_the_latest_news_on_a_subject_is_led_by_the_newest_article_about_it() ->
 
 
 def test_the_latest_news_on_a_subject_is_answered_when_the_lead_is_about_it() -> None:
-    never = replace(SHIPPED, abstainer=replace(SHIPPED.abstainer, threshold=1.01))  # the abstainer always says no
+    never = replace(SHIPPED, abstainer=SHIPPED.abstainer.at(1.01))  # the abstainer always says no
     question = "H200 fee Washington takes on Nvidia sales to China"
     bot, _ = answerer(models=never, relevance=FakeJudge({"h200-fee": 0.9, "h200-approval": 0.8}))
     assert bot.answer(question).abstained  # not after the latest: the abstainer decides

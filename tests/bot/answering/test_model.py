@@ -18,6 +18,14 @@ def test_a_model_survives_its_json_and_standardises_its_rows() -> None:
     assert np.allclose(again.scores(rows), [(3 - 1) / 2 - 1 + 0.5, 0.5])
 
 
+def test_short_rows_may_have_their_own_operating_point_which_survives_the_json() -> None:
+    two = LinearModel.from_json(replace(MODEL, threshold=0.6, short_threshold=0.35).to_json())
+    assert (two.threshold_for(short=False), two.threshold_for(short=True)) == (0.6, 0.35)
+    assert MODEL.threshold_for(short=True) == MODEL.threshold == 0.5  # none chosen: the one point
+    one = two.at(0.2)
+    assert (one.threshold_for(short=False), one.threshold_for(short=True)) == (0.2, 0.2)
+
+
 def test_pairwise_probabilities_are_a_softmax_over_the_rows() -> None:
     pairwise = replace(MODEL, kind="pairwise")
     probabilities = pairwise.probabilities(np.array([[3.0, 1.0], [5.0, 0.0], [1.0, 5.0]]))

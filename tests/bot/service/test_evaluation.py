@@ -48,7 +48,8 @@ def test_figures_per_kind_count_abstentions_on_both_sides() -> None:
         evaluation.score(question("d", "unanswerable"), cited(), 40.0),
     ]
     table = evaluation.by_kind(outcomes)
-    assert set(table) == {"fact", "unanswerable", "all"}
+    assert set(table) == {"fact", "unanswerable", evaluation.SHORT, "all"}  # "question a?": one term
+    assert table[evaluation.SHORT] == table["all"]
     everything = table["all"]
     assert (everything.questions, everything.answerable) == (4, 2)
     assert everything.cited_first == 0.5 and everything.wrongly_abstained == 0.5

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from bot.answering.answerer import Answerer
-from bot.answering.features import EMBEDDER_SPECIFIC
+from bot.answering.features import ABSTAIN, EMBEDDER_SPECIFIC
 from bot.answering.tuning import MAX_WRONG_ABSTENTION
 from bot.service import training
 from bot.service.labelled import LabelledQuestion
@@ -42,6 +42,24 @@ def test_the_operating_point_keeps_wrong_abstentions_under_the_bound_and_catches
     assert (~answered[answerable]).mean() <= MAX_WRONG_ABSTENTION  # 2 of 40 answerable sit at 0.1
     # 0.3 abstains on the two at 0.1 and the unanswerable one at 0.2; 0.32 would also drop the four at 0.3
     assert threshold == pytest.approx(0.3) and stats == {"wrongly_abstained": 0.05, "unanswerable_abstained": 0.25}
+
+
+def test_short_questions_get_their_own_operating_point_so_the_bound_holds_for_them_too() -> None:
+    # Short answerable questions score lower (their features are coarser), so one operating point
+    # for all would put most of its wrong abstentions on them.
+    rng = np.random.default_rng(0)
+    n = 400
+    short = np.arange(n) < 100
+    answerable = rng.random(n) < 0.8
+    signal = np.where(answerable, 1.0, -1.0) + rng.normal(0, 1.0, n) - np.where(short & answerable, 1.0, 0.0)
+    x = np.column_stack([signal, *(rng.normal(size=(len(ABSTAIN) - 1, n)))])
+    fold = np.arange(n) % training.FOLDS
+    model, per_fold = training.fit_abstainer(x, answerable, fold, short)
+    assert model.short_threshold < model.threshold and len(per_fold) == training.FOLDS
+    assert all((m.threshold, m.short_threshold) == (model.threshold, model.short_threshold) for m in per_fold)
+    groups = model.about["short_questions"]
+    assert groups["rows"] == 100 and groups["wrongly_abstained"] <= MAX_WRONG_ABSTENTION
+    assert model.about["wrongly_abstained"] <= MAX_WRONG_ABSTENTION
 
 
 QUESTIONS = [
