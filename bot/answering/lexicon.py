@@ -10,8 +10,9 @@ The lexicon (``entities.json``) is written from the shared corpus's articles and
 of the industry, never from the labelled questions. Each entity has its ``name`` as articles spell
 it, other spellings (``also``), and descriptions: space-separated slots, each a "/"-separated list
 of alternative words; a description matches when every slot has a word in the question (stemmed,
-stopwords ignored, hyphenated words also read as their parts). A question that already names the
-entity gets nothing added.
+stopwords ignored, hyphenated words also read as their parts; a word of the description that is
+several terms, "52-billion", needs them all). A question that already names the entity gets nothing
+added.
 
 >>> lexicon = Lexicon.from_entries(
 ...     [
@@ -55,13 +56,14 @@ def _terms(text: str) -> frozenset[str]:
 class Entity:
     name: str
     spellings: tuple[frozenset[str], ...]  # the terms of the name and of each other spelling
-    descriptions: tuple[tuple[frozenset[str], ...], ...]  # slots of alternative terms
+    # slots of alternatives, each the terms it needs: "52-billion" needs both 52 and billion
+    descriptions: tuple[tuple[tuple[frozenset[str], ...], ...], ...]
 
     def named_in(self, terms: frozenset[str]) -> bool:
         return any(spelling <= terms for spelling in self.spellings if spelling)
 
     def described_in(self, terms: frozenset[str]) -> bool:
-        return any(all(slot & terms for slot in slots) for slots in self.descriptions)
+        return any(all(any(word <= terms for word in slot) for slot in slots) for slots in self.descriptions)
 
 
 def _entity(entry: Mapping[str, Any]) -> Entity:
@@ -71,7 +73,8 @@ def _entity(entry: Mapping[str, Any]) -> Entity:
     descriptions = []
     for description in entry.get("describe", []):
         slots = tuple(
-            frozenset(t for word in slot.split("/") for t in content_terms(word)) for slot in description.split()
+            tuple(frozenset(content_terms(word)) for word in slot.split("/") if content_terms(word))
+            for slot in description.split()
         )
         if not slots or not all(slots):
             raise ValueError(f"description {description!r} has a slot with no content word")

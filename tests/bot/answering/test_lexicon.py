@@ -40,6 +40,13 @@ def test_every_slot_must_match_and_a_named_entity_gets_nothing_added() -> None:
     )
 
 
+def test_a_description_word_of_several_terms_needs_them_all() -> None:
+    lexicon = Lexicon.from_entries([{"name": "ZTE", "describe": ["7-year/seven-year ban"]}])
+    assert lexicon.described("Which firm got a 7-year ban?") == ("ZTE",)
+    assert lexicon.described("Which firm got a seven-year ban?") == ("ZTE",)
+    assert lexicon.described("Did the ban last a year?") == ()  # "year" alone is not "7-year"
+
+
 def test_a_bad_entry_is_refused_with_the_entry_and_the_fault(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match=r"entry 2: description 'the of' has a slot with no content word"):
         Lexicon.from_entries([ENTRIES[0], {"name": "X", "describe": ["the of"]}])
