@@ -3,6 +3,8 @@
 People open questions with a request ("tell me about", "can you explain", "any updates on", "what's
 the deal with", "what's the status of", "where do things stand with", "what happened to", "what's
 the difference between") and close them with thanks; "what does VEU stand for" asks what VEU is.
+A link pasted with the question is read as the words of its path, which name the story
+("china-bans-gallium"); the site, the scheme and numbers ("https", "com", "2024-12-03") are not asked.
 Those words are not what the question is about, yet they were read as its terms: an article never
 says "tell" or "deal with", so their absence looked like a question no article answers, and "Tell me
 about TSMC." was abstained on where "TSMC?" was answered. The answer engine reads the question
@@ -21,6 +23,10 @@ latest on", "recent news") are not framing: the time a question asks about is re
 ('EUV and DUV?', 'what is VEU?')
 >>> unframed("who runs Rapidus? thanks!")
 'who runs Rapidus?'
+>>> unframed("what chips did Malaysia restrict <https://example.com/news/123>")
+'what chips did Malaysia restrict news'
+>>> unframed("is this true? https://www.example.com/tech/china-bans-gallium-2024-12-03.html")
+'is this true? tech china bans gallium'
 >>> unframed("Which deal did Intel sign?")  # a question about a deal keeps it
 'Which deal did Intel sign?'
 """
@@ -52,15 +58,23 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _WORDS = re.compile(r"[A-Za-z0-9]+")
+_LINK = re.compile(r"<?(?:https?://|www\.)(?P<site>[^/\s>]*)(?P<path>[^\s>?#]*)[^\s>]*>?")  # Discord may wrap it in <>
+_PATH_WORD = re.compile(r"[A-Za-z]{2,}")
+_FILE_TYPES = frozenset({"html", "htm", "php", "aspx", "asp", "shtml", "amp"})
 _FRAMING = re.compile(rf"^\s*(?=\S)(?:{_GREETING}{_ASKING}{_REQUEST}\s+|{_GREETING}{_ASKING})", re.IGNORECASE)
 _SUBJECT_REQUEST = re.compile(rf"^\s*(?=\S){_GREETING}{_ASKING}{_ABOUT}\s+", re.IGNORECASE)
 # "what does VEU stand for?" asks what VEU is: no article says "stand".
 _STANDS_FOR = re.compile(r"^\s*what (?:does|do) (?P<short>.+?) stand for\b", re.IGNORECASE)
 
 
+def _link_words(link: re.Match[str]) -> str:
+    return " ".join(w for w in _PATH_WORD.findall(link["path"]) if w.lower() not in _FILE_TYPES)
+
+
 def _unwrapped(question: str) -> tuple[str, bool]:
     """The question without its framing, and whether anything meaningful is left."""
-    rest = _THANKS.sub("", _FRAMING.sub("", question, count=1), count=1)
+    rest = " ".join(_LINK.sub(_link_words, question).split())
+    rest = _THANKS.sub("", _FRAMING.sub("", rest, count=1), count=1)
     rest = _STANDS_FOR.sub(r"what is \g<short>", rest, count=1)
     return rest, any(w.lower() not in STOPWORDS or w.lower() in QUESTION_WORDS for w in _WORDS.findall(rest))
 

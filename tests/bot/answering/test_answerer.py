@@ -161,6 +161,14 @@ def test_a_request_framing_the_question_does_not_change_the_answer() -> None:
     assert framed.confidence == pytest.approx(bare.confidence)
 
 
+def test_a_link_pasted_with_the_question_does_not_change_the_answer() -> None:
+    bot, _ = answerer()
+    bare = bot.answer("Beijing's approval of Nvidia H200 purchases?")
+    linked = bot.answer("Beijing's approval of Nvidia H200 purchases? <https://example.com/>")
+    assert [c.article.id for c in linked.citations] == [c.article.id for c in bare.citations]
+    assert linked.confidence == pytest.approx(bare.confidence)
+
+
 def test_a_framed_question_and_its_framed_follow_up_read_as_the_plain_ones() -> None:
     bot, index = answerer()
     conversation = Conversations().get(1, 2)

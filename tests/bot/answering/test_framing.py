@@ -51,3 +51,18 @@ def test_a_request_opening_the_question_is_not_what_it_asks(asked: str, about: s
 )
 def test_questions_without_a_framing_are_kept_as_asked(asked: str) -> None:
     assert unframed(asked) == asked
+
+
+@pytest.mark.parametrize(
+    ("asked", "read"),
+    [
+        ("what chips did Malaysia restrict https://example.com/", "what chips did Malaysia restrict"),
+        (
+            "is this true? <https://www.example.com/tech/china-bans-gallium-2024-12-03.html>",
+            "is this true? tech china bans gallium",
+        ),
+        ("https://example.com/news/nexperia-seized?ref=home#top", "news nexperia seized"),
+    ],
+)
+def test_a_pasted_link_is_read_as_the_words_of_its_path(asked: str, read: str) -> None:
+    assert unframed(asked) == read
