@@ -54,7 +54,6 @@ from bot.answering.tuning import (
     LEAD_QUOTES,
     LONE_MARGIN,
     MAX_SUPPORTING,
-    SHORT_QUESTION,
 )
 from bot.answering.types import Answer
 from corpus.text.words import tokens
@@ -369,7 +368,7 @@ class Answerer:
         )
         confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
         # The latest news on a subject is answered by the newest story about it, if the lead is one.
-        answers = confidence >= self.models.abstainer.threshold_for(len(evidence.query.terms) <= SHORT_QUESTION) or (
+        answers = confidence >= self.models.abstainer.threshold_for(evidence.query.short) or (
             on_subject and candidates[0] is found[order[0]]
         )
         return Examination(evidence, candidates, confidence, answers)

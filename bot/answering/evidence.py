@@ -21,7 +21,7 @@ import numpy as np
 
 from bot.answering.places import country_names
 from bot.answering.terms import TermWeights, acronym_pattern, entities
-from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES, REPEAT_SHARE
+from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES, REPEAT_SHARE, SHORT_QUESTION
 from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
 from corpus.text.sentences import LINE_BREAK, sentence_spans
 from corpus.text.words import STOPWORDS, content_terms, tokens
@@ -142,6 +142,12 @@ class Query:
             vector=vector,
             described=tuple(described),
         )
+
+    @property
+    def short(self) -> bool:
+        """Whether it is a short question (``SHORT_QUESTION`` terms or fewer), which the abstainer
+        decides at its own operating point."""
+        return len(self.terms) <= SHORT_QUESTION
 
     @property
     def total_weight(self) -> float:

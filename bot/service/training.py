@@ -267,9 +267,13 @@ def fit_abstainer(
         model = fit(x[fold != k], answerable[fold != k], c, ABSTAIN, {})
         oof[fold == k] = model.probabilities(x[fold == k])
         per_fold.append(model)
-    threshold, _ = choose_threshold(oof[~short], answerable[~short])
-    short_threshold, short_stats = choose_threshold(oof[short], answerable[short])
+    if all(answerable[group].any() and (~answerable[group]).any() for group in (short, ~short)):
+        threshold, _ = choose_threshold(oof[~short], answerable[~short])
+        short_threshold, _ = choose_threshold(oof[short], answerable[short])
+    else:  # a group without both kinds of question has no operating point of its own
+        threshold = short_threshold = choose_threshold(oof, answerable)[0]
     decided = np.where(short, short_threshold, threshold)
+    short_stats = _abstention_stats(oof[short] >= short_threshold, answerable[short])
     about = {
         "C": c,
         "cv_auc": auc,
@@ -313,7 +317,7 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
         rows.append(row)
         folds.append(k)
         answerable.append(read.question.answerable)
-        short.append(len(read.evidence.query.terms) <= SHORT_QUESTION)
+        short.append(read.evidence.query.short)
     x, row_fold, can, is_short = np.vstack(rows), np.array(folds), np.array(answerable), np.array(short)
     abstainer, abstainers = fit_abstainer(x, can, row_fold, is_short)
     lexical = x.copy()

@@ -60,6 +60,9 @@ def test_short_questions_get_their_own_operating_point_so_the_bound_holds_for_th
     groups = model.about["short_questions"]
     assert groups["rows"] == 100 and groups["wrongly_abstained"] <= MAX_WRONG_ABSTENTION
     assert model.about["wrongly_abstained"] <= MAX_WRONG_ABSTENTION
+    # Without short questions of both kinds there is one operating point, chosen on all of them.
+    alone, _ = training.fit_abstainer(x, answerable, fold, short & answerable)
+    assert alone.short_threshold == alone.threshold > 0.0
 
 
 QUESTIONS = [
