@@ -231,14 +231,21 @@ def choose_threshold(probabilities: np.ndarray, answerable: np.ndarray) -> tuple
     """The operating point: of the thresholds that abstain on at most ``MAX_WRONG_ABSTENTION`` of
     the answerable questions, the one that abstains on most unanswerable ones (then the lowest)."""
     best, best_stats = 0.0, {"wrongly_abstained": 0.0, "unanswerable_abstained": 0.0}
-    n_answerable, n_unanswerable = max(int(answerable.sum()), 1), max(int((~answerable).sum()), 1)
     for threshold in np.unique(np.concatenate([[0.0], probabilities])):
-        answer = probabilities >= threshold
-        wrong = float((~answer & answerable).sum()) / n_answerable
-        caught = float((~answer & ~answerable).sum()) / n_unanswerable
-        if wrong <= MAX_WRONG_ABSTENTION and caught > best_stats["unanswerable_abstained"]:
-            best, best_stats = float(threshold), {"wrongly_abstained": wrong, "unanswerable_abstained": caught}
+        stats = _abstention_stats(probabilities >= threshold, answerable)
+        if (
+            stats["wrongly_abstained"] <= MAX_WRONG_ABSTENTION
+            and stats["unanswerable_abstained"] > best_stats["unanswerable_abstained"]
+        ):
+            best, best_stats = float(threshold), stats
     return best, best_stats
+
+
+def _abstention_stats(answer: np.ndarray, answerable: np.ndarray) -> dict[str, float]:
+    return {
+        "wrongly_abstained": float((~answer & answerable).sum()) / max(int(answerable.sum()), 1),
+        "unanswerable_abstained": float((~answer & ~answerable).sum()) / max(int((~answerable).sum()), 1),
+    }
 
 
 def _abstainer_c(x: np.ndarray, y: np.ndarray, fold: np.ndarray) -> tuple[float, dict[float, float]]:
@@ -283,13 +290,6 @@ def fit_abstainer(
     }
     final = replace(fit(x, answerable, c, ABSTAIN, about), threshold=threshold, short_threshold=short_threshold)
     return final, [replace(m, threshold=threshold, short_threshold=short_threshold) for m in per_fold]
-
-
-def _abstention_stats(answer: np.ndarray, answerable: np.ndarray) -> dict[str, float]:
-    return {
-        "wrongly_abstained": float((~answer & answerable).sum()) / max(int(answerable.sum()), 1),
-        "unanswerable_abstained": float((~answer & ~answerable).sum()) / max(int((~answerable).sum()), 1),
-    }
 
 
 def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Models]]:
