@@ -2,7 +2,13 @@
 
 The rules are general, block by block (a block is a run of non-blank lines): navigation and widget
 lines, "Also read:" / "Related" link lists, photo captions with their credit, agency credit lines
-("- Reuters, with additional editing by ..."), and the author bio at the end.
+("- Reuters, with additional editing by ..."), the author bio at the end, and a page-end widget of
+other stories ("You might also like", then titles and teasers of other articles).
+
+``clean_page_text`` cleans a scraped page; ``strip_furniture`` takes from an article text that came
+already extracted (a JSONL record's, unedited) only what is surely the page's: lines that are nothing
+but navigation or advertisement labels, and a page-end widget. A record's text keeps its captions and
+subheadings, which the answer engine reads itself.
 """
 
 from __future__ import annotations
@@ -48,6 +54,14 @@ _BIO_HINT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?\u201d\"')\]]\s*$")
+# A heading of its own that opens a page's lists of other stories. Past the middle of a text it ends
+# the article: what follows (other stories' titles and teasers, "More From Author") is the page's.
+_WIDGET = re.compile(
+    r"^(?:you (?:may|might) (?:also )?like|recommended(?: for you)?|more from (?:the )?author|"
+    r"most (?:read|popular|viewed)|trending(?: now)?|don[\u2019']?t miss(?: (?:these|this|out))?|"
+    r"editor[\u2019']?s picks?|more stories|read next)\s*:?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -82,9 +96,43 @@ def _is_junk_line(line: str) -> bool:
     return bool(_NAV_LINE.match(line) or _COOKIE.search(line) or _AGENCY_CREDIT.match(line))
 
 
+_LABEL_WORDS = 8  # "Copyright 2025 Reuters. All rights reserved." is a label; a sentence runs longer
+
+
+def _widget_start(text: str) -> int | None:
+    """Where a page-end widget of other stories begins in ``text`` (its heading's line), or None: a
+    ``_WIDGET`` heading on a line of its own, past the middle of the text."""
+    position = 0
+    for line in text.split("\n"):
+        if position > len(text) / 2 and _WIDGET.match(line.strip()):
+            return position
+        position += len(line) + 1
+    return None
+
+
+def _is_label(line: str) -> bool:
+    """A junk line short enough to be a label, not a sentence that happens to open like one
+    ("Copyright law protects chip layouts, the court said, ...")."""
+    return bool(line) and len(line.split()) <= _LABEL_WORDS and _is_junk_line(line)
+
+
+def strip_furniture(text: str) -> str:
+    """``text`` without the lines that are only navigation, cookie or advertisement labels ("Skip to
+    main content", "ADVERTISEMENT") and without a page-end widget of other stories. Every other line
+    stays as it was, so what is quoted from the result is verbatim the article's.
+
+    >>> strip_furniture("Skip to main content\\nThe rule took effect.\\n\\nYou might also like\\nOther story")
+    'The rule took effect.'
+    """
+    end = _widget_start(text)
+    kept = [line for line in text[:end].split("\n") if not _is_label(line.strip())]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 def clean_page_text(raw: str) -> CleanedPage:
     """The article body of a scraped page dump, and its headline when found before the body."""
-    blocks = _blocks(raw)
+    end = _widget_start(raw)
+    blocks = _blocks(raw[:end])
     kept: list[str] = []
     title: str | None = None
     in_link_list = False

@@ -11,6 +11,7 @@ from typing import TextIO
 import numpy as np
 
 from corpus.chunk import Chunker, default_chunker
+from corpus.clean import strip_furniture
 from corpus.dedupe import NearDuplicateIndex, jaccard
 from corpus.errors import CorpusError
 from corpus.gate.door import Door
@@ -27,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def to_article(doc: Document, *, today: date | None = None) -> tuple[Article, Published]:
     """Normalise a read document into an article (display and canonical URL, outlet, checked date, cleaned text)."""
-    text = clean_text(doc.text)
+    text = strip_furniture(clean_text(doc.text))
     url = (doc.url or "").strip()
     if url:
         canonical = canonical_url(url)

@@ -104,3 +104,11 @@ def test_stdin_jsonl(store: ArticleStore) -> None:
 def test_dates_are_never_invented(store: ArticleStore, tmp_path: Path) -> None:
     ingest([str(write_jsonl(tmp_path / "d.jsonl", [record("n-1", "https://x.example/story", OTHER_STORY)]))], store)
     assert store.get("n-1").published is None  # type: ignore[union-attr]
+
+
+def test_a_record_s_page_furniture_is_not_stored(store: ArticleStore, tmp_path: Path) -> None:
+    text = f"Skip to main content\n\n{WIRE_STORY}\n\nAdvertisement\n\nYou May Also Like\n\nMore From Author"
+    path = write_jsonl(tmp_path / "a.jsonl", [record("dev-1", "https://news.example/malaysia", text)])
+    ingest([str(path)], store)
+    stored = store.get("dev-1")
+    assert stored is not None and stored.text == WIRE_STORY.strip()
