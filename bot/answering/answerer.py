@@ -40,7 +40,13 @@ import numpy as np
 
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
 from bot.answering.evidence import Query, Reading, Window, restates
-from bot.answering.features import abstain_features, article_features, article_ids, window_features
+from bot.answering.features import (
+    abstain_features,
+    article_features,
+    article_ids,
+    passage_features,
+    window_features,
+)
 from bot.answering.followup import asked_last
 from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
 from bot.answering.lexicon import Lexicon
@@ -54,6 +60,7 @@ from bot.answering.tuning import (
     LEAD_QUOTES,
     LONE_MARGIN,
     MAX_SUPPORTING,
+    PASSAGE_CANDIDATES,
 )
 from bot.answering.types import Answer
 from corpus.text.words import tokens
@@ -138,6 +145,27 @@ def _filters(since: date | None, until: date | None, sources: list[str] | None) 
     elif until:
         parts.append(f"published on or before {until.isoformat()}")
     return " and ".join(parts)
+
+
+def passage_order(
+    models: Models, evidence: Evidence, ranked: list[int], windows: dict[int, np.ndarray] | None = None
+) -> list[int]:
+    """The ranker's order ``ranked`` with its first ``PASSAGE_CANDIDATES`` put in the order of their
+    best window by the passage model: their windows compete, so the sibling that states the asked
+    detail leads. Unchanged without a passage model. ``windows``: the candidates' ``window_features``
+    by index, filled in as they are computed (the quotes are chosen from them too)."""
+    if models.passage is None or len(ranked) < 2:
+        return ranked
+    windows = {} if windows is None else windows
+    head = ranked[:PASSAGE_CANDIDATES]
+    best = {}
+    for i in head:
+        reading = evidence.readings[i]
+        if reading.windows:
+            if i not in windows:
+                windows[i] = window_features(reading)
+            best[i] = float(models.passage.scores(passage_features(windows[i], evidence.rows[i])).max())
+    return sorted(head, key=lambda i: -best.get(i, -np.inf)) + ranked[PASSAGE_CANDIDATES:]
 
 
 def context_of(evidence: Evidence) -> tuple[str, ...]:
@@ -283,7 +311,7 @@ class Answerer:
             found = [a for a in map(lookup, dict.fromkeys(article_ids)) if a is not None]
         return frozenset(t for a in found for t in tokens(f"{a.title or ''}\n{a.text}"))
 
-    def choose_quotes(self, reading: Reading, n: int = 2) -> list[tuple[Window, float]]:
+    def choose_quotes(self, reading: Reading, n: int = 2, rows: np.ndarray | None = None) -> list[tuple[Window, float]]:
         """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
         best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
         may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
@@ -294,7 +322,8 @@ class Answerer:
         with (``Reading.restated``) not at all, nor a photo's caption (``Reading.is_caption``)."""
         if not reading.windows:
             return []
-        probabilities = self.models.quoter.probabilities(window_features(reading))
+        rows = window_features(reading) if rows is None else rows  # ``rows``: computed already
+        probabilities = self.models.quoter.probabilities(rows)
         picked: list[tuple[Window, float]] = []
         coverage = reading.window_coverage
         sentences: float | None = None  # the most of the question a window that is sentences covers
@@ -338,17 +367,18 @@ class Answerer:
         return replace(evidence.result, hits=[evidence.result.hits[i] for i in order[:k]])
 
     def examine(self, evidence: Evidence) -> Examination:
-        """Rank the candidates, choose quotes for the lead and its possible supporters, and weigh
-        whether the lead answers the question at all."""
+        """Rank the candidates (the ranker, then the passage model among its first few), choose quotes
+        for the lead and its possible supporters, and weigh whether the lead answers the question at all."""
         scores = self.models.ranker.scores(evidence.rows)
         probabilities = self.models.ranker.probabilities(evidence.rows)
         ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
-        order, on_subject = self._newest_first(evidence, ranked)
+        windows: dict[int, np.ndarray] = {}  # window features, computed once per candidate
+        order, on_subject = self._newest_first(evidence, passage_order(self.models, evidence, ranked, windows))
         found = {i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order}
         candidates = [found[i] for i in order]
         head, tail = candidates[:QUOTED], candidates[QUOTED:]
-        for candidate in head:
-            candidate.quotes = self.choose_quotes(candidate.reading, LEAD_QUOTES)
+        for i, candidate in zip(order, head):
+            candidate.quotes = self.choose_quotes(candidate.reading, LEAD_QUOTES, windows.get(i))
         candidates = [c for c in head if c.quotes] + tail  # an empty article has nothing to quote
         if not candidates or not candidates[0].quotes:
             return Examination(evidence, candidates, 0.0, False)

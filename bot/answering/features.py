@@ -1,7 +1,8 @@
-"""Feature vectors for the three learned decisions: which article leads, which quote, whether to answer.
+"""Feature vectors for the learned decisions: which articles answer, which of the first few leads (by
+its best window), which quote, whether to answer.
 
 Pure functions of a ``Query``, the search ``Hit``s and their ``Reading``s. Names are listed once
-(``ARTICLE``, ``WINDOW``, ``ABSTAIN``): the trained models record the names they were fitted on and
+(``ARTICLE``, ``PASSAGE``, ``WINDOW``, ``ABSTAIN``): the trained models record the names they were fitted on and
 refuse a mismatch, so a feature cannot be added or reordered without retraining.
 
 Scores that depend on the corpus's scale (BM25, fused retrieval scores) enter relative to the best
@@ -61,6 +62,11 @@ WINDOW = (
     "position",  # first sentence's index / sentences in the article
     "retrieved",  # inside a chunk the search returned
 )
+
+# A window of a leading candidate, read with its article's features: the passage model compares the
+# windows of the ranker's first candidates with one another, so a sibling that states the asked
+# detail can lead over one that only covers the story.
+PASSAGE = WINDOW + tuple(f"article_{name}" for name in ARTICLE)
 
 ABSTAIN = (
     "lead",  # ranker probability of the lead article (a softmax over the candidates)
@@ -203,6 +209,12 @@ def window_features(reading: Reading) -> np.ndarray:
     rows[:, col["coverage_gap"]] = coverage - coverage.max()
     rows[:, col["dense_gap"]] = rows[:, col["dense_max"]] - best_similarity
     return rows
+
+
+def passage_features(window_rows: np.ndarray, article_row: np.ndarray) -> np.ndarray:
+    """The ``PASSAGE`` rows of an article's windows: their ``window_features`` rows, each followed by
+    the article's ``article_features`` row."""
+    return np.hstack([window_rows, np.repeat(article_row[None, :], len(window_rows), axis=0)])
 
 
 def _name_terms(entity: str) -> list[str]:

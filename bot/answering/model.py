@@ -89,7 +89,8 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class Models:
-    """The three decisions of the answer engine, and the abstainer for an index another model embedded.
+    """The decisions of the answer engine (which article, which quote, which window of the first few
+    articles leads, whether to answer), and the abstainer for an index another model embedded.
 
     The abstainer reads sentence similarities as absolute values, which only mean what it learned
     for the embedding model it was trained with; ``lexical_abstainer`` was fitted without them
@@ -100,6 +101,7 @@ class Models:
     quoter: LinearModel  # does this window hold the answer?
     abstainer: LinearModel  # does the news answer the question at all? (answer when at least its threshold)
     lexical_abstainer: LinearModel | None = None  # the same without the embedding model's similarities
+    passage: LinearModel | None = None  # which window of the first candidates answers? (None: the ranker leads)
 
     def for_embedder(self, name: str | None) -> Models:
         """These models for an index embedded by ``name``: the lexical abstainer unless ``name`` is
@@ -111,11 +113,13 @@ class Models:
 
     @classmethod
     def load(cls, folder: Path = MODELS) -> Models:
-        from bot.answering.features import ABSTAIN, ARTICLE, WINDOW
+        from bot.answering.features import ABSTAIN, ARTICLE, PASSAGE, WINDOW
 
         return cls(
             LinearModel.load("ranker", folder).check(ARTICLE),
             LinearModel.load("quoter", folder).check(WINDOW),
             LinearModel.load("abstainer", folder).check(ABSTAIN),
             LinearModel.load("lexical_abstainer", folder).check(ABSTAIN),
+            # models trained before the passage model keep the ranker's lead
+            LinearModel.load("passage", folder).check(PASSAGE) if (folder / "passage.json").is_file() else None,
         )

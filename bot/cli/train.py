@@ -85,11 +85,11 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     models, per_fold = training.train(reads, index.embedder.name)
     out = args.out or MODELS
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer"):
+    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer", "passage"):
         (out / f"{name}.json").write_text(getattr(models, name).to_json(), encoding="utf-8")
     print(
         f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f}), "
-        "lexical_abstainer.json"
+        "lexical_abstainer.json, passage.json"
     )
     outcomes = cross_validated(answerer, tune, per_fold, {q.id: q for q in questions})
     print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))

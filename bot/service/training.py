@@ -1,9 +1,12 @@
-"""Learning the answer engine's three models from the tune split, cross-validated by story.
+"""Learning the answer engine's models from the tune split, cross-validated by story.
 
 ``train`` reads every tune question once (the search and the candidates' readings do not depend on
 the models), then fits, with scikit-learn's logistic regression:
 - the ranker on every candidate of the answerable questions (does this article answer it?);
 - the quoter on every window of the answering candidates that hold evidence (does this window?);
+- the passage model on every window of the ranker's first ``PASSAGE_CANDIDATES`` candidates of an
+  answerable question (which of these windows, read with its article's features, holds the answer?):
+  it picks the lead among them;
 - the abstainer on the lead each question gets from ranker and quoter fitted WITHOUT its story
   (out of fold), labelled by whether the question is answerable; its threshold is the operating
   point chosen on the abstainer's own out-of-fold probabilities. It learns what the operating point
@@ -32,14 +35,16 @@ from bot.answering.features import (
     ABSTAIN,
     ARTICLE,
     EMBEDDER_SPECIFIC,
+    PASSAGE,
     WINDOW,
     abstain_features,
     article_ids,
+    passage_features,
     window_features,
 )
 from bot.answering.followup import resolve_followup
 from bot.answering.model import LinearModel, Models
-from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION, SHORT_QUESTION
+from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION, PASSAGE_C, PASSAGE_CANDIDATES, SHORT_QUESTION
 from bot.service.labelled import LabelledQuestion, locate
 
 log = logging.getLogger(__name__)
@@ -179,6 +184,24 @@ def quoter_groups(reads: Sequence[Read]) -> list[Group]:
     return [(rows, labels) for r in reads for _, rows, labels in r.windows if not labels.all()]
 
 
+def passage_groups(reads: Sequence[Read], ranker: LinearModel) -> list[Group]:
+    """Per answerable question, every window of the ``ranker``'s first ``PASSAGE_CANDIDATES``
+    candidates, right where it holds evidence: the windows the passage model will compare."""
+    groups = []
+    for read in reads:
+        evidence, labels = read.evidence, {i: right for i, _, right in read.windows}
+        first = np.argsort(-ranker.scores(evidence.rows), kind="stable")[:PASSAGE_CANDIDATES]
+        rows, right = [], []
+        for i in map(int, first):
+            reading = evidence.readings[i]
+            if reading.windows:
+                rows.append(passage_features(window_features(reading), evidence.rows[i]))
+                right.append(labels.get(i, np.zeros(len(reading.windows), dtype=bool)))
+        if rows and (found := np.concatenate(right)).any() and not found.all():
+            groups.append((np.vstack(rows), found))
+    return groups
+
+
 def top1(model: LinearModel, groups: Sequence[Group]) -> float:
     """Share of groups whose best-scored row is right."""
     hits = [right[int(np.argmax(model.scores(rows)))] for rows, right in groups]
@@ -203,7 +226,8 @@ def _choose_c(
 
 
 def abstain_row(ranker: LinearModel, quoter: LinearModel, read: Read) -> np.ndarray | None:
-    """The abstainer's row for the lead these ranker and quoter give (None: nothing to quote)."""
+    """The abstainer's row for the lead these ranker and quoter give (None: nothing to quote). The
+    abstainer weighs the ranker's lead, whichever candidate the passage model then puts first."""
     evidence = read.evidence
     if not len(evidence.readings):
         return None
@@ -300,18 +324,19 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
     quoter_c, quoter_scores = _choose_c(reads, fold, quoter_groups, WINDOW)
     log.info("ranker C=%s (CV top-1 %s); quoter C=%s (%s)", ranker_c, ranker_scores, quoter_c, quoter_scores)
 
-    def fit_pair(subset: Sequence[Read]) -> tuple[LinearModel, LinearModel]:
-        return (
-            fit_pairwise(ranker_groups(subset), ranker_c, ARTICLE, {"C": ranker_c, "cv_top1": ranker_scores}),
-            fit_pairwise(quoter_groups(subset), quoter_c, WINDOW, {"C": quoter_c, "cv_top1": quoter_scores}),
-        )
+    def fit_three(subset: Sequence[Read]) -> tuple[LinearModel, LinearModel, LinearModel]:
+        """Ranker, quoter, and the passage model (on the windows of that ranker's first candidates)."""
+        ranker = fit_pairwise(ranker_groups(subset), ranker_c, ARTICLE, {"C": ranker_c, "cv_top1": ranker_scores})
+        quoter = fit_pairwise(quoter_groups(subset), quoter_c, WINDOW, {"C": quoter_c, "cv_top1": quoter_scores})
+        passage = fit_pairwise(passage_groups(subset, ranker), PASSAGE_C, PASSAGE, {"C": PASSAGE_C})
+        return ranker, quoter, passage
 
     # Out-of-fold abstainer rows: each question's lead as models that never saw its group choose it.
-    pairs = [fit_pair([r for r in reads if fold[r.question.id] != k]) for k in range(FOLDS)]
+    threes = [fit_three([r for r in reads if fold[r.question.id] != k]) for k in range(FOLDS)]
     rows, folds, answerable, short = [], [], [], []
     for read in reads:
         k = fold[read.question.id]
-        row = abstain_row(*pairs[k], read)
+        row = abstain_row(threes[k][0], threes[k][1], read)
         if row is None:
             continue
         rows.append(row)
@@ -323,8 +348,11 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
     lexical = x.copy()
     lexical[:, [ABSTAIN.index(name) for name in EMBEDDER_SPECIFIC]] = 0.0  # constant: a zero weight
     lexical_abstainer, lexical_abstainers = fit_abstainer(lexical, can, row_fold, is_short)
-    ranker, quoter = fit_pair(reads)
+    ranker, quoter, passage = fit_three(reads)
     trained_with = {"embedder": embedder, "questions": len(reads)}
-    final = (ranker, quoter, abstainer, lexical_abstainer)
-    per_fold = [Models(*pairs[k], abstainers[k], lexical_abstainers[k]) for k in range(FOLDS)]
+    final = (ranker, quoter, abstainer, lexical_abstainer, passage)
+    per_fold = [
+        Models(ranker, quoter, abstainers[k], lexical_abstainers[k], passage)
+        for k, (ranker, quoter, passage) in enumerate(threes)
+    ]
     return Models(*(replace(m, about={**m.about, **trained_with}) for m in final)), per_fold

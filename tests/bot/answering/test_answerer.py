@@ -3,11 +3,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+import numpy as np
 import pytest
 
-from bot.answering.answerer import EMPTY_QUESTION, NO_MORE, Answerer
+from bot.answering.answerer import EMPTY_QUESTION, NO_MORE, Answerer, passage_order
 from bot.answering.evidence import Query, Reading
-from bot.answering.model import Models
+from bot.answering.features import PASSAGE
+from bot.answering.model import LinearModel, Models
+from bot.answering.tuning import PASSAGE_CANDIDATES
 from bot.answering.types import Answer
 from bot.service.conversations import Conversations
 from corpus.text.words import tokens
@@ -375,3 +378,23 @@ def test_topic_models_that_do_not_load_leave_the_ranker_s_answer(
     answer = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
     assert not answer.abstained and answer.citations[0].article.id == "h200-fee"
     assert "keeping the ranker's order" in caplog.text
+
+
+def test_the_passage_model_picks_the_lead_among_the_ranker_s_first_candidates_only() -> None:
+    bot, _ = answerer()
+    evidence = bot.read("chips export China Nvidia Japan rules")  # all five articles are candidates
+    ranked = list(range(len(evidence.readings)))
+    assert len(ranked) > PASSAGE_CANDIDATES and all(evidence.readings[i].windows for i in ranked[:PASSAGE_CANDIDATES])
+    # A passage model that prefers the later search hit: among the first candidates, the last leads.
+    later = LinearModel(
+        PASSAGE, (0.0,) * len(PASSAGE), (1.0,) * len(PASSAGE), (0.0,) * len(PASSAGE), 0.0, kind="pairwise"
+    )
+    coef = list(later.coef)
+    coef[PASSAGE.index("article_retrieval_rank")] = -1.0
+    prefers_later = replace(SHIPPED, passage=replace(later, coef=tuple(coef)))
+    windows: dict[int, np.ndarray] = {}
+    order = passage_order(prefers_later, evidence, ranked, windows)
+    head = ranked[:PASSAGE_CANDIDATES]
+    assert order == [*reversed(head), *ranked[PASSAGE_CANDIDATES:]]
+    assert sorted(windows) == head  # the window features, kept for choosing the quotes
+    assert passage_order(replace(SHIPPED, passage=None), evidence, ranked) == ranked

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, WINDOW
+from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, PASSAGE, WINDOW
 from bot.answering.model import LinearModel, ModelMismatch, Models
 
 MODEL = LinearModel(("a", "b"), mean=(1.0, 0.0), scale=(2.0, 1.0), coef=(1.0, -1.0), intercept=0.5, about={"C": 1})
@@ -41,7 +41,9 @@ def test_a_model_trained_on_other_features_is_refused_with_advice() -> None:
 def test_the_shipped_models_match_the_features_the_code_computes() -> None:
     models = Models.load()
     assert (models.ranker.names, models.quoter.names, models.abstainer.names) == (ARTICLE, WINDOW, ABSTAIN)
-    assert models.ranker.kind == models.quoter.kind == "pairwise" and models.abstainer.kind == "pointwise"
+    assert models.passage is not None and models.passage.names == PASSAGE
+    assert models.ranker.kind == models.quoter.kind == models.passage.kind == "pairwise"
+    assert models.abstainer.kind == "pointwise"
     assert 0.0 < models.abstainer.threshold < 1.0
     assert models.abstainer.about["wrongly_abstained"] <= 0.05  # the operating point's bound, on tune
 

@@ -106,7 +106,7 @@ def test_training_is_deterministic() -> None:
     answerer = Answerer(FakeIndex(small_corpus()))
     first, _ = training.train(training.read_all(answerer, labelled()))
     again, folds = training.train(training.read_all(answerer, labelled()))
-    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer"):
+    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer", "passage"):
         assert getattr(first, name).to_json() == getattr(again, name).to_json()
     assert len(folds) == training.FOLDS
 
