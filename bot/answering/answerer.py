@@ -168,6 +168,11 @@ def passage_order(
     return sorted(head, key=lambda i: -best.get(i, -np.inf)) + ranked[PASSAGE_CANDIDATES:]
 
 
+def _asks_latest(query: Query) -> bool:
+    """Whether the question asks for the latest news on its subject, naming no period."""
+    return query.intent.prefer_recent and query.intent.period is None and not query.intent.until
+
+
 def context_of(evidence: Evidence) -> tuple[str, ...]:
     """What a follow-up may refer back to: the articles the search found first."""
     return tuple(i for hit in evidence.result.hits[:CONTEXT] for i in sorted(article_ids(hit)))
@@ -373,7 +378,9 @@ class Answerer:
         probabilities = self.models.ranker.probabilities(evidence.rows)
         ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
         windows: dict[int, np.ndarray] = {}  # window features, computed once per candidate
-        order, on_subject = self._newest_first(evidence, passage_order(self.models, evidence, ranked, windows))
+        # Which passage states the detail decides the lead, except when the latest news is asked for.
+        lead_order = ranked if _asks_latest(evidence.query) else passage_order(self.models, evidence, ranked, windows)
+        order, on_subject = self._newest_first(evidence, lead_order)
         found = {i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order}
         candidates = [found[i] for i in order]
         head, tail = candidates[:QUOTED], candidates[QUOTED:]
@@ -410,7 +417,7 @@ class Answerer:
         ranker's order otherwise, and for the rest. Also whether the lead is about the subject: then
         the question is answered, since the newest story on it is what was asked for."""
         intent = evidence.query.intent
-        if not (intent.prefer_recent and intent.period is None and not intent.until) or not order:
+        if not _asks_latest(evidence.query) or not order:
             return order, False
         hits = evidence.result.hits
         try:

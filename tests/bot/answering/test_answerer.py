@@ -398,3 +398,18 @@ def test_the_passage_model_picks_the_lead_among_the_ranker_s_first_candidates_on
     assert order == [*reversed(head), *ranked[PASSAGE_CANDIDATES:]]
     assert sorted(windows) == head  # the window features, kept for choosing the quotes
     assert passage_order(replace(SHIPPED, passage=None), evidence, ranked) == ranked
+
+
+def test_the_latest_news_is_led_by_recency_not_by_the_passage_model() -> None:
+    bot, index = answerer()
+    question = "What's the latest on chips export China Nvidia Japan rules?"
+    evidence = bot.read(question)
+    coef = [0.0] * len(PASSAGE)
+    coef[PASSAGE.index("article_retrieval_rank")] = -1.0  # would put the ranker's third first
+    contrary = LinearModel(PASSAGE, (0.0,) * len(PASSAGE), (1.0,) * len(PASSAGE), tuple(coef), 0.0, kind="pairwise")
+    with_passage = Answerer(index, models=replace(ALWAYS_ANSWER, passage=contrary))  # type: ignore[arg-type]
+    without = Answerer(index, models=replace(ALWAYS_ANSWER, passage=None))  # type: ignore[arg-type]
+    leads = [[c.article.id for c in a.examine(evidence).candidates] for a in (with_passage, without)]
+    assert leads[0] == leads[1]
+    detail = bot.read("chips export China Nvidia Japan rules")  # the same words, no "latest": the passage model leads
+    assert with_passage.examine(detail).candidates[0].article.id != without.examine(detail).candidates[0].article.id
