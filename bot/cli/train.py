@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
-    train = sub.add_parser("train", help="fit the ranker, quoter and abstainer on the tune questions")
+    train = sub.add_parser("train", help="fit the ranker, passage model, quoter and abstainer on the tune questions")
     train.add_argument(
         "--workspace", type=Path, help="where the shared-corpus index is built (default: DATA_DIR/workspace)"
     )
