@@ -352,7 +352,7 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
     trained_with = {"embedder": embedder, "questions": len(reads)}
     final = (ranker, quoter, abstainer, lexical_abstainer, passage)
     per_fold = [
-        Models(ranker, quoter, abstainers[k], lexical_abstainers[k], passage)
-        for k, (ranker, quoter, passage) in enumerate(threes)
+        Models(fold_ranker, fold_quoter, abstainers[k], lexical_abstainers[k], fold_passage)
+        for k, (fold_ranker, fold_quoter, fold_passage) in enumerate(threes)
     ]
     return Models(*(replace(m, about={**m.about, **trained_with}) for m in final)), per_fold
