@@ -13,13 +13,31 @@ REPO = Path(__file__).resolve().parents[3]
 
 
 def test_the_shipped_topics_load_and_split_sixty_forty_by_name() -> None:
-    topics = load_topics(REPO / "eval" / "topics" / "topics.jsonl")
+    path = REPO / "eval" / "topics" / "topics.jsonl"
+    topics = load_topics(path)
     assert len(topics) >= 20
-    tune = [t for t in topics if t.split == "tune"]
-    assert len(tune) == round(0.6 * len(topics))
-    again = {t.topic: t.split for t in assign_splits(list(reversed(topics)))}
-    assert again == {t.topic: t.split for t in topics}  # fixed by the names, not the file order
+    named = {json.loads(line)["topic"] for line in path.read_text().splitlines() if '"split"' in line}
+    hashed = [t for t in topics if t.topic not in named]
+    assert len([t for t in hashed if t.split == "tune"]) == round(0.6 * len(hashed))
+    again = {t.topic: t.split for t in assign_splits(list(reversed(hashed)))}
+    assert again == {t.topic: t.split for t in hashed}  # fixed by the names, not the file order
     assert all(not (t.articles & t.borderline) for t in topics)
+
+
+def _write(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps({"articles": ["1"], "borderline": [], **r}) + "\n" for r in records))
+    return path
+
+
+def test_a_topic_that_names_its_split_keeps_it_and_moves_no_other(tmp_path: Path) -> None:
+    first = [{"topic": f"topic {n}"} for n in range(10)]
+    before = {t.topic: t.split for t in load_topics(_write(tmp_path / "a.jsonl", first))}
+    later = [{"topic": f"later {n}", "split": "tune"} for n in range(5)]
+    after = {t.topic: t.split for t in load_topics(_write(tmp_path / "b.jsonl", first + later))}
+    assert {k: after[k] for k in before} == before
+    assert all(after[f"later {n}"] == "tune" for n in range(5))
+    with pytest.raises(ValueError, match=r"c.jsonl:1: .*split 'dev' is not one of tune, test"):
+        load_topics(_write(tmp_path / "c.jsonl", [{"topic": "x", "split": "dev"}]))
 
 
 def test_a_bad_line_is_reported_with_its_number(tmp_path: Path) -> None:
