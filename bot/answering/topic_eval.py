@@ -6,7 +6,7 @@ as if every article arrived new: would a follow of the topic alert on it? Precis
 count (topic, article) pairs over all topics of a split (micro-averaged).
 
 The first 43 topics are split by a hash of their name (``assign_splits``): ordered by the hash, the
-first 60% are tune, the rest test. Topics labelled later name their split (``"split": "tune"``), so
+first 60% are tune, the rest test. Topics labelled later name their split (``"split": "test"``), so
 adding them moves no earlier topic across the split. Everything tuned (the model, the floor) is
 chosen on tune; test is only reported.
 """

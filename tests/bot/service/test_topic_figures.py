@@ -32,6 +32,7 @@ def test_packaged_topic_models_hold_their_figures(
     for split in ("tune", "test"):
         group = [r for r in reads if r.topic.split == split]
         figures[split] = figures_at(group, ids, probabilities(relevance.models, group, ids), floor)
-    # measured: tune 0.92 / 0.62 (the models saw these 42 topics), test 0.86 / 0.83 (bench/topic_relevance.py)
-    assert figures["tune"].precision >= 0.9 and figures["tune"].recall >= 0.6, figures["tune"]
-    assert figures["test"].precision >= 0.85 and figures["test"].recall >= 0.8, figures["test"]
+    # measured: tune 0.91 / 0.75 (the models saw these topics), test 0.91 / 0.56 (33 topics, 16 of them
+    # broad ones labelled later; the 17 first ones 0.86 / 0.84) (bench/topic_relevance.py)
+    assert figures["tune"].precision >= 0.9 and figures["tune"].recall >= 0.73, figures["tune"]
+    assert figures["test"].precision >= 0.88 and figures["test"].recall >= 0.53, figures["test"]
