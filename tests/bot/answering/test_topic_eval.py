@@ -16,7 +16,7 @@ def test_the_shipped_topics_load_and_split_sixty_forty_by_name() -> None:
     path = REPO / "eval" / "topics" / "topics.jsonl"
     topics = load_topics(path)
     assert len(topics) >= 20
-    named = {json.loads(line)["topic"] for line in path.read_text().splitlines() if '"split"' in line}
+    named = {r["topic"] for r in map(json.loads, path.read_text().splitlines()) if "split" in r}
     hashed = [t for t in topics if t.topic not in named]
     assert len([t for t in hashed if t.split == "tune"]) == round(0.6 * len(hashed))
     again = {t.topic: t.split for t in assign_splits(list(reversed(hashed)))}
