@@ -381,7 +381,10 @@ class Answerer:
         # Which passage states the detail decides the lead, except when the latest news is asked for.
         lead_order = ranked if _asks_latest(evidence.query) else passage_order(self.models, evidence, ranked, windows)
         order, on_subject = self._newest_first(evidence, lead_order)
-        found = {i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i])) for i in order}
+        found = {
+            i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i]), weights=self.weights)
+            for i in order
+        }
         candidates = [found[i] for i in order]
         head, tail = candidates[:QUOTED], candidates[QUOTED:]
         for i, candidate in zip(order, head):

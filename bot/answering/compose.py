@@ -4,9 +4,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from bot.answering.evidence import Reading, Window, restates
-from bot.answering.tuning import LEAD_QUOTES, MAX_CITATIONS, MAX_RELATED_TOPICS, MAX_SUPPORTING, SUPPORT_SHARE
+from bot.answering.terms import TermWeights
+from bot.answering.topic_features import article_terms, likeness
+from bot.answering.tuning import (
+    LEAD_QUOTES,
+    MAX_CITATIONS,
+    MAX_RELATED_TOPICS,
+    MAX_SUPPORTING,
+    SAME_STORY,
+    SUPPORT_SHARE,
+)
 from bot.answering.types import Answer, Citation
 from corpus.text.sentences import excerpt
 from corpus.types import Article
@@ -17,12 +27,19 @@ from index.types import Hit
 @dataclass
 class Candidate:
     """A retrieved article, read for the question, with the ranker's probability that it answers it
-    and, once chosen, the window it would be quoted by."""
+    and, once chosen, the window it would be quoted by. ``weights``: the corpus's term weights, by
+    which it is told whether another candidate is on the same story (``same_story``)."""
 
     hit: Hit
     reading: Reading
     probability: float
     quotes: list[tuple[Window, float]] = field(default_factory=list)  # best windows, with probabilities
+    weights: TermWeights | None = None
+
+    @cached_property
+    def terms(self) -> dict[str, float]:
+        """Its ``article_terms`` (none without ``weights``)."""
+        return article_terms(self.reading, self.weights) if self.weights is not None else {}
 
     @property
     def article(self) -> Article:
@@ -57,15 +74,25 @@ def _newer(article: Article, lead: Article) -> bool:
     return article.published is not None and lead.published is not None and article.published > lead.published
 
 
+def same_story(candidate: Candidate, lead: Candidate) -> bool:
+    """Whether ``candidate`` tells the lead's story: their words alike by at least ``SAME_STORY``
+    (``topic_features.likeness``). Unknown, so False, for a candidate without term weights."""
+    return bool(candidate.terms and lead.terms) and likeness(candidate.terms, lead.terms) >= SAME_STORY
+
+
+def newer_coverage(candidate: Candidate, lead: Candidate) -> bool:
+    """Whether ``candidate`` is newer coverage of the lead's story: newer (``_newer``), and on it."""
+    return _newer(candidate.article, lead.article) and same_story(candidate, lead)
+
+
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
     """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
-    newer coverage first, then the rest in rank order; never the same article twice, nor a quote that
-    says again what a shown one says (``restates``), and only by a quote that ends as a sentence does
-    and shares a word with the question (``Candidate.sentence_window``)."""
+    newer coverage of its story first (``newer_coverage``), then the rest in rank order; never the
+    same article twice, nor a quote that says again what a shown one says (``restates``), and only by
+    a quote that ends as a sentence does and shares a word with the question
+    (``Candidate.sentence_window``)."""
     relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
-    ordered = [c for c in relevant if _newer(c.article, lead.article)] + [
-        c for c in relevant if not _newer(c.article, lead.article)
-    ]
+    ordered = sorted(relevant, key=lambda c: not newer_coverage(c, lead))  # stable: rank order within
     seen_ids, picked = {lead.article.id}, []
     said = [lead.reading.quote_words(window) for window, _ in lead.quotes[:LEAD_QUOTES]]
     for candidate in ordered:
@@ -141,14 +168,17 @@ def compose(
     confidence: float,
     intent: TimeIntent | None = None,
 ) -> Answer:
-    """The answer: the lead's quote as [1], then supporting quotes, a pointer to newer coverage, and a
-    note when [1] was published outside the period the question names (``intent``)."""
+    """The answer: the lead's quote as [1], then supporting quotes, a pointer to newer coverage of
+    its story (``newer_coverage``), and a note when [1] was published outside the period the
+    question names (``intent``)."""
     citations = [_citation(n, lead, window) for n, (window, _) in enumerate(lead.quotes[:LEAD_QUOTES], start=1)]
+    newer: list[Citation] = []
     for candidate in supporting[: MAX_CITATIONS - len(citations)]:
         citations.append(_citation(len(citations) + 1, candidate, candidate.sentence_window))
+        if newer_coverage(candidate, lead):
+            newer.append(citations[-1])
     lines = [_snippet_line(citations[0])]
     lines += [_snippet_line(c, also=True) for c in citations[1:]]
-    newer = [c for c in citations[1:] if _newer(c.article, lead.article)]
     if newer:
         refs = ", ".join(f"[{c.n}] ({date_label(c.article)})" for c in newer)
         lines.append(f"Newer coverage than [1]: {refs}.")

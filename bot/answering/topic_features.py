@@ -125,15 +125,28 @@ def _unit(vector: np.ndarray) -> np.ndarray | None:
     return vector / norm if norm > 1e-9 else None
 
 
-def term_vector(reading: Reading, weights: TermWeights, vocabulary: Vocabulary) -> TermVector:
-    """The article's terms weighted by (1 + log of the sentences holding them) x BM25 IDF, unit norm.
+def article_terms(reading: Reading, weights: TermWeights) -> dict[str, float]:
+    """The article's terms weighted by (1 + log of the sentences holding them) x BM25 IDF, unit norm,
+    in term order: what it is about, in words, whatever the question.
 
     Counting sentences (the title as one) reuses the reading's terms; stopwords weigh next to nothing."""
     counts = Counter(t for terms in (reading.title_terms, *reading.sentence_terms) for t in terms)
     # Sorted: set order changes with the process's hash seed, and so would the sums' rounding.
     raw = {t: (1.0 + math.log(counts[t])) * weights.bm25_idf(t) for t in sorted(counts)}
     norm = math.sqrt(sum(v * v for v in raw.values())) or 1.0
-    return vocabulary.vector({t: v / norm for t, v in raw.items()})
+    return {t: v / norm for t, v in raw.items()}
+
+
+def likeness(a: dict[str, float], b: dict[str, float]) -> float:
+    """The cosine of two articles' ``article_terms``: how far they tell the same story in the same words."""
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def term_vector(reading: Reading, weights: TermWeights, vocabulary: Vocabulary) -> TermVector:
+    """The article's ``article_terms`` as a term vector of ``vocabulary``."""
+    return vocabulary.vector(article_terms(reading, weights))
 
 
 def signals(reading: Reading, weights: TermWeights, vectors: np.ndarray | None, terms: TermVector) -> Signals:

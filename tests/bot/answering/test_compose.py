@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
-from bot.answering.compose import Candidate, abstention, compose, pick_supporting
+from bot.answering.compose import Candidate, abstention, compose, pick_supporting, same_story
 from bot.answering.evidence import Query, Reading
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import SUPPORT_SHARE
@@ -14,16 +15,21 @@ from tests.bot.fakes import make_article
 OLD = make_article("old", "Rule A took effect in May. It covers lasers.", published=date(2024, 5, 1), title="Rule A")
 NEW = make_article("new", "Rule A was widened in June. Lasers too.", published=date(2025, 6, 1), title="Rule A widened")
 UNDATED = make_article("undated", "Rule A is discussed here.", title=None, source="blog.example")
+# Newer, and on another story: it shares a word with the question, hardly any with the others.
+STEEL = make_article(
+    "steel", "Steel tariffs took effect in June. Mills paid more.", published=date(2025, 7, 1), title="Steel tariffs"
+)
 QUERY = Query.parse(
     "When did rule A take effect?", TermWeights.from_texts([OLD.text, NEW.text]), today=date(2026, 1, 1)
 )
+WEIGHTS = TermWeights.from_texts([OLD.text, NEW.text, UNDATED.text, STEEL.text])
 
 
 def candidate(article: Article, *sentences: str, probability: float = 0.8) -> Candidate:
     reading = Reading(article, QUERY)
     quotes = [(next(w for w in reading.windows if reading.quote(w) == s), 0.5) for s in sentences]
     chunk = Chunk(f"{article.id}:0", article.id, 0, 0, len(article.text), article.text)
-    return Candidate(Hit(article=article, chunk=chunk, score=probability), reading, probability, quotes)
+    return Candidate(Hit(article=article, chunk=chunk, score=probability), reading, probability, quotes, WEIGHTS)
 
 
 def test_the_lead_is_quoted_twice_then_newer_coverage_is_cited_and_pointed_to() -> None:
@@ -44,6 +50,26 @@ def test_the_lead_is_quoted_twice_then_newer_coverage_is_cited_and_pointed_to() 
     ]
     for citation in answer.citations:
         assert citation.article.text[citation.start : citation.end] == citation.quote
+
+
+def test_newer_coverage_is_of_the_leads_story_a_newer_article_on_another_is_only_cited() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.")
+    undated = candidate(UNDATED, "Rule A is discussed here.", probability=0.7)
+    steel = candidate(STEEL, "Steel tariffs took effect in June.", probability=0.6)
+    newer = candidate(NEW, "Rule A was widened in June.", probability=0.5)
+    assert same_story(newer, lead) and not same_story(steel, lead)
+    # Newer but on another story: cited in rank order, never called newer coverage.
+    supporting = pick_supporting(lead, [undated, steel])
+    assert [c.article.id for c in supporting] == ["undated", "steel"]
+    answer = compose("When did rule A take effect?", lead, supporting, confidence=0.7)
+    assert answer.newer == [] and "Newer coverage" not in answer.text
+    # Newer coverage of the lead's story goes first, and is pointed to.
+    supporting = pick_supporting(lead, [undated, steel, newer])
+    assert [c.article.id for c in supporting] == ["new", "undated"]
+    answer = compose("When did rule A take effect?", lead, supporting, confidence=0.7)
+    assert answer.newer == [NEW] and answer.text.splitlines()[-1] == "Newer coverage than [1]: [2] (2025-06-01)."
+    # Without term weights, whether two articles tell one story is unknown: nothing is called newer.
+    assert not same_story(replace(newer, weights=None), lead)
 
 
 def test_nothing_is_called_newer_than_an_undated_lead() -> None:
