@@ -39,11 +39,12 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
-from bot.answering.evidence import Query, Reading, Window, restates
+from bot.answering.evidence import Query, Reading, Window
 from bot.answering.features import (
     abstain_features,
     article_features,
     article_ids,
+    lead_margin,
     passage_features,
     window_features,
 )
@@ -51,14 +52,13 @@ from bot.answering.followup import asked_last
 from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import Models
+from bot.answering.quotes import choose_quotes
 from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import (
     CANDIDATES,
     CONTEXT,
-    HEADING_WORDS,
     LEAD_QUOTES,
-    LONE_MARGIN,
     MAX_SUPPORTING,
     PASSAGE_CANDIDATES,
 )
@@ -317,44 +317,8 @@ class Answerer:
         return frozenset(t for a in found for t in tokens(f"{a.title or ''}\n{a.text}"))
 
     def choose_quotes(self, reading: Reading, n: int = 2, rows: np.ndarray | None = None) -> list[tuple[Window, float]]:
-        """The ``n`` windows the quoter rates most likely to hold the answer that do not overlap,
-        best first, with their probabilities (of equal scores, the earlier and shorter wins). The best
-        may be a line that is not a sentence, of ``HEADING_WORDS`` words or more (a rule's title can be
-        the answer), if it covers more of the question than any sentence does; the others end as
-        sentences do, and hold a word of the question (not a page's disclosure, nor another story the
-        article tells). What the article says twice is quoted once
-        (``restates``: a summary bullet and its paragraph), and a line the next one repeats and goes on
-        with (``Reading.restated``) not at all, nor a photo's caption (``Reading.is_caption``)."""
-        if not reading.windows:
-            return []
-        rows = window_features(reading) if rows is None else rows  # ``rows``: computed already
-        probabilities = self.models.quoter.probabilities(rows)
-        picked: list[tuple[Window, float]] = []
-        coverage = reading.window_coverage
-        sentences: float | None = None  # the most of the question a window that is sentences covers
-        for i in np.argsort(-probabilities, kind="stable"):
-            window = reading.windows[int(i)]
-            if not reading.ends_sentence(window):
-                if picked or reading.prose_words(window) < HEADING_WORDS:
-                    continue
-                if sentences is None:
-                    sentences = max(
-                        (c for w, c in zip(reading.windows, coverage) if reading.ends_sentence(w)), default=0
-                    )
-                if coverage[i] <= sentences:
-                    continue  # a heading leads only where no sentence says as much of what was asked
-            if picked and not reading.shares_terms(window):
-                continue
-            said = reading.quote_words(window)
-            if any(restates(said, reading.quote_words(w)) for w, _ in picked) or reading.restated(window):
-                continue  # a line the page says again (a summary bullet, a repeated line) or goes on with
-            if reading.is_caption(window):
-                continue
-            if all(window.end <= w.start or window.start >= w.end for w, _ in picked):
-                picked.append((window, float(probabilities[i])))
-            if len(picked) == n:
-                break
-        return picked
+        """``quotes.choose_quotes`` by this answerer's quoter."""
+        return choose_quotes(reading, self.models.quoter, n, rows)
 
     def search(
         self,
@@ -396,12 +360,11 @@ class Answerer:
         # put first for a question after the latest news (``_newest_first``) is on the same subject.
         best = ranked[0] if found[ranked[0]].quotes else next(i for i in order if found[i] is candidates[0])
         weighed = found[best]
-        margin = float(scores[ranked[0]] - scores[ranked[1]]) if len(ranked) > 1 else LONE_MARGIN
         row = abstain_features(
             evidence.query,
             weighed.reading,
             weighed.probability,
-            margin,
+            lead_margin(scores),
             weighed.window,
             weighed.quotes[0][1],
             evidence.rows[best],

@@ -19,6 +19,7 @@ import numpy as np
 
 from bot.answering.evidence import Query, Reading, Window, has_answer_type
 from bot.answering.terms import TermWeights
+from bot.answering.tuning import LONE_MARGIN
 from corpus.text.words import tokens
 from index.types import Hit
 
@@ -219,6 +220,14 @@ def passage_features(window_rows: np.ndarray, article_row: np.ndarray) -> np.nda
 
 def _name_terms(entity: str) -> list[str]:
     return [t for t in tokens(entity) if len(t) > 1 or t.isdigit()]
+
+
+def lead_margin(scores: np.ndarray) -> float:
+    """The ranker's score margin of its first candidate over its second (``LONE_MARGIN`` for a lone one)."""
+    if len(scores) < 2:
+        return LONE_MARGIN
+    second, first = np.sort(scores)[-2:]
+    return float(first - second)
 
 
 def abstain_features(

@@ -39,12 +39,14 @@ from bot.answering.features import (
     WINDOW,
     abstain_features,
     article_ids,
+    lead_margin,
     passage_features,
     window_features,
 )
 from bot.answering.followup import resolve_followup
 from bot.answering.model import LinearModel, Models
-from bot.answering.tuning import LONE_MARGIN, MAX_WRONG_ABSTENTION, PASSAGE_C, PASSAGE_CANDIDATES, SHORT_QUESTION
+from bot.answering.quotes import choose_quotes
+from bot.answering.tuning import MAX_WRONG_ABSTENTION, PASSAGE_C, PASSAGE_CANDIDATES, SHORT_QUESTION
 from bot.service.labelled import LabelledQuestion, locate
 
 log = logging.getLogger(__name__)
@@ -226,27 +228,26 @@ def _choose_c(
 
 
 def abstain_row(ranker: LinearModel, quoter: LinearModel, read: Read) -> np.ndarray | None:
-    """The abstainer's row for the lead these ranker and quoter give (None: nothing to quote). The
-    abstainer weighs the ranker's lead, whichever candidate the passage model then puts first."""
+    """The abstainer's row for the lead these ranker and quoter give, quoted as an answer quotes it
+    (``choose_quotes``; None: nothing to quote). The abstainer weighs the ranker's lead, whichever
+    candidate the passage model then puts first."""
     evidence = read.evidence
     if not len(evidence.readings):
         return None
     scores, probabilities = ranker.scores(evidence.rows), ranker.probabilities(evidence.rows)
-    order = np.argsort(-scores, kind="stable")
-    lead = int(order[0])
+    lead = int(np.argsort(-scores, kind="stable")[0])
     reading = evidence.readings[lead]
-    if not reading.windows:
+    quotes = choose_quotes(reading, quoter, 1)
+    if not quotes:
         return None
-    quote_probabilities = quoter.probabilities(window_features(reading))
-    best = int(np.argmax(quote_probabilities))
-    margin = float(scores[lead] - scores[order[1]]) if len(order) > 1 else LONE_MARGIN
+    [(window, probability)] = quotes
     return abstain_features(
         evidence.query,
         reading,
         float(probabilities[lead]),
-        margin,
-        reading.windows[best],
-        float(quote_probabilities[best]),
+        lead_margin(scores),
+        window,
+        probability,
         evidence.rows[lead],
     )
 
