@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 
 import numpy as np
@@ -63,6 +63,14 @@ class Read:
     evidence: Evidence
     right: np.ndarray  # per candidate: it answers the question
     windows: list[tuple[int, np.ndarray, np.ndarray]]  # (candidate, window rows, window holds evidence)
+    window_rows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # filled by ``window_features``
+
+    def window_features(self, i: int) -> np.ndarray:
+        """Candidate ``i``'s ``window_features``, computed once however many folds ask."""
+        found = self.window_rows.get(i)
+        if found is None:
+            found = self.window_rows[i] = window_features(self.evidence.readings[i])
+        return found
 
 
 def assign_folds(questions: Sequence[LabelledQuestion], folds: int = FOLDS) -> dict[str, int]:
@@ -116,7 +124,9 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
             )
             if labels.any():
                 windows.append((i, window_features(reading), labels))
-        found.append(Read(question, evidence, right, windows))
+        read = Read(question, evidence, right, windows)
+        read.window_rows.update((i, rows) for i, rows, _ in windows)
+        found.append(read)
     return found
 
 
@@ -197,7 +207,7 @@ def passage_groups(reads: Sequence[Read], ranker: LinearModel) -> list[Group]:
         for i in map(int, first):
             reading = evidence.readings[i]
             if reading.windows:
-                rows.append(passage_features(window_features(reading), evidence.rows[i]))
+                rows.append(passage_features(read.window_features(i), evidence.rows[i]))
                 right.append(labels.get(i, np.zeros(len(reading.windows), dtype=bool)))
         if rows and (found := np.concatenate(right)).any() and not found.all():
             groups.append((np.vstack(rows), found))
@@ -237,7 +247,7 @@ def abstain_row(ranker: LinearModel, quoter: LinearModel, read: Read) -> np.ndar
     scores, probabilities = ranker.scores(evidence.rows), ranker.probabilities(evidence.rows)
     lead = int(np.argsort(-scores, kind="stable")[0])
     reading = evidence.readings[lead]
-    quotes = choose_quotes(reading, quoter, 1)
+    quotes = choose_quotes(reading, quoter, 1, read.window_features(lead))
     if not quotes:
         return None
     [(window, probability)] = quotes
