@@ -81,6 +81,9 @@ ABSTAIN = (
     "missing_names",
     "missing_numbers",
     "answer_type_missing",  # a date/number/name is asked for and the quote has none
+    "asks_date",  # the kind of answer asked for: a detail a story may never state
+    "asks_number",
+    "asks_name",
     "question_terms",  # content terms in the question / 10
     "question_names",  # names in the question / 3
     "missing_terms",  # question terms the lead article never uses / 3
@@ -259,6 +262,9 @@ def abstain_features(
         "missing_names": a["missing_names"],
         "missing_numbers": a["missing_numbers"],
         "answer_type_missing": float(wants and not has_answer_type(quote, query)),
+        "asks_date": float(query.wants_date),
+        "asks_number": float(query.wants_number),
+        "asks_name": float(query.wants_name),
         "question_terms": len(query.terms) / 10,
         "question_names": len(query.entities) / 3,
         "missing_terms": len(absent) / 3,
