@@ -14,6 +14,7 @@ from bot.answering.tuning import (
     MAX_CITATIONS,
     MAX_RELATED_TOPICS,
     MAX_SUPPORTING,
+    OTHER_STORY_SHARE,
     SAME_STORY,
     SUPPORT_SHARE,
 )
@@ -86,12 +87,17 @@ def newer_coverage(candidate: Candidate, lead: Candidate) -> bool:
 
 
 def pick_supporting(lead: Candidate, rest: list[Candidate]) -> list[Candidate]:
-    """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead,
-    newer coverage of its story first (``newer_coverage``), then the rest in rank order; never the
-    same article twice, nor a quote that says again what a shown one says (``restates``), and only by
-    a quote that ends as a sentence does and shares a word with the question
-    (``Candidate.sentence_window``)."""
-    relevant = [c for c in rest if c.probability >= SUPPORT_SHARE * lead.probability]
+    """Other articles worth quoting: those the ranker rates at least ``SUPPORT_SHARE`` of the lead
+    if they tell its story (``same_story``), else at least ``OTHER_STORY_SHARE``; newer coverage of
+    its story first (``newer_coverage``), then the rest in rank order; never the same article twice,
+    nor a quote that says again what a shown one says (``restates``), and only by a quote that ends
+    as a sentence does and shares a word with the question (``Candidate.sentence_window``)."""
+    relevant = [
+        c
+        for c in rest
+        if c.probability >= OTHER_STORY_SHARE * lead.probability
+        or (c.probability >= SUPPORT_SHARE * lead.probability and same_story(c, lead))
+    ]
     ordered = sorted(relevant, key=lambda c: not newer_coverage(c, lead))  # stable: rank order within
     seen_ids, picked = {lead.article.id}, []
     said = [lead.reading.quote_words(window) for window, _ in lead.quotes[:LEAD_QUOTES]]

@@ -6,7 +6,7 @@ from datetime import date
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting, same_story
 from bot.answering.evidence import Query, Reading
 from bot.answering.terms import TermWeights
-from bot.answering.tuning import SUPPORT_SHARE
+from bot.answering.tuning import OTHER_STORY_SHARE, SUPPORT_SHARE
 from corpus.types import Article, Chunk
 from index.timeparse import TimeIntent
 from index.types import Hit
@@ -86,10 +86,16 @@ def test_weakly_rated_and_repeated_articles_do_not_support_the_lead() -> None:
     again = candidate(OLD, "It covers lasers.", probability=0.7)
     weak = candidate(NEW, "Lasers too.", probability=0.8 * SUPPORT_SHARE - 0.01)  # just below the share
     assert pick_supporting(lead, [again, weak]) == []
-    supported = pick_supporting(
-        lead, [candidate(UNDATED, "Rule A is discussed here.", probability=0.8 * SUPPORT_SHARE)]
-    )
-    assert [c.article.id for c in supported] == ["undated"]
+    supported = pick_supporting(lead, [candidate(NEW, "Rule A was widened in June.", probability=0.8 * SUPPORT_SHARE)])
+    assert [c.article.id for c in supported] == ["new"]
+
+
+def test_an_article_on_another_story_supports_the_lead_only_when_rated_much_like_it() -> None:
+    lead = candidate(OLD, "Rule A took effect in May.", probability=0.8)
+    steel = "Steel tariffs took effect in June."
+    assert pick_supporting(lead, [candidate(STEEL, steel, probability=0.8 * OTHER_STORY_SHARE - 0.01)]) == []
+    supported = pick_supporting(lead, [candidate(STEEL, steel, probability=0.8 * OTHER_STORY_SHARE)])
+    assert [c.article.id for c in supported] == ["steel"]
 
 
 def test_another_article_is_cited_by_a_quote_that_ends_as_a_sentence_never_by_a_heading() -> None:
