@@ -167,9 +167,16 @@ def is_paragraph_edge(text: str, pos: int, *, before: bool) -> bool:
     return not tail or tail.startswith("\n")
 
 
+# A text that stops on a word, a comma or a dash stops mid-sentence: the stored text of a page was
+# cut ("... for AI applica"; 102 of the 147 shared articles end so), and it goes on at its source.
+_CUT_OFF = re.compile(r"[\w,;:–—-]$")
+
+
 def excerpt(text: str, start: int, end: int) -> str:
-    """The quote ``text[start:end]`` with an ellipsis where surrounding sentences were left out."""
+    """The quote ``text[start:end]`` with an ellipsis where surrounding sentences were left out, and
+    where the stored text stops mid-sentence (``_CUT_OFF``) with the quote."""
     quote = text[start:end]
     lead = "" if is_paragraph_edge(text, start, before=True) else "…"
-    trail = "" if is_paragraph_edge(text, end, before=False) else "…"
+    cut_off = not text[end:].strip() and bool(_CUT_OFF.search(quote.rstrip()))
+    trail = "…" if cut_off or not is_paragraph_edge(text, end, before=False) else ""
     return f"{lead}{quote}{trail}"

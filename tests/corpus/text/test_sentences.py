@@ -45,6 +45,15 @@ def test_excerpt_marks_left_out_text_with_an_ellipsis() -> None:
     assert excerpt(text, gamma, delta - 1) == "…Gamma three."
 
 
+def test_excerpt_marks_a_stored_text_that_stops_mid_sentence() -> None:
+    cut = "Alpha one.\nThe rules cover chips for AI applica"
+    start = cut.index("The")
+    assert excerpt(cut, start, len(cut)) == "The rules cover chips for AI applica…"
+    # A text that ends as a sentence, or a quote that stops before the end, gets no such mark.
+    assert excerpt("Alpha one.\nThe rules took effect.", 11, 33) == "The rules took effect."
+    assert excerpt(cut, 0, len("Alpha one.")) == "Alpha one."
+
+
 def test_a_stored_page_s_date_line_is_no_part_of_any_sentence() -> None:
     text = " date 2024-11-10 TSMC was told to halt shipments. It did.\nA date 2024-11-10 memo.\ndate 2019-08-20 © AP"
     assert pieces(text) == ["TSMC was told to halt shipments.", "It did.", "A date 2024-11-10 memo.", "© AP"]
