@@ -296,10 +296,16 @@ class Reading:
             present.append(held[ok])
         first_all, size_all = np.concatenate(firsts), np.concatenate(sizes)
         order = np.lexsort((size_all, first_all))
-        windows = [
-            Window(int(f), int(z), int(starts[f]), int(ends[f + z - 1]))
-            for f, z in zip(first_all[order], size_all[order])
-        ]
+        first_all, size_all = first_all[order], size_all[order]
+        windows = list(
+            map(
+                Window,
+                first_all.tolist(),
+                size_all.tolist(),
+                starts[first_all].tolist(),
+                ends[first_all + size_all - 1].tolist(),
+            )
+        )
         return windows, np.concatenate(present)[order]
 
     @property

@@ -174,6 +174,16 @@ def article_ids(hit: Hit) -> set[str]:
     return {hit.article.id, *hit.copies} | {a.article_id for a in hit.article.alternates if a.article_id}
 
 
+def _held(facts: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Per window (sentences ``firsts`` .. ``firsts + sizes - 1``), whether any of its sentences holds
+    each fact: ``facts`` has a row per sentence, the result a row per window."""
+    held = np.zeros((len(firsts), *facts.shape[1:]), dtype=bool)
+    for k in range(int(sizes.max(initial=0))):
+        inside = sizes > k
+        held[inside] |= facts[firsts[inside] + k]
+    return held
+
+
 def window_features(reading: Reading) -> np.ndarray:
     """One row per window of ``reading`` (``WINDOW`` columns), in ``reading.windows`` order."""
     query, windows = reading.query, reading.windows
@@ -192,26 +202,32 @@ def window_features(reading: Reading) -> np.ndarray:
     names = names.reshape(len(reading.spans), len(named))
     numbers = np.array([[t in terms for t in query.numbers] for terms in reading.sentence_terms], dtype=bool)
     numbers = numbers.reshape(len(reading.spans), len(query.numbers))
+    firsts = np.array([w.first for w in windows])
+    sizes = np.array([w.size for w in windows])
+    # The window's similarities, summed in their own precision as ``ndarray.mean`` sums them.
+    best, total = sims[firsts], sims[firsts].copy()
+    for k in range(1, int(sizes.max())):
+        inside = sizes > k
+        following = sims[firsts[inside] + k]
+        best[inside] = np.maximum(best[inside], following)
+        total[inside] += following
+    rows[:, col["dense_max"]] = best
+    rows[:, col["dense_mean"]] = total / sizes.astype(total.dtype)
+    rows[:, col["answer_type"]] = _held(typed, firsts, sizes)
+    rows[:, col["focus"]] = _held(focus, firsts, sizes)
+    if named:
+        rows[:, col["names"]] = _held(names, firsts, sizes).mean(axis=1)
+    if query.numbers:
+        rows[:, col["numbers"]] = _held(numbers, firsts, sizes).mean(axis=1)
+    rows[:, col["size"]] = sizes
+    rows[:, col["chars"]] = [(w.end - w.start) / 600 for w in windows]
+    rows[:, col["headline"]] = [w.size == 1 and reading.is_headline(w) for w in windows]
+    rows[:, col["position"]] = firsts / max(len(reading.spans), 1)
+    rows[:, col["retrieved"]] = [reading.in_retrieved_chunk(w) for w in windows]
     coverage = reading.window_coverage
-    best_similarity = float(sims.max()) if len(sims) else 0.0
-    sentences = max(len(reading.spans), 1)
-    for i, window in enumerate(windows):
-        part = slice(window.first, window.first + window.size)
-        window_sims = sims[part]
-        rows[i, col["dense_max"]] = float(window_sims.max())
-        rows[i, col["dense_mean"]] = float(window_sims.mean())
-        rows[i, col["answer_type"]] = float(typed[part].any())
-        rows[i, col["focus"]] = float(focus[part].any())
-        rows[i, col["names"]] = float(names[part].any(axis=0).mean()) if named else 0.0
-        rows[i, col["numbers"]] = float(numbers[part].any(axis=0).mean()) if query.numbers else 0.0
-        rows[i, col["size"]] = window.size
-        rows[i, col["chars"]] = (window.end - window.start) / 600
-        rows[i, col["headline"]] = float(window.size == 1 and reading.is_headline(window))
-        rows[i, col["position"]] = window.first / sentences
-        rows[i, col["retrieved"]] = float(reading.in_retrieved_chunk(window))
     rows[:, col["coverage"]] = coverage
     rows[:, col["coverage_gap"]] = coverage - coverage.max()
-    rows[:, col["dense_gap"]] = rows[:, col["dense_max"]] - best_similarity
+    rows[:, col["dense_gap"]] = rows[:, col["dense_max"]] - (float(sims.max()) if len(sims) else 0.0)
     return rows
 
 

@@ -88,6 +88,13 @@ class Lexicon:
 
     def __init__(self, entities: Iterable[Entity]) -> None:
         self.entities = tuple(entities)
+        # A description matches only a question holding a word of its first slot, so each entity is
+        # looked at only for questions with a term of such a word (any term: a word needs all of its).
+        self._cues: dict[str, set[int]] = {}
+        for i, entity in enumerate(self.entities):
+            for slots in entity.descriptions:
+                for word in slots[0]:
+                    self._cues.setdefault(min(word), set()).add(i)
 
     @classmethod
     def from_entries(cls, entries: Iterable[Mapping[str, Any]], source: str = "the lexicon") -> Lexicon:
@@ -107,7 +114,9 @@ class Lexicon:
     def described(self, question: str) -> tuple[str, ...]:
         """Names of the entities ``question`` describes without naming them, in lexicon order."""
         terms = _terms(question)
-        return tuple(e.name for e in self.entities if e.described_in(terms) and not e.named_in(terms))
+        cued = sorted(set().union(*(self._cues.get(t, ()) for t in terms)))
+        found = (self.entities[i] for i in cued)
+        return tuple(e.name for e in found if e.described_in(terms) and not e.named_in(terms))
 
 
 @cache
