@@ -1,10 +1,12 @@
 """The Answerer: question -> search -> learned ranking and quote choice -> cited Answer or abstention.
 
-It holds no I/O of its own: the index and the optional LLM writer are passed in. Three small
+It holds no I/O of its own: the index and the optional LLM writer are passed in. Four small
 learned models decide (``model.py``; rebuilt by ``chipbot train``): the ranker orders the searched
-articles by the probability that each answers the question; the quoter picks the window of one to
-three sentences that holds the answer; the abstainer estimates the probability that the composed
-answer is right, and below its threshold chipbot says no article answers the question.
+articles by the probability that each answers the question; the passage model leads with the one of
+its first few whose best window states the answer; the quoter picks the windows of one to three
+sentences that hold it (``quotes.py``); the abstainer estimates, from the ranker's
+lead, the quote an answer would show and the kind of detail asked, the probability that the articles
+answer the question at all, and below its threshold chipbot says no article answers it.
 
 >>> import tempfile
 >>> from pathlib import Path
