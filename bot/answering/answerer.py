@@ -331,11 +331,23 @@ class Answerer:
         until: date | None = None,
         sources: list[str] | None = None,
     ) -> SearchResult:
-        """The index's search, its candidates re-ordered by the ranker (the order answers use)."""
+        """The index's search, its candidates in the order an answer takes them (``answer_order``):
+        the first is the article an answer would cite first."""
         evidence = self.read(question, since=since, until=until, sources=sources)
         scores = self.models.ranker.scores(evidence.rows)
-        order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+        order, _ = self.answer_order(evidence, ranked)
         return replace(evidence.result, hits=[evidence.result.hits[i] for i in order[:k]])
+
+    def answer_order(
+        self, evidence: Evidence, ranked: list[int], windows: dict[int, np.ndarray] | None = None
+    ) -> tuple[list[int], bool]:
+        """The candidates, ``ranked`` by the ranker, in the order an answer takes them: the passage
+        model's among the first few, except when the latest news is asked for; then the newest
+        candidate on the subject first (``_newest_first``: the order, and whether it did so)."""
+        # Which passage states the detail decides the lead, except when the latest news is asked for.
+        lead_order = ranked if _asks_latest(evidence.query) else passage_order(self.models, evidence, ranked, windows)
+        return self._newest_first(evidence, lead_order)
 
     def examine(self, evidence: Evidence) -> Examination:
         """Rank the candidates (the ranker, then the passage model among its first few), choose quotes
@@ -344,9 +356,7 @@ class Answerer:
         probabilities = self.models.ranker.probabilities(evidence.rows)
         ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
         windows: dict[int, np.ndarray] = {}  # window features, computed once per candidate
-        # Which passage states the detail decides the lead, except when the latest news is asked for.
-        lead_order = ranked if _asks_latest(evidence.query) else passage_order(self.models, evidence, ranked, windows)
-        order, on_subject = self._newest_first(evidence, lead_order)
+        order, on_subject = self.answer_order(evidence, ranked, windows)
         found = {
             i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i]), weights=self.weights)
             for i in order

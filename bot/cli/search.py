@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
     search = sub.add_parser(
-        "search", help="rank articles for a query (hybrid dense + keyword search, ordered by the learned ranker)"
+        "search", help="rank articles for a query (hybrid dense + keyword search, in the order answers cite them)"
     )
     search.add_argument("query", nargs="+", metavar="QUERY")
     search.add_argument("-k", type=int, default=5, help="how many articles (default 5)")
