@@ -62,7 +62,7 @@ class Read:
     question: LabelledQuestion
     evidence: Evidence
     right: np.ndarray  # per candidate: it answers the question
-    windows: list[tuple[int, np.ndarray, np.ndarray]]  # (candidate, window rows, window holds evidence)
+    windows: list[tuple[int, np.ndarray]]  # (answering candidate, which of its windows hold evidence)
     window_rows: dict[int, np.ndarray] = field(default_factory=dict, repr=False)  # filled by ``window_features``
 
     def window_features(self, i: int) -> np.ndarray:
@@ -123,10 +123,8 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
                 reading.windows, _evidence_spans(question, reading.article.text, candidate_ids(evidence, i))
             )
             if labels.any():
-                windows.append((i, window_features(reading), labels))
-        read = Read(question, evidence, right, windows)
-        read.window_rows.update((i, rows) for i, rows, _ in windows)
-        found.append(read)
+                windows.append((i, labels))
+        found.append(Read(question, evidence, right, windows))
     return found
 
 
@@ -193,7 +191,7 @@ def ranker_groups(reads: Sequence[Read]) -> list[Group]:
 
 
 def quoter_groups(reads: Sequence[Read]) -> list[Group]:
-    return [(rows, labels) for r in reads for _, rows, labels in r.windows if not labels.all()]
+    return [(r.window_features(i), labels) for r in reads for i, labels in r.windows if not labels.all()]
 
 
 def passage_groups(reads: Sequence[Read], ranker: LinearModel) -> list[Group]:
@@ -201,7 +199,7 @@ def passage_groups(reads: Sequence[Read], ranker: LinearModel) -> list[Group]:
     candidates, right where it holds evidence: the windows the passage model will compare."""
     groups = []
     for read in reads:
-        evidence, labels = read.evidence, {i: right for i, _, right in read.windows}
+        evidence, labels = read.evidence, dict(read.windows)
         first = np.argsort(-ranker.scores(evidence.rows), kind="stable")[:PASSAGE_CANDIDATES]
         rows, right = [], []
         for i in map(int, first):

@@ -95,8 +95,8 @@ def test_reading_labels_the_answering_candidates_and_the_windows_holding_the_evi
     reads = training.read_all(Answerer(FakeIndex(small_corpus())), labelled())
     first = reads[0]
     assert first.right.any()
-    for i, rows, labels in first.windows:
-        reading = first.evidence.readings[i]
+    for i, labels in first.windows:
+        reading, rows = first.evidence.readings[i], first.window_features(i)
         assert rows.shape[0] == len(reading.windows) == len(labels)
         assert all("590 billion yen" in reading.quote(w) for w, held in zip(reading.windows, labels) if held)
     assert not reads[-1].right.any() and reads[-1].windows == []  # unanswerable: nothing is right
