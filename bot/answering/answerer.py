@@ -3,10 +3,11 @@
 It holds no I/O of its own: the index and the optional LLM writer are passed in. Four small
 learned models decide (``model.py``; rebuilt by ``chipbot train``): the ranker orders the searched
 articles by the probability that each answers the question; the passage model leads with the one of
-its first few whose best window states the answer; the quoter picks the windows of one to three
-sentences that hold it (``quotes.py``); the abstainer estimates, from the ranker's
-lead, the quote an answer would show and the kind of detail asked, the probability that the articles
-answer the question at all, and below its threshold chipbot says no article answers it.
+its first few whose best window states the answer (its ranker score counting too); the quoter picks
+the windows of one to three sentences that hold it (``quotes.py``); the abstainer estimates, from
+the ranker's lead, the quote an answer would show and the kind of detail asked, the probability
+that the articles answer the question at all, and below its threshold chipbot says no article
+answers it.
 
 >>> import tempfile
 >>> from pathlib import Path
@@ -63,6 +64,7 @@ from bot.answering.tuning import (
     LEAD_QUOTES,
     MAX_SUPPORTING,
     PASSAGE_CANDIDATES,
+    PASSAGE_RANKER,
 )
 from bot.answering.types import Answer
 from corpus.text.words import tokens
@@ -149,13 +151,21 @@ def _filters(since: date | None, until: date | None, sources: list[str] | None) 
     return " and ".join(parts)
 
 
+def ranker_order(scores: np.ndarray) -> list[int]:
+    """The candidates by the ranker's score, best first (of equal scores, the search's first)."""
+    return sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+
+
 def passage_order(
-    models: Models, evidence: Evidence, ranked: list[int], windows: dict[int, np.ndarray] | None = None
+    models: Models, evidence: Evidence, scores: np.ndarray, windows: dict[int, np.ndarray] | None = None
 ) -> list[int]:
-    """The ranker's order ``ranked`` with its first ``PASSAGE_CANDIDATES`` put in the order of their
-    best window by the passage model: their windows compete, so the sibling that states the asked
-    detail leads. Unchanged without a passage model. ``windows``: the candidates' ``window_features``
-    by index, filled in as they are computed (the quotes are chosen from them too)."""
+    """The candidates in the ranker's order (``scores``), with its first ``PASSAGE_CANDIDATES`` put
+    in the order of their best window by the passage model, plus ``PASSAGE_RANKER`` times their
+    ranker score: their windows compete, so the sibling that states the asked detail leads, and the
+    ranker's judgement of the whole article still counts. Unchanged without a passage model.
+    ``windows``: the candidates' ``window_features`` by index, filled in as they are computed (the
+    quotes are chosen from them too)."""
+    ranked = ranker_order(scores)
     if models.passage is None or len(ranked) < 2:
         return ranked
     windows = {} if windows is None else windows
@@ -166,7 +176,8 @@ def passage_order(
         if reading.windows:
             if i not in windows:
                 windows[i] = window_features(reading)
-            best[i] = float(models.passage.scores(passage_features(windows[i], evidence.rows[i])).max())
+            passage = float(models.passage.scores(passage_features(windows[i], evidence.rows[i])).max())
+            best[i] = passage + PASSAGE_RANKER * float(scores[i])
     return sorted(head, key=lambda i: -best.get(i, -np.inf)) + ranked[PASSAGE_CANDIDATES:]
 
 
@@ -334,19 +345,20 @@ class Answerer:
         """The index's search, its candidates in the order an answer takes them (``answer_order``):
         the first is the article an answer would cite first."""
         evidence = self.read(question, since=since, until=until, sources=sources)
-        scores = self.models.ranker.scores(evidence.rows)
-        ranked = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
-        order, _ = self.answer_order(evidence, ranked)
+        order, _ = self.answer_order(evidence, self.models.ranker.scores(evidence.rows))
         return replace(evidence.result, hits=[evidence.result.hits[i] for i in order[:k]])
 
     def answer_order(
-        self, evidence: Evidence, ranked: list[int], windows: dict[int, np.ndarray] | None = None
+        self, evidence: Evidence, scores: np.ndarray, windows: dict[int, np.ndarray] | None = None
     ) -> tuple[list[int], bool]:
-        """The candidates, ``ranked`` by the ranker, in the order an answer takes them: the passage
-        model's among the first few, except when the latest news is asked for; then the newest
+        """The candidates, scored by the ranker (``scores``), in the order an answer takes them: the
+        passage model's among the first few, except when the latest news is asked for; then the newest
         candidate on the subject first (``_newest_first``: the order, and whether it did so)."""
         # Which passage states the detail decides the lead, except when the latest news is asked for.
-        lead_order = ranked if _asks_latest(evidence.query) else passage_order(self.models, evidence, ranked, windows)
+        if _asks_latest(evidence.query):
+            lead_order = ranker_order(scores)
+        else:
+            lead_order = passage_order(self.models, evidence, scores, windows)
         return self._newest_first(evidence, lead_order)
 
     def examine(self, evidence: Evidence) -> Examination:
@@ -354,9 +366,9 @@ class Answerer:
         for the lead and its possible supporters, and weigh whether the lead answers the question at all."""
         scores = self.models.ranker.scores(evidence.rows)
         probabilities = self.models.ranker.probabilities(evidence.rows)
-        ranked = sorted(range(len(probabilities)), key=lambda i: (-scores[i], i))
+        ranked = ranker_order(scores)
         windows: dict[int, np.ndarray] = {}  # window features, computed once per candidate
-        order, on_subject = self.answer_order(evidence, ranked, windows)
+        order, on_subject = self.answer_order(evidence, scores, windows)
         found = {
             i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i]), weights=self.weights)
             for i in order

@@ -10,7 +10,7 @@ from bot.answering.answerer import EMPTY_QUESTION, NO_MORE, Answerer, passage_or
 from bot.answering.evidence import Query, Reading
 from bot.answering.features import PASSAGE
 from bot.answering.model import LinearModel, Models
-from bot.answering.tuning import PASSAGE_CANDIDATES
+from bot.answering.tuning import PASSAGE_CANDIDATES, PASSAGE_RANKER
 from bot.answering.types import Answer
 from bot.service.conversations import Conversations
 from corpus.text.words import tokens
@@ -383,7 +383,8 @@ def test_topic_models_that_do_not_load_leave_the_ranker_s_answer(
 def test_the_passage_model_picks_the_lead_among_the_ranker_s_first_candidates_only() -> None:
     bot, _ = answerer()
     evidence = bot.read("chips export China Nvidia Japan rules")  # all five articles are candidates
-    ranked = list(range(len(evidence.readings)))
+    scores = np.zeros(len(evidence.readings))  # a tie: the ranker keeps the search's order
+    ranked = list(range(len(scores)))
     assert len(ranked) > PASSAGE_CANDIDATES and all(evidence.readings[i].windows for i in ranked[:PASSAGE_CANDIDATES])
     # A passage model that prefers the later search hit: among the first candidates, the last leads.
     later = LinearModel(
@@ -393,11 +394,15 @@ def test_the_passage_model_picks_the_lead_among_the_ranker_s_first_candidates_on
     coef[PASSAGE.index("article_retrieval_rank")] = -1.0
     prefers_later = replace(SHIPPED, passage=replace(later, coef=tuple(coef)))
     windows: dict[int, np.ndarray] = {}
-    order = passage_order(prefers_later, evidence, ranked, windows)
+    order = passage_order(prefers_later, evidence, scores, windows)
     head = ranked[:PASSAGE_CANDIDATES]
     assert order == [*reversed(head), *ranked[PASSAGE_CANDIDATES:]]
     assert sorted(windows) == head  # the window features, kept for choosing the quotes
-    assert passage_order(replace(SHIPPED, passage=None), evidence, ranked) == ranked
+    assert passage_order(replace(SHIPPED, passage=None), evidence, scores) == ranked
+    # The ranker's score counts too: a first candidate it rates far above the rest keeps the lead.
+    clear = scores.copy()
+    clear[0] = 4.0 / PASSAGE_RANKER  # 4 logits: more than the passage model's preference for the later hits
+    assert passage_order(prefers_later, evidence, clear)[0] == 0
 
 
 def test_the_latest_news_is_led_by_recency_not_by_the_passage_model() -> None:
@@ -405,7 +410,7 @@ def test_the_latest_news_is_led_by_recency_not_by_the_passage_model() -> None:
     question = "What's the latest on chips export China Nvidia Japan rules?"
     evidence = bot.read(question)
     coef = [0.0] * len(PASSAGE)
-    coef[PASSAGE.index("article_retrieval_rank")] = -1.0  # would put the ranker's third first
+    coef[PASSAGE.index("article_retrieval_rank")] = -10.0  # would put the ranker's third first
     contrary = LinearModel(PASSAGE, (0.0,) * len(PASSAGE), (1.0,) * len(PASSAGE), tuple(coef), 0.0, kind="pairwise")
     with_passage = Answerer(index, models=replace(ALWAYS_ANSWER, passage=contrary))  # type: ignore[arg-type]
     without = Answerer(index, models=replace(ALWAYS_ANSWER, passage=None))  # type: ignore[arg-type]
