@@ -54,7 +54,7 @@ from bot.answering.features import (
 from bot.answering.followup import asked_last
 from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
 from bot.answering.lexicon import Lexicon
-from bot.answering.model import Models
+from bot.answering.model import LinearModel, Models
 from bot.answering.quotes import choose_quotes
 from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
@@ -157,7 +157,7 @@ def ranker_order(scores: np.ndarray) -> list[int]:
 
 
 def passage_order(
-    models: Models, evidence: Evidence, scores: np.ndarray, windows: dict[int, np.ndarray] | None = None
+    passage: LinearModel | None, evidence: Evidence, scores: np.ndarray, windows: dict[int, np.ndarray] | None = None
 ) -> list[int]:
     """The candidates in the ranker's order (``scores``), with its first ``PASSAGE_CANDIDATES`` put
     in the order of their best window by the passage model, plus ``PASSAGE_RANKER`` times their
@@ -166,7 +166,7 @@ def passage_order(
     ``windows``: the candidates' ``window_features`` by index, filled in as they are computed (the
     quotes are chosen from them too)."""
     ranked = ranker_order(scores)
-    if models.passage is None or len(ranked) < 2:
+    if passage is None or len(ranked) < 2:
         return ranked
     windows = {} if windows is None else windows
     head = ranked[:PASSAGE_CANDIDATES]
@@ -176,14 +176,24 @@ def passage_order(
         if reading.windows:
             if i not in windows:
                 windows[i] = window_features(reading)
-            passage = float(models.passage.scores(passage_features(windows[i], evidence.rows[i])).max())
-            best[i] = passage + PASSAGE_RANKER * float(scores[i])
+            said = float(passage.scores(passage_features(windows[i], evidence.rows[i])).max())
+            best[i] = said + PASSAGE_RANKER * float(scores[i])
     return sorted(head, key=lambda i: -best.get(i, -np.inf)) + ranked[PASSAGE_CANDIDATES:]
 
 
-def _asks_latest(query: Query) -> bool:
+def asks_latest(query: Query) -> bool:
     """Whether the question asks for the latest news on its subject, naming no period."""
     return query.intent.prefer_recent and query.intent.period is None and not query.intent.until
+
+
+def lead_order(
+    passage: LinearModel | None, evidence: Evidence, scores: np.ndarray, windows: dict[int, np.ndarray] | None = None
+) -> list[int]:
+    """Who leads an answer, before recency has its say (``Answerer.answer_order``): the passage
+    model's order (``passage_order``), except when the latest news is asked for; then the ranker's."""
+    if asks_latest(evidence.query):
+        return ranker_order(scores)
+    return passage_order(passage, evidence, scores, windows)
 
 
 def context_of(evidence: Evidence) -> tuple[str, ...]:
@@ -354,21 +364,16 @@ class Answerer:
         """The candidates, scored by the ranker (``scores``), in the order an answer takes them: the
         passage model's among the first few, except when the latest news is asked for; then the newest
         candidate on the subject first (``_newest_first``: the order, and whether it did so)."""
-        # Which passage states the detail decides the lead, except when the latest news is asked for.
-        if _asks_latest(evidence.query):
-            lead_order = ranker_order(scores)
-        else:
-            lead_order = passage_order(self.models, evidence, scores, windows)
-        return self._newest_first(evidence, lead_order)
+        return self._newest_first(evidence, lead_order(self.models.passage, evidence, scores, windows))
 
     def examine(self, evidence: Evidence) -> Examination:
         """Rank the candidates (the ranker, then the passage model among its first few), choose quotes
         for the lead and its possible supporters, and weigh whether the lead answers the question at all."""
         scores = self.models.ranker.scores(evidence.rows)
         probabilities = self.models.ranker.probabilities(evidence.rows)
-        ranked = ranker_order(scores)
         windows: dict[int, np.ndarray] = {}  # window features, computed once per candidate
-        order, on_subject = self.answer_order(evidence, scores, windows)
+        led = lead_order(self.models.passage, evidence, scores, windows)
+        order, on_subject = self._newest_first(evidence, led)
         found = {
             i: Candidate(evidence.result.hits[i], evidence.readings[i], float(probabilities[i]), weights=self.weights)
             for i in order
@@ -380,9 +385,10 @@ class Answerer:
         candidates = [c for c in head if c.quotes] + tail  # an empty article has nothing to quote
         if not candidates or not candidates[0].quotes:
             return Examination(evidence, candidates, 0.0, False)
-        # The abstainer weighs the ranker's lead: whether the candidates answer at all. A newer lead
-        # put first for a question after the latest news (``_newest_first``) is on the same subject.
-        best = ranked[0] if found[ranked[0]].quotes else next(i for i in order if found[i] is candidates[0])
+        # The abstainer weighs the lead the ranker and the passage model choose, as an answer quotes
+        # it: whether the candidates answer at all. A newer lead put first for a question after the
+        # latest news (``_newest_first``) is on the same subject.
+        best = led[0] if found[led[0]].quotes else next(i for i in order if found[i] is candidates[0])
         weighed = found[best]
         row = abstain_features(
             evidence.query,
@@ -407,7 +413,7 @@ class Answerer:
         ranker's order otherwise, and for the rest. Also whether the lead is about the subject: then
         the question is answered, since the newest story on it is what was asked for."""
         intent = evidence.query.intent
-        if not _asks_latest(evidence.query) or not order:
+        if not asks_latest(evidence.query) or not order:
             return order, False
         hits = evidence.result.hits
         try:

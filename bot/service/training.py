@@ -7,8 +7,8 @@ the models), then fits, with scikit-learn's logistic regression:
 - the passage model on every window of the ranker's first ``PASSAGE_CANDIDATES`` candidates of an
   answerable question (which of these windows, read with its article's features, holds the answer?):
   it picks the lead among them;
-- the abstainer on the lead each question gets from ranker and quoter fitted WITHOUT its story
-  (out of fold), labelled by whether the question is answerable; its threshold is the operating
+- the abstainer on the lead and quote each question gets from ranker, passage model and quoter
+  fitted WITHOUT its story (out of fold), labelled by whether the question is answerable; its threshold is the operating
   point chosen on the abstainer's own out-of-fold probabilities. It learns what the operating point
   is chosen on: an abstention on an answerable question counts as wrong whether or not its lead was
   right, so teaching it to abstain on wrong leads spent its few unanswerable questions (60 on tune)
@@ -29,7 +29,7 @@ from functools import partial
 
 import numpy as np
 
-from bot.answering.answerer import Answerer, Evidence, context_of
+from bot.answering.answerer import Answerer, Evidence, context_of, lead_order, ranker_order
 from bot.answering.evidence import Window
 from bot.answering.features import (
     ABSTAIN,
@@ -235,15 +235,16 @@ def _choose_c(
     return best, scores
 
 
-def abstain_row(ranker: LinearModel, quoter: LinearModel, read: Read) -> np.ndarray | None:
-    """The abstainer's row for the lead these ranker and quoter give, quoted as an answer quotes it
-    (``choose_quotes``; None: nothing to quote). The abstainer weighs the ranker's lead, whichever
-    candidate the passage model then puts first."""
+def abstain_row(ranker: LinearModel, quoter: LinearModel, passage: LinearModel, read: Read) -> np.ndarray | None:
+    """The abstainer's row for the lead these ranker and passage model give (``lead_order``, as an
+    answer leads before recency has its say), quoted as an answer quotes it (``choose_quotes``;
+    None: nothing to quote)."""
     evidence = read.evidence
     if not len(evidence.readings):
         return None
     scores, probabilities = ranker.scores(evidence.rows), ranker.probabilities(evidence.rows)
-    lead = int(np.argsort(-scores, kind="stable")[0])
+    windows = {i: read.window_features(i) for i in ranker_order(scores)[:PASSAGE_CANDIDATES]}
+    lead = lead_order(passage, evidence, scores, windows)[0]
     reading = evidence.readings[lead]
     quotes = choose_quotes(reading, quoter, 1, read.window_features(lead))
     if not quotes:
@@ -345,7 +346,7 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
     rows, folds, answerable, short = [], [], [], []
     for read in reads:
         k = fold[read.question.id]
-        row = abstain_row(threes[k][0], threes[k][1], read)
+        row = abstain_row(*threes[k], read)
         if row is None:
             continue
         rows.append(row)

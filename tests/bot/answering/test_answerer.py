@@ -392,13 +392,13 @@ def test_the_passage_model_picks_the_lead_among_the_ranker_s_first_candidates_on
     )
     coef = list(later.coef)
     coef[PASSAGE.index("article_retrieval_rank")] = -1.0
-    prefers_later = replace(SHIPPED, passage=replace(later, coef=tuple(coef)))
+    prefers_later = replace(later, coef=tuple(coef))
     windows: dict[int, np.ndarray] = {}
     order = passage_order(prefers_later, evidence, scores, windows)
     head = ranked[:PASSAGE_CANDIDATES]
     assert order == [*reversed(head), *ranked[PASSAGE_CANDIDATES:]]
     assert sorted(windows) == head  # the window features, kept for choosing the quotes
-    assert passage_order(replace(SHIPPED, passage=None), evidence, scores) == ranked
+    assert passage_order(None, evidence, scores) == ranked
     # The ranker's score counts too: a first candidate it rates far above the rest keeps the lead.
     clear = scores.copy()
     clear[0] = 4.0 / PASSAGE_RANKER  # 4 logits: more than the passage model's preference for the later hits
