@@ -5,9 +5,8 @@ learned models decide (``model.py``; rebuilt by ``chipbot train``): the ranker o
 articles by the probability that each answers the question; the passage model leads with the one of
 its first few whose best window states the answer (its ranker score counting too); the quoter picks
 the windows of one to three sentences that hold it (``quotes.py``); the abstainer estimates, from
-the ranker's lead, the quote an answer would show and the kind of detail asked, the probability
-that the articles answer the question at all, and below its threshold chipbot says no article
-answers it.
+the lead and the quote an answer would show and the kind of detail asked, the probability that the
+articles answer the question at all, and below its threshold chipbot says no article answers it.
 
 >>> import tempfile
 >>> from pathlib import Path

@@ -8,11 +8,12 @@ the models), then fits, with scikit-learn's logistic regression:
   answerable question (which of these windows, read with its article's features, holds the answer?):
   it picks the lead among them;
 - the abstainer on the lead and quote each question gets from ranker, passage model and quoter
-  fitted WITHOUT its story (out of fold), labelled by whether the question is answerable; its threshold is the operating
-  point chosen on the abstainer's own out-of-fold probabilities. It learns what the operating point
-  is chosen on: an abstention on an answerable question counts as wrong whether or not its lead was
-  right, so teaching it to abstain on wrong leads spent its few unanswerable questions (60 on tune)
-  on the ranker's misses. Tune CV, AUC answerable/unanswerable 0.742 -> 0.767 with that label.
+  fitted WITHOUT its story (out of fold), labelled by whether the question is answerable; its
+  threshold is the operating point chosen on the abstainer's own out-of-fold probabilities. It
+  learns what the operating point is chosen on: an abstention on an answerable question counts as
+  wrong whether or not its lead was right, so teaching it to abstain on wrong leads spent its few
+  unanswerable questions (60 on tune) on the ranker's misses. Tune CV, AUC answerable/unanswerable
+  0.742 -> 0.767 with that label.
 Folds never split a story, so an article's siblings never teach the model its answer; whole stories
 are dealt to the folds largest first, so the folds hold about as many questions each. (Story
 *groups* — stories one question links — made one fold of 276 of the 393 tune questions.)
