@@ -180,7 +180,7 @@ def passage_order(
     return sorted(head, key=lambda i: -best.get(i, -np.inf)) + ranked[PASSAGE_CANDIDATES:]
 
 
-def asks_latest(query: Query) -> bool:
+def _asks_latest(query: Query) -> bool:
     """Whether the question asks for the latest news on its subject, naming no period."""
     return query.intent.prefer_recent and query.intent.period is None and not query.intent.until
 
@@ -190,7 +190,7 @@ def lead_order(
 ) -> list[int]:
     """Who leads an answer, before recency has its say (``Answerer.answer_order``): the passage
     model's order (``passage_order``), except when the latest news is asked for; then the ranker's."""
-    if asks_latest(evidence.query):
+    if _asks_latest(evidence.query):
         return ranker_order(scores)
     return passage_order(passage, evidence, scores, windows)
 
@@ -412,7 +412,7 @@ class Answerer:
         ranker's order otherwise, and for the rest. Also whether the lead is about the subject: then
         the question is answered, since the newest story on it is what was asked for."""
         intent = evidence.query.intent
-        if not asks_latest(evidence.query) or not order:
+        if not _asks_latest(evidence.query) or not order:
             return order, False
         hits = evidence.result.hits
         try:

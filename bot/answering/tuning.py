@@ -76,9 +76,10 @@ FOLLOW_UP_STRESS = 1.5
 # Tune CV (744 questions; cited first / evidence / wrongly abstained / unanswerable abstained), the
 # ranker's lead alone: 78.7 / 77.7 / 4.4 / 24.2; by (candidates, the passage model's C): (3, 0.3)
 # 79.8 / 79.3 / 4.4 / 24.2; (5, 0.1) 79.8 / 78.7 / 4.4 / 24.2; (5, 0.3) 79.5 / 78.9 / 4.4 / 24.2;
-# (5, 1.0) 79.5 / 78.1 / 4.4 / 24.2; (8, 0.3) 79.8 / 78.7 / 4.4 / 23.8. The abstainer still weighs the
-# ranker's lead: weighing the passage model's lead (its margin for the ranker's) gave 80.2 / 79.7 /
-# 4.0 / 19.7 at (5, 0.3), fewer unanswerable questions caught.
+# (5, 1.0) 79.5 / 78.1 / 4.4 / 24.2; (8, 0.3) 79.8 / 78.7 / 4.4 / 23.8. The abstainer then weighed
+# the ranker's lead: weighing the passage model's lead (its margin for the ranker's) gave 80.2 / 79.7 /
+# 4.0 / 19.7 at (5, 0.3), fewer unanswerable questions caught. It weighs the lead an answer cites
+# since that lead counts the ranker's score too (``PASSAGE_RANKER``; figures below).
 PASSAGE_CANDIDATES = 3
 PASSAGE_C = 0.3
 
@@ -86,8 +87,10 @@ PASSAGE_C = 0.3
 # ranker to tell whole articles apart, and a lead should be both the right article and say it. Tune
 # CV (794 questions; cited first / evidence / wrongly abstained / unanswerable abstained), by weight:
 # 0 (the best window alone): 79.5 / 77.6 / 4.0 / 26.0; 0.25: 80.0 / 77.8; 0.5: 80.9 / 78.3; 1.0:
-# 80.4 / 77.6; 2.0: 79.9 / 77.4 (abstention unchanged: the abstainer weighs the ranker's lead). With
-# the weight at 0.5, among the first 2 or 5 candidates: 80.2 / 77.8 and 80.4 / 77.8.
+# 80.4 / 77.6; 2.0: 79.9 / 77.4 (abstention unchanged: the abstainer then weighed the ranker's lead).
+# With the weight at 0.5, among the first 2 or 5 candidates: 80.2 / 77.8 and 80.4 / 77.8. The
+# abstainer weighing this lead and its quote instead (out-of-fold AUC 0.7239 -> 0.7266): 80.4 / 77.8
+# / 4.4 / 29.1, the same curve at another point.
 PASSAGE_RANKER = 0.5
 
 # The ranker's score margin of a lead with no runner-up (one candidate): a clear lead.

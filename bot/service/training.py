@@ -201,9 +201,8 @@ def passage_groups(reads: Sequence[Read], ranker: LinearModel) -> list[Group]:
     groups = []
     for read in reads:
         evidence, labels = read.evidence, dict(read.windows)
-        first = np.argsort(-ranker.scores(evidence.rows), kind="stable")[:PASSAGE_CANDIDATES]
         rows, right = [], []
-        for i in map(int, first):
+        for i in ranker_order(ranker.scores(evidence.rows))[:PASSAGE_CANDIDATES]:
             reading = evidence.readings[i]
             if reading.windows:
                 rows.append(passage_features(read.window_features(i), evidence.rows[i]))
