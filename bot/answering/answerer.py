@@ -133,8 +133,8 @@ class Examination:
 
     evidence: Evidence
     candidates: list[Candidate]  # best first
-    confidence: float  # probability that candidates[0] with its quote answers the question
-    answers: bool  # confidence reaches the abstainer's threshold
+    confidence: float  # probability that candidates[0] with its quote answers the question (``Models.confidence``)
+    answers: bool  # the abstainer's probability that the candidates answer reaches its threshold
 
 
 def _filters(since: date | None, until: date | None, sources: list[str] | None) -> str:
@@ -398,11 +398,15 @@ class Answerer:
             weighed.quotes[0][1],
             evidence.rows[best],
         )
-        confidence = float(self.models.abstainer.probabilities(row[None, :])[0])
+        answerable = float(self.models.abstainer.probabilities(row[None, :])[0])
         # The latest news on a subject is answered by the newest story about it, if the lead is one.
-        answers = confidence >= self.models.abstainer.threshold_for(evidence.query.short) or (
+        answers = answerable >= self.models.abstainer.threshold_for(evidence.query.short) or (
             on_subject and candidates[0] is found[order[0]]
         )
+        # What the answer states: how likely its [1] answers, which is less likely than that some
+        # article does (the abstainer's question); the abstainer's probability where no model says.
+        said = self.models.confidence
+        confidence = float(said.probabilities(row[None, :])[0]) if said is not None else answerable
         return Examination(evidence, candidates, confidence, answers)
 
     def _newest_first(self, evidence: Evidence, order: list[int]) -> tuple[list[int], bool]:

@@ -90,7 +90,8 @@ class LinearModel:
 @dataclass(frozen=True)
 class Models:
     """The decisions of the answer engine (which article, which quote, which window of the first few
-    articles leads, whether to answer), and the abstainer for an index another model embedded.
+    articles leads, whether to answer), the confidence an answer states, and the abstainer (and
+    confidence) for an index another model embedded.
 
     The abstainer reads sentence similarities as absolute values, which only mean what it learned
     for the embedding model it was trained with; ``lexical_abstainer`` was fitted without them
@@ -102,24 +103,33 @@ class Models:
     abstainer: LinearModel  # does the news answer the question at all? (answer when at least its threshold)
     lexical_abstainer: LinearModel | None = None  # the same without the embedding model's similarities
     passage: LinearModel | None = None  # which window of the first candidates answers? (None: the ranker leads)
+    # does the answer's [1], with its quote, answer the question? (the confidence an answer states;
+    # None: the abstainer's probability stands in, which overstates it)
+    confidence: LinearModel | None = None
+    lexical_confidence: LinearModel | None = None  # the same without the embedding model's similarities
 
     def for_embedder(self, name: str | None) -> Models:
-        """These models for an index embedded by ``name``: the lexical abstainer unless ``name`` is
-        the model they were trained with (or either is unknown)."""
+        """These models for an index embedded by ``name``: the lexical abstainer (and confidence)
+        unless ``name`` is the model they were trained with (or either is unknown)."""
         trained = self.ranker.about.get("embedder")
         if not name or not trained or name == trained or self.lexical_abstainer is None:
             return self
-        return replace(self, abstainer=self.lexical_abstainer)
+        return replace(self, abstainer=self.lexical_abstainer, confidence=self.lexical_confidence)
 
     @classmethod
     def load(cls, folder: Path = MODELS) -> Models:
         from bot.answering.features import ABSTAIN, ARTICLE, PASSAGE, WINDOW
+
+        def optional(name: str, names: tuple[str, ...]) -> LinearModel | None:
+            """A model that models trained before it came along lack (they keep the older behaviour)."""
+            return LinearModel.load(name, folder).check(names) if (folder / f"{name}.json").is_file() else None
 
         return cls(
             LinearModel.load("ranker", folder).check(ARTICLE),
             LinearModel.load("quoter", folder).check(WINDOW),
             LinearModel.load("abstainer", folder).check(ABSTAIN),
             LinearModel.load("lexical_abstainer", folder).check(ABSTAIN),
-            # models trained before the passage model keep the ranker's lead
-            LinearModel.load("passage", folder).check(PASSAGE) if (folder / "passage.json").is_file() else None,
+            optional("passage", PASSAGE),
+            optional("confidence", ABSTAIN),
+            optional("lexical_confidence", ABSTAIN),
         )

@@ -24,9 +24,15 @@ if TYPE_CHECKING:
     from index.search import Index
 
 
+# What `chipbot train` writes: every field of ``Models``.
+MODEL_FILES = ("ranker", "quoter", "abstainer", "lexical_abstainer", "passage", "confidence", "lexical_confidence")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add this module's subcommands to the parser."""
-    train = sub.add_parser("train", help="fit the ranker, passage model, quoter and abstainer on the tune questions")
+    train = sub.add_parser(
+        "train", help="fit the ranker, passage model, quoter, abstainer and stated confidence on the tune questions"
+    )
     train.add_argument(
         "--workspace", type=Path, help="where the shared-corpus index is built (default: DATA_DIR/workspace)"
     )
@@ -85,11 +91,11 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     models, per_fold = training.train(reads, index.embedder.name)
     out = args.out or MODELS
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer", "passage"):
+    for name in MODEL_FILES:
         (out / f"{name}.json").write_text(getattr(models, name).to_json(), encoding="utf-8")
     print(
         f"wrote {out}/ranker.json, quoter.json, abstainer.json (threshold {models.abstainer.threshold:.3f}), "
-        "lexical_abstainer.json, passage.json"
+        "lexical_abstainer.json, passage.json, confidence.json, lexical_confidence.json"
     )
     outcomes = cross_validated(answerer, tune, per_fold, {q.id: q for q in questions})
     print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))

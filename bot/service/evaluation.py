@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import numpy as np
+
 from bot.answering.tuning import SHORT_QUESTION
 from bot.answering.types import Answer, Citation
 from bot.service.conversations import Conversations
@@ -30,6 +32,7 @@ class Outcome:
     evidence_quoted: bool
     latency_ms: float
     cited: str | None  # the article cited first
+    confidence: float | None = None  # what the answer stated: the probability that [1] answers
 
 
 def citation_ids(citation: Citation) -> set[str]:
@@ -46,7 +49,8 @@ def score(question: LabelledQuestion, answer: Answer, latency_ms: float) -> Outc
         for article_id in citation_ids(c) & question.evidence.keys()
         for e in question.evidence[article_id]
     )
-    return Outcome(question, answer.abstained, cited_first, quoted, latency_ms, first.article.id if first else None)
+    cited = first.article.id if first else None
+    return Outcome(question, answer.abstained, cited_first, quoted, latency_ms, cited, answer.confidence)
 
 
 class Answers(Protocol):
@@ -86,6 +90,13 @@ class Figures:
     abstention_recall: float  # share of unanswerable questions abstained on
     latency_p50_ms: float
     latency_p95_ms: float
+    # Of the questions answered (where answerable and unanswerable ones are asked): the mean
+    # confidence stated, the share whose [1] answers them, how far the confidence is from that share
+    # bin by bin (``calibration_error``), and its Brier score, which also rewards telling right from wrong.
+    confidence: float = math.nan
+    answered_right: float = math.nan
+    calibration_error: float = math.nan
+    brier: float = math.nan  # the mean squared gap between the confidence and whether [1] answers
 
 
 def _share(part: int, whole: int) -> float:
@@ -103,6 +114,12 @@ def figures(outcomes: Iterable[Outcome]) -> Figures:
     unanswerable = [o for o in outcomes if not o.question.answerable]
     abstained = [o for o in outcomes if o.abstained]
     latencies = [o.latency_ms for o in outcomes]
+    # A slice of one kind of question (answerable or not) says nothing of the confidence, which is
+    # stated without knowing the kind: it is measured where both kinds are asked.
+    mixed = bool(answerable and unanswerable)
+    stated = [o for o in outcomes if mixed and not o.abstained and o.confidence is not None]
+    confidence = np.array([o.confidence for o in stated], dtype=np.float64)
+    right = np.array([o.question.answerable and o.cited_first for o in stated], dtype=np.float64)
     return Figures(
         questions=len(outcomes),
         answerable=len(answerable),
@@ -113,7 +130,27 @@ def figures(outcomes: Iterable[Outcome]) -> Figures:
         abstention_recall=_share(sum(o.abstained for o in unanswerable), len(unanswerable)),
         latency_p50_ms=_percentile(latencies, 0.5),
         latency_p95_ms=_percentile(latencies, 0.95),
+        confidence=float(confidence.mean()) if stated else math.nan,
+        answered_right=float(right.mean()) if stated else math.nan,
+        calibration_error=calibration_error(confidence, right) if stated else math.nan,
+        brier=float(np.mean((confidence - right) ** 2)) if stated else math.nan,
     )
+
+
+def calibration_error(probabilities: np.ndarray, outcomes: np.ndarray, weights: np.ndarray | None = None) -> float:
+    """Expected calibration error: over ten equal bins of probability, the gap between the mean
+    probability and the share of outcomes that came true, weighted by the rows in the bin (each row
+    by its ``weights``, 1 by default)."""
+    if not len(probabilities):
+        return 0.0
+    weights = np.ones(len(probabilities)) if weights is None else weights
+    which = np.minimum((probabilities * 10).astype(int), 9)
+    total = 0.0
+    for b in np.unique(which):
+        inside = which == b
+        w = weights[inside]
+        total += w.sum() * abs(np.average(probabilities[inside], weights=w) - np.average(outcomes[inside], weights=w))
+    return float(total / weights.sum())
 
 
 SHORT = f"short (<= {SHORT_QUESTION} terms)"  # a slice across kinds: how people often ask
@@ -136,13 +173,15 @@ def format_table(title: str, table: dict[str, Figures]) -> str:
     lines = [
         f"{title}",
         "| kind | questions | cited first | evidence quoted | wrongly abstained | abstention precision | "
-        "abstention recall | p50 / p95 ms |",
-        "|---|---|---|---|---|---|---|---|",
+        "abstention recall | confidence / [1] right (answered) | calibration error / Brier | p50 / p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for kind, f in table.items():
         lines.append(
             f"| {kind} | {f.questions} | {_cell(f.cited_first)} | {_cell(f.evidence_quoted)} | "
             f"{_cell(f.wrongly_abstained)} | {_cell(f.abstention_precision)} | {_cell(f.abstention_recall)} | "
+            f"{_cell(f.confidence, '.2f')} / {_cell(f.answered_right, '.2f')} | "
+            f"{_cell(f.calibration_error, '.3f')} / {_cell(f.brier, '.3f')} | "
             f"{_cell(f.latency_p50_ms, '.0f')} / {_cell(f.latency_p95_ms, '.0f')} |"
         )
     return "\n".join(lines)

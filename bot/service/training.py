@@ -14,6 +14,9 @@ the models), then fits, with scikit-learn's logistic regression:
   wrong whether or not its lead was right, so teaching it to abstain on wrong leads spent its few
   unanswerable questions (60 on tune) on the ranker's misses. Tune CV, AUC answerable/unanswerable
   0.742 -> 0.767 with that label.
+- the confidence an answer states on the same rows, labelled by whether the lead answers (that
+  some article answers is more likely than that [1] does), with the unanswerable questions weighed
+  as if they were as rare as when the questions were first written (``as_first_written``).
 Folds never split a story, so an article's siblings never teach the model its answer; whole stories
 are dealt to the folds largest first, so the folds hold about as many questions each. (Story
 *groups* — stories one question links — made one fold of 276 of the 393 tune questions.)
@@ -47,7 +50,14 @@ from bot.answering.features import (
 from bot.answering.followup import resolve_followup
 from bot.answering.model import LinearModel, Models
 from bot.answering.quotes import choose_quotes
-from bot.answering.tuning import MAX_WRONG_ABSTENTION, PASSAGE_C, PASSAGE_CANDIDATES, SHORT_QUESTION
+from bot.answering.tuning import (
+    MAX_WRONG_ABSTENTION,
+    NATURAL_UNANSWERABLE,
+    PASSAGE_C,
+    PASSAGE_CANDIDATES,
+    SHORT_QUESTION,
+)
+from bot.service.evaluation import calibration_error
 from bot.service.labelled import LabelledQuestion, locate
 
 log = logging.getLogger(__name__)
@@ -129,8 +139,11 @@ def read_all(answerer: Answerer, questions: Sequence[LabelledQuestion]) -> list[
     return found
 
 
-def fit(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...], about: dict) -> LinearModel:
-    """Pointwise logistic regression on standardised features (a constant feature keeps scale 1)."""
+def fit(
+    x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...], about: dict, weight: np.ndarray | None = None
+) -> LinearModel:
+    """Pointwise logistic regression on standardised features (a constant feature keeps scale 1);
+    ``weight``: how much each row counts (1 each by default)."""
     from sklearn.linear_model import LogisticRegression
 
     mean, scale = x.mean(axis=0), _scale(x)
@@ -138,7 +151,7 @@ def fit(x: np.ndarray, y: np.ndarray, c: float, names: tuple[str, ...], about: d
         rate = min(max(float(np.mean(y)) if len(y) else 0.5, 0.01), 0.99)
         coef, intercept = np.zeros(x.shape[1]), float(np.log(rate / (1 - rate)))
     else:
-        model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y.astype(int))
+        model = LogisticRegression(C=c, max_iter=5000).fit((x - mean) / scale, y.astype(int), sample_weight=weight)
         coef, intercept = model.coef_[0], float(model.intercept_[0])
     return LinearModel(
         names,
@@ -235,10 +248,12 @@ def _choose_c(
     return best, scores
 
 
-def abstain_row(ranker: LinearModel, quoter: LinearModel, passage: LinearModel, read: Read) -> np.ndarray | None:
+def abstain_row(
+    ranker: LinearModel, quoter: LinearModel, passage: LinearModel, read: Read
+) -> tuple[np.ndarray, int] | None:
     """The abstainer's row for the lead these ranker and passage model give (``lead_order``, as an
-    answer leads before recency has its say), quoted as an answer quotes it (``choose_quotes``;
-    None: nothing to quote)."""
+    answer leads before recency has its say), quoted as an answer quotes it (``choose_quotes``), and
+    which candidate that lead is (None: nothing to quote)."""
     evidence = read.evidence
     if not len(evidence.readings):
         return None
@@ -250,7 +265,7 @@ def abstain_row(ranker: LinearModel, quoter: LinearModel, passage: LinearModel, 
     if not quotes:
         return None
     [(window, probability)] = quotes
-    return abstain_features(
+    row = abstain_features(
         evidence.query,
         reading,
         float(probabilities[lead]),
@@ -259,6 +274,7 @@ def abstain_row(ranker: LinearModel, quoter: LinearModel, passage: LinearModel, 
         probability,
         evidence.rows[lead],
     )
+    return row, lead
 
 
 def choose_threshold(probabilities: np.ndarray, answerable: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -326,6 +342,44 @@ def fit_abstainer(
     return final, [replace(m, threshold=threshold, short_threshold=short_threshold) for m in per_fold]
 
 
+def fit_confidence(
+    x: np.ndarray, right: np.ndarray, fold: np.ndarray, weight: np.ndarray | None = None
+) -> tuple[LinearModel, list[LinearModel]]:
+    """The confidence an answer states, fitted on every row and one per fold (without it): on the
+    abstainer's features, the probability that the lead, with its quote, answers (``right``: the
+    question is answerable and that lead is an article answering it). ``weight``: how much each row
+    counts. Its regularisation is the one with the lowest out-of-fold Brier score, a proper score of
+    probabilities."""
+    weight = np.ones(len(right)) if weight is None else weight
+    briers, oofs = {}, {}
+    for c in C_GRID:
+        oof = np.zeros(len(right))
+        for k in range(FOLDS):
+            held, rest = fold == k, fold != k
+            oof[held] = fit(x[rest], right[rest], c, ABSTAIN, {}, weight[rest]).probabilities(x[held])
+        briers[c], oofs[c] = round(float(np.average((oof - right) ** 2, weights=weight)), 4), oof
+    c = min(C_GRID, key=lambda c: (briers[c], -c))
+    about = {
+        "C": c,
+        "cv_brier": briers,
+        "cv_calibration_error": round(calibration_error(oofs[c], right, weight), 4),
+        "lead_answers": round(float(np.average(right, weights=weight)), 4),
+    }
+    per_fold = [fit(x[fold != k], right[fold != k], c, ABSTAIN, {}, weight[fold != k]) for k in range(FOLDS)]
+    return fit(x, right, c, ABSTAIN, about, weight), per_fold
+
+
+def as_first_written(answerable: np.ndarray) -> np.ndarray:
+    """Row weights under which unanswerable questions are ``NATURAL_UNANSWERABLE`` of the rows, as
+    among the labelled questions as first written, not as in the tune split that later rounds
+    filled with near-misses for the abstainer to learn from."""
+    share = 1.0 - float(answerable.mean()) if len(answerable) else 0.0
+    if share in (0.0, 1.0):
+        return np.ones(len(answerable))
+    odds = (NATURAL_UNANSWERABLE / (1 - NATURAL_UNANSWERABLE)) / (share / (1 - share))
+    return np.where(answerable, 1.0, odds)
+
+
 def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Models]]:
     """The final models (fitted on all of ``reads``) and one set per fold (fitted without that fold),
     for cross-validated figures. ``embedder`` names the model whose similarities the features hold."""
@@ -343,26 +397,39 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
 
     # Out-of-fold abstainer rows: each question's lead as models that never saw its group choose it.
     threes = [fit_three([r for r in reads if fold[r.question.id] != k]) for k in range(FOLDS)]
-    rows, folds, answerable, short = [], [], [], []
+    rows, folds, answerable, short, right = [], [], [], [], []
     for read in reads:
         k = fold[read.question.id]
-        row = abstain_row(*threes[k], read)
-        if row is None:
+        found = abstain_row(*threes[k], read)
+        if found is None:
             continue
+        row, lead = found
         rows.append(row)
         folds.append(k)
         answerable.append(read.question.answerable)
         short.append(read.evidence.query.short)
+        right.append(bool(read.right[lead]))  # an unanswerable question has no right candidate
     x, row_fold, can, is_short = np.vstack(rows), np.array(folds), np.array(answerable), np.array(short)
     abstainer, abstainers = fit_abstainer(x, can, row_fold, is_short)
+    natural = as_first_written(can)
+    confidence, confidences = fit_confidence(x, np.array(right), row_fold, natural)
     lexical = x.copy()
     lexical[:, [ABSTAIN.index(name) for name in EMBEDDER_SPECIFIC]] = 0.0  # constant: a zero weight
     lexical_abstainer, lexical_abstainers = fit_abstainer(lexical, can, row_fold, is_short)
+    lexical_confidence, lexical_confidences = fit_confidence(lexical, np.array(right), row_fold, natural)
     ranker, quoter, passage = fit_three(reads)
     trained_with = {"embedder": embedder, "questions": len(reads)}
-    final = (ranker, quoter, abstainer, lexical_abstainer, passage)
+    final = (ranker, quoter, abstainer, lexical_abstainer, passage, confidence, lexical_confidence)
     per_fold = [
-        Models(fold_ranker, fold_quoter, abstainers[k], lexical_abstainers[k], fold_passage)
+        Models(
+            fold_ranker,
+            fold_quoter,
+            abstainers[k],
+            lexical_abstainers[k],
+            fold_passage,
+            confidences[k],
+            lexical_confidences[k],
+        )
         for k, (fold_ranker, fold_quoter, fold_passage) in enumerate(threes)
     ]
     return Models(*(replace(m, about={**m.about, **trained_with}) for m in final)), per_fold

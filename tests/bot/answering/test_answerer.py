@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 from datetime import date
 
@@ -75,6 +76,25 @@ def test_a_question_naming_things_no_article_mentions_gets_less_confidence_and_a
     assert answer.text.startswith("None of the 5 indexed articles answers this.")
     for topic in answer.related_topics:
         assert topic in answer.text
+
+
+def constant(probability: float, threshold: float = 0.5) -> LinearModel:
+    """A model over the abstainer's features with no weights: its intercept says ``probability``."""
+    names = SHIPPED.abstainer.names
+    zeros, ones = (0.0,) * len(names), (1.0,) * len(names)
+    return LinearModel(names, zeros, ones, zeros, math.log(probability / (1 - probability)), threshold=threshold)
+
+
+def test_an_answer_states_the_confidence_model_s_probability_and_the_abstainer_decides() -> None:
+    question = "How much did Japan approve for Rapidus?"
+    models = replace(SHIPPED, abstainer=constant(0.6, threshold=0.5), confidence=constant(0.3))
+    answer = answerer(models=models)[0].answer(question)
+    assert not answer.abstained and answer.confidence == pytest.approx(0.3)  # 0.6 answers; 0.3 is stated
+    refused = answerer(models=replace(models, abstainer=constant(0.6, threshold=0.7)))[0].answer(question)
+    assert refused.abstained and refused.confidence == pytest.approx(0.3)
+    # Models trained before the confidence model state the abstainer's probability.
+    older = answerer(models=replace(models, confidence=None))[0].answer(question)
+    assert not older.abstained and older.confidence == pytest.approx(0.6)
 
 
 def test_abstains_when_nothing_is_retrieved() -> None:

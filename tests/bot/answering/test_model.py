@@ -7,6 +7,7 @@ import pytest
 
 from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, PASSAGE, WINDOW
 from bot.answering.model import LinearModel, ModelMismatch, Models
+from bot.answering.tuning import NATURAL_UNANSWERABLE
 
 MODEL = LinearModel(("a", "b"), mean=(1.0, 0.0), scale=(2.0, 1.0), coef=(1.0, -1.0), intercept=0.5, about={"C": 1})
 
@@ -59,3 +60,23 @@ def test_an_index_embedded_by_another_model_gets_the_lexical_abstainer() -> None
     assert models.for_embedder(trained) is models and models.for_embedder(None) is models
     other = models.for_embedder("hash-384")
     assert other.abstainer is models.lexical_abstainer and other.ranker is models.ranker
+    assert other.confidence is models.lexical_confidence is not None
+
+
+def test_the_shipped_confidence_states_about_as_often_as_the_lead_answers() -> None:
+    models = Models.load()
+    for confidence in (models.confidence, models.lexical_confidence):
+        assert confidence is not None and confidence.names == ABSTAIN and confidence.kind == "pointwise"
+        # out of fold on tune, weighed as first written (the abstainer's probability: 0.04)
+        assert confidence.about["cv_calibration_error"] < 0.06
+        # weighed as the questions were first written: at most the answerable share, 1 - 60 / 393
+        assert 0.5 < confidence.about["lead_answers"] < 1 - NATURAL_UNANSWERABLE
+
+
+def test_models_trained_before_the_confidence_model_still_load(tmp_path) -> None:
+    from bot.answering.model import MODELS
+
+    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer"):
+        (tmp_path / f"{name}.json").write_text((MODELS / f"{name}.json").read_text())
+    older = Models.load(tmp_path)
+    assert older.passage is None and older.confidence is None and older.lexical_confidence is None

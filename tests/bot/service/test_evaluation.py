@@ -1,7 +1,10 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from itertools import count
+
+import numpy as np
 
 from bot.answering.types import Answer, Citation
 from bot.service import evaluation
@@ -42,10 +45,10 @@ def test_an_answer_is_scored_by_its_first_citation_and_the_evidence_in_any_quote
 
 def test_figures_per_kind_count_abstentions_on_both_sides() -> None:
     outcomes = [
-        evaluation.score(question("a", evidence={"a1": ("fee",)}), cited(), 10.0),
+        evaluation.score(question("a", evidence={"a1": ("fee",)}), replace(cited(), confidence=0.9), 10.0),
         evaluation.score(question("b", evidence={"a1": ("fee",)}), ABSTAINED, 20.0),
         evaluation.score(question("c", "unanswerable"), ABSTAINED, 30.0),
-        evaluation.score(question("d", "unanswerable"), cited(), 40.0),
+        evaluation.score(question("d", "unanswerable"), replace(cited(), confidence=0.7), 40.0),
     ]
     table = evaluation.by_kind(outcomes)
     assert set(table) == {"fact", "unanswerable", evaluation.SHORT, "all"}  # "question a?": one term
@@ -56,8 +59,28 @@ def test_figures_per_kind_count_abstentions_on_both_sides() -> None:
     assert everything.abstention_precision == 0.5 and everything.abstention_recall == 0.5
     assert everything.latency_p50_ms == 20.0 and everything.latency_p95_ms == 40.0
     assert math.isnan(table["unanswerable"].cited_first)
+    # Of the two answered, [1] answers one: confidence 0.8 against 0.5; 0.9 vs 1 and 0.7 vs 0 by bin.
+    assert (everything.confidence, everything.answered_right) == (0.8, 0.5)
+    assert math.isclose(everything.calibration_error, (0.1 + 0.7) / 2)
+    assert math.isclose(everything.brier, (0.1**2 + 0.7**2) / 2)
+    assert math.isnan(table["fact"].confidence)  # one kind of question: nothing to say of calibration
     text = evaluation.format_table("title", table)
-    assert "| all | 4 | 50.0% | 50.0% | 50.0% | 50.0% | 50.0% | 20 / 40 |" in text and "| – |" in text
+    assert "| all | 4 | 50.0% | 50.0% | 50.0% | 50.0% | 50.0% | 0.80 / 0.50 | 0.400 / 0.250 | 20 / 40 |" in text
+    assert "| – / – | – / – |" in text
+
+
+def test_the_calibration_error_weighs_each_bins_gap_by_its_rows() -> None:
+    probabilities = np.array([0.15, 0.15, 0.15, 0.15, 0.85, 0.85, 1.0])
+    outcomes = np.array([0, 0, 0, 1, 1, 1, 1], dtype=bool)
+    # bin 0.1: 0.15 vs 0.25 (4 rows); bin 0.8: 0.85 vs 1 (2 rows); bin 0.9 holds 1.0: 1 vs 1
+    expected = (4 * 0.10 + 2 * 0.15 + 0) / 7
+    assert math.isclose(evaluation.calibration_error(probabilities, outcomes), expected)
+    assert evaluation.calibration_error(np.array([0.5, 0.5]), np.array([True, False])) == 0.0
+    assert evaluation.calibration_error(np.zeros(0), np.zeros(0, dtype=bool)) == 0.0
+    # Weights count rows: the 0.1 bin's one true outcome counting three times is 0.15 against 0.5.
+    weights = np.array([1, 1, 1, 3, 1, 1, 1], dtype=float)
+    expected = (6 * abs(0.15 - 0.5) + 2 * 0.15) / 9
+    assert math.isclose(evaluation.calibration_error(probabilities, outcomes, weights), expected)
 
 
 class Scripted:

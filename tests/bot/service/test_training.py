@@ -6,6 +6,7 @@ import pytest
 from bot.answering.answerer import Answerer
 from bot.answering.features import ABSTAIN, EMBEDDER_SPECIFIC
 from bot.answering.tuning import MAX_WRONG_ABSTENTION
+from bot.cli.train import MODEL_FILES
 from bot.service import training
 from bot.service.labelled import LabelledQuestion
 from tests.bot.corpus_fixture import small_corpus
@@ -65,6 +66,34 @@ def test_short_questions_get_their_own_operating_point_so_the_bound_holds_for_th
     assert alone.short_threshold == alone.threshold > 0.0
 
 
+def test_the_confidence_is_fitted_to_whether_the_lead_answers_and_states_it_as_often_as_it_comes_true() -> None:
+    # The lead answers with probability sigmoid(signal): a well fitted confidence says, out of fold,
+    # about as much as comes true, bin by bin.
+    rng = np.random.default_rng(1)
+    n = 1000
+    signal = rng.normal(0, 1.5, n)
+    right = rng.random(n) < 1 / (1 + np.exp(-signal))
+    x = np.column_stack([signal, *(rng.normal(size=(len(ABSTAIN) - 1, n)))])
+    fold = np.arange(n) % training.FOLDS
+    model, per_fold = training.fit_confidence(x, right, fold)
+    assert len(per_fold) == training.FOLDS and model.names == ABSTAIN and model.kind == "pointwise"
+    briers = model.about["cv_brier"]
+    assert model.about["C"] == min(briers, key=lambda c: (briers[c], -c))  # the lowest out-of-fold Brier
+    assert model.about["cv_calibration_error"] < 0.05 and model.about["lead_answers"] == round(right.mean(), 4)
+    weights = dict(zip(ABSTAIN, model.coef))
+    assert weights[ABSTAIN[0]] > 1.0 and all(abs(w) < 0.2 for name, w in weights.items() if name != ABSTAIN[0])
+    oof = np.concatenate([m.probabilities(x[fold == k]) for k, m in enumerate(per_fold)])
+    assert abs(oof.mean() - right[np.argsort(fold, kind="stable")].mean()) < 0.03
+
+
+def test_unanswerable_rows_are_weighed_to_their_share_among_the_questions_as_first_written() -> None:
+    answerable = np.array([True] * 70 + [False] * 30)
+    weight = training.as_first_written(answerable)
+    share = weight[~answerable].sum() / weight.sum()
+    assert share == pytest.approx(training.NATURAL_UNANSWERABLE) and (weight[answerable] == 1.0).all()
+    assert (training.as_first_written(np.ones(5, dtype=bool)) == 1.0).all()  # nothing to weigh
+
+
 QUESTIONS = [
     ("How much did Japan approve for Rapidus?", "rapidus", "590 billion yen"),
     ("When does Rapidus plan mass production?", "rapidus", "mass production in 2027"),
@@ -106,14 +135,37 @@ def test_training_is_deterministic() -> None:
     answerer = Answerer(FakeIndex(small_corpus()))
     first, _ = training.train(training.read_all(answerer, labelled()))
     again, folds = training.train(training.read_all(answerer, labelled()))
-    for name in ("ranker", "quoter", "abstainer", "lexical_abstainer", "passage"):
+    for name in MODEL_FILES:
         assert getattr(first, name).to_json() == getattr(again, name).to_json()
     assert len(folds) == training.FOLDS
 
 
+def test_the_confidence_learns_whether_the_lead_it_weighs_answers() -> None:
+    reads = training.read_all(Answerer(FakeIndex(small_corpus())), labelled())
+    models, folds = training.train(reads)
+    assert models.confidence is not None and all(f.confidence is not None for f in folds)
+    # Its label: the question is answerable and the lead ``abstain_row`` weighs is an answering
+    # article (the unanswerable questions have none).
+    weighed = [(r, found[1]) for r in reads if (found := training.abstain_row(*first_three(models), r)) is not None]
+    right = {r.question.id: bool(r.right[lead]) for r, lead in weighed}
+    assert not any(ok for qid, ok in right.items() if qid.startswith("u")) and sum(right.values()) >= 7
+    answerable = sum(r.question.answerable for r, _ in weighed) / len(weighed)
+    assert 0.0 < models.confidence.about["lead_answers"] <= answerable
+
+
+def first_three(models):
+    assert models.passage is not None
+    return models.ranker, models.quoter, models.passage
+
+
 def test_the_lexical_abstainer_gives_the_embedding_models_similarities_no_weight() -> None:
     models, folds = training.train(training.read_all(Answerer(FakeIndex(small_corpus())), labelled()), "model-a")
-    for lexical in [models.lexical_abstainer, *(f.lexical_abstainer for f in folds)]:
+    for lexical in [
+        models.lexical_abstainer,
+        models.lexical_confidence,
+        *(f.lexical_abstainer for f in folds),
+        *(f.lexical_confidence for f in folds),
+    ]:
         assert lexical is not None
         weights = dict(zip(lexical.names, lexical.coef))
         assert all(weights[name] == 0.0 for name in EMBEDDER_SPECIFIC)
