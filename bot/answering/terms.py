@@ -46,10 +46,13 @@ def _looks_like_name(words: list[str], at_start: bool) -> bool:
     return word.isupper() or any(ch.isdigit() for ch in word) or any(ch.isupper() for ch in word[1:])
 
 
-def proper_words(texts: Iterable[str]) -> dict[str, str]:
-    """The lower-cased words these texts nearly always write capitalised where no sentence opens
-    ("nvidia", "kumamoto", "h200"; not "chips", which is also written in lower case), each with the
-    spelling they use most ("nvidia": "Nvidia", "tsmc": "TSMC")."""
+def name_words(texts: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """How these texts write words where no sentence opens, as two maps of lower-cased words to the
+    capitalised spelling they use most ("nvidia": "Nvidia", "tsmc": "TSMC"):
+    - *proper*: the words they nearly always write capitalised ("nvidia", "kumamoto", "h200"; not
+      "chips", which is also written in lower case): names wherever a question writes them;
+    - *named*: every word they write capitalised somewhere, the proper ones and the words of names
+      ("strategic" in "Strategic Trade Act"): what a capitalised word of a question may misspell."""
     written: dict[str, Counter[str]] = {}
     seen: Counter[str] = Counter()
     for text in texts:
@@ -59,11 +62,13 @@ def proper_words(texts: Iterable[str]) -> dict[str, str]:
             for w in found:
                 if w[0].isupper():
                     written.setdefault(w.lower(), Counter())[w] += 1
-    return {
-        w: forms.most_common(1)[0][0]
+    named = {w: forms.most_common(1)[0][0] for w, forms in sorted(written.items())}
+    proper = {
+        w: named[w]
         for w, forms in sorted(written.items())
         if len(w) > 1 and seen[w] >= PROPER_SEEN and forms.total() >= PROPER_SHARE * seen[w]
     }
+    return proper, named
 
 
 def _lower_case_names(question: str, proper: Mapping[str, str]) -> list[tuple[int, str]]:
@@ -86,7 +91,7 @@ def _lower_case_names(question: str, proper: Mapping[str, str]) -> list[tuple[in
 
 def entities(question: str, proper: Mapping[str, str] | None = None) -> list[str]:
     """Capitalised names and acronyms in a question ("Tata Electronics", "ASML"), minus question words,
-    and the words of ``proper`` it writes in lower case ("tsmc": see ``proper_words``)."""
+    and the words of ``proper`` it writes in lower case ("tsmc": see ``name_words``)."""
     found: list[tuple[int, str]] = _lower_case_names(question, proper or {})
     for match in _ENTITY.finditer(question):
         words = match.group().split()
@@ -135,7 +140,10 @@ class TermWeights:
     document_frequency: dict[str, int]
     documents: int
     mean_length: float = 1.0  # terms per article, for BM25's length normalisation
-    proper: Mapping[str, str] = field(default_factory=dict)  # words the articles write as names (``proper_words``)
+    proper: Mapping[str, str] = field(default_factory=dict)  # words the articles write as names (``name_words``)
+    # words the articles write capitalised somewhere no sentence opens, as part of a name ("Strategic"
+    # in "Strategic Trade Act"), each in its most used capitalised form: what a misspelt capitalised word may be
+    named: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str], prose: Iterable[str] = ()) -> TermWeights:
@@ -148,7 +156,8 @@ class TermWeights:
             documents += 1
             length += len(terms)
             frequency.update(set(terms))
-        return cls(dict(frequency), documents, length / documents if documents else 1.0, proper_words(prose))
+        proper, named = name_words(prose)
+        return cls(dict(frequency), documents, length / documents if documents else 1.0, proper, named)
 
     @classmethod
     def from_articles(cls, articles: Iterable[Article]) -> TermWeights:
@@ -173,3 +182,8 @@ class TermWeights:
     def proper_choices(self) -> tuple[str, ...]:
         """The names a misspelt word may be read as (``spelling``): proper words of ``SHORTEST_NAME``+ letters."""
         return tuple(w for w in self.proper if len(w) >= SHORTEST_NAME and w.isalpha())
+
+    @cached_property
+    def named_choices(self) -> tuple[str, ...]:
+        """What a misspelt capitalised word may be read as: ``named`` words of ``SHORTEST_NAME``+ letters."""
+        return tuple(w for w in self.named if len(w) >= SHORTEST_NAME and w.isalpha())

@@ -27,3 +27,32 @@ def test_words_the_articles_use_short_words_and_ties_are_left_alone() -> None:
 
 def test_a_question_that_capitalises_names_has_its_lower_case_words_left_alone() -> None:
     assert correct_names("Did Nvida say nexpeira fell?", WEIGHTS).names == ("Nvidia",)
+
+
+NAMED = [
+    "Exports need a permit under the Strategic Trade Act. Exports on the list are strategic.",
+    "Permits are strategic, said the Strategic Trade office. The items were verified and listed.",
+    "The Verified End-User programme grew. Washington said so; Washington agreed.",
+    "In Washington, officials met. Washington and Tokyo spoke.",
+    "A page wrote Washinton once. Chips from the Nijmegen plant ship.",
+    "Nijmegen plant output fell, said Nijmegen officials.",
+]
+NAMED_WEIGHTS = TermWeights.from_texts(NAMED, NAMED)
+
+
+def test_a_capitalised_word_may_be_a_word_the_articles_capitalise_only_in_a_name() -> None:
+    # "strategic" is also written in lower case, so it is no name by itself; "Strtaegic" in a
+    # question that capitalises its names is still a slip of the "Strategic" of a name, one edit away.
+    assert "strategic" not in NAMED_WEIGHTS.proper and "strategic" in NAMED_WEIGHTS.named
+    corrected = correct_names("What does the Strtaegic Trade Act cover?", NAMED_WEIGHTS)
+    assert corrected.text == "What does the Strategic Trade Act cover?" and corrected.names == ("Strategic",)
+    # In lower case only the words the articles nearly always capitalise are names.
+    assert correct_names("what does the strtaegic trade act cover", NAMED_WEIGHTS).names == ()
+    # Two edits are allowed only towards a name: "Unverified" is a word, not a misspelt "Verified".
+    assert correct_names("Who is on the Unverified List?", NAMED_WEIGHTS).names == ()
+
+
+def test_of_names_equally_close_the_one_most_articles_use_is_read_and_hyphenated_parts_count() -> None:
+    assert correct_names("What did Washigton say?", NAMED_WEIGHTS).names == ("Washington",)  # not "Washinton"
+    corrected = correct_names("Who owns the Nijmgen-based plant?", NAMED_WEIGHTS)
+    assert corrected.text == "Who owns the Nijmegen-based plant?"

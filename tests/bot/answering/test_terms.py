@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.answering.evidence import Query
-from bot.answering.terms import TermWeights, acronym_pattern, entities, proper_words
+from bot.answering.terms import TermWeights, acronym_pattern, entities, name_words
 from tests.bot.fakes import make_article
 
 
@@ -31,8 +31,9 @@ PROSE = [
 
 
 def test_proper_words_are_those_the_articles_capitalise_where_no_sentence_opens() -> None:
-    proper = proper_words(PROSE)
-    assert {"nvidia", "south", "korea", "chitose"} <= proper.keys()
+    proper, named = name_words(PROSE)
+    assert {"nvidia", "south", "korea", "chitose"} <= proper.keys() <= named.keys()
+    assert named["rapidus"] == "Rapidus" and "exports" not in named  # a word of a name, once; sentence openers are not
     assert proper["nvidia"] == "Nvidia"  # as the articles write it
     assert "chips" not in proper  # also written in lower case
     assert "exports" not in proper  # capitalised only where a sentence opens
@@ -41,7 +42,7 @@ def test_proper_words_are_those_the_articles_capitalise_where_no_sentence_opens(
 
 
 def test_a_lower_case_question_names_what_the_articles_write_as_names() -> None:
-    proper = proper_words(PROSE)
+    proper, _ = name_words(PROSE)
     assert entities("how many chips did nvidia sell in south korea?", proper) == ["nvidia", "south korea"]
     assert entities("Did Nvidia sell chips in chitose?", proper) == ["Nvidia", "chitose"]
     assert entities("how many chips did nvidia sell?") == []  # without the corpus's capitals: none
