@@ -64,9 +64,9 @@ def name_words(texts: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
                     written.setdefault(w.lower(), Counter())[w] += 1
     named = {w: forms.most_common(1)[0][0] for w, forms in sorted(written.items())}
     proper = {
-        w: named[w]
-        for w, forms in sorted(written.items())
-        if len(w) > 1 and seen[w] >= PROPER_SEEN and forms.total() >= PROPER_SHARE * seen[w]
+        w: spelled
+        for w, spelled in named.items()
+        if len(w) > 1 and seen[w] >= PROPER_SEEN and written[w].total() >= PROPER_SHARE * seen[w]
     }
     return proper, named
 

@@ -351,12 +351,12 @@ def fit_confidence(
     counts. Its regularisation is the one with the lowest out-of-fold Brier score, a proper score of
     probabilities."""
     weight = np.ones(len(right)) if weight is None else weight
-    briers, oofs = {}, {}
+    briers, oofs, fitted = {}, {}, {}
     for c in C_GRID:
         oof = np.zeros(len(right))
-        for k in range(FOLDS):
-            held, rest = fold == k, fold != k
-            oof[held] = fit(x[rest], right[rest], c, ABSTAIN, {}, weight[rest]).probabilities(x[held])
+        fitted[c] = [fit(x[fold != k], right[fold != k], c, ABSTAIN, {}, weight[fold != k]) for k in range(FOLDS)]
+        for k, model in enumerate(fitted[c]):
+            oof[fold == k] = model.probabilities(x[fold == k])
         briers[c], oofs[c] = round(float(np.average((oof - right) ** 2, weights=weight)), 4), oof
     c = min(C_GRID, key=lambda c: (briers[c], -c))
     about = {
@@ -365,8 +365,7 @@ def fit_confidence(
         "cv_calibration_error": round(calibration_error(oofs[c], right, weight), 4),
         "lead_answers": round(float(np.average(right, weights=weight)), 4),
     }
-    per_fold = [fit(x[fold != k], right[fold != k], c, ABSTAIN, {}, weight[fold != k]) for k in range(FOLDS)]
-    return fit(x, right, c, ABSTAIN, about, weight), per_fold
+    return fit(x, right, c, ABSTAIN, about, weight), fitted[c]
 
 
 def as_first_written(answerable: np.ndarray) -> np.ndarray:
@@ -411,12 +410,12 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
         right.append(bool(read.right[lead]))  # an unanswerable question has no right candidate
     x, row_fold, can, is_short = np.vstack(rows), np.array(folds), np.array(answerable), np.array(short)
     abstainer, abstainers = fit_abstainer(x, can, row_fold, is_short)
-    natural = as_first_written(can)
-    confidence, confidences = fit_confidence(x, np.array(right), row_fold, natural)
+    lead_right, natural = np.array(right), as_first_written(can)
+    confidence, confidences = fit_confidence(x, lead_right, row_fold, natural)
     lexical = x.copy()
     lexical[:, [ABSTAIN.index(name) for name in EMBEDDER_SPECIFIC]] = 0.0  # constant: a zero weight
     lexical_abstainer, lexical_abstainers = fit_abstainer(lexical, can, row_fold, is_short)
-    lexical_confidence, lexical_confidences = fit_confidence(lexical, np.array(right), row_fold, natural)
+    lexical_confidence, lexical_confidences = fit_confidence(lexical, lead_right, row_fold, natural)
     ranker, quoter, passage = fit_three(reads)
     trained_with = {"embedder": embedder, "questions": len(reads)}
     final = (ranker, quoter, abstainer, lexical_abstainer, passage, confidence, lexical_confidence)
