@@ -124,7 +124,7 @@ class Evidence:
     result: SearchResult
     readings: list[Reading]
     rows: np.ndarray  # article features, one row per hit
-    corrected: tuple[str, ...] = ()  # names the question misspelt, as the articles write them
+    respelt: tuple[tuple[str, str], ...] = ()  # (as written, as read) per misspelt name of the question
 
 
 @dataclass
@@ -326,7 +326,7 @@ class Answerer:
                 )
             )
         rows = article_features(query, result.hits, readings, self.weights, previous)
-        return Evidence(query, result, readings, rows, corrected.names)
+        return Evidence(query, result, readings, rows, corrected.respelt)
 
     def article_terms(self, article_ids: Sequence[str]) -> frozenset[str]:
         """The terms of these articles (title and text): what a short follow-up may be about."""
@@ -522,7 +522,8 @@ class Answerer:
         answer = replace(
             answer,
             resolved_question=resolved if resolved != meant else None,
-            read_as=(*evidence.corrected, *evidence.query.described),
+            read_as=evidence.query.described,
+            respelt=evidence.respelt,
             timings_ms={**{f"index_{k}": v for k, v in evidence.result.timings_ms.items()}, **timings},
         )
         if conversation is not None:

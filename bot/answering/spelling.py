@@ -14,8 +14,9 @@ string alignment.
 >>> weights = TermWeights.from_texts(
 ...     ["x"], ["Shares of Nvidia and Nexperia fell, as did those of Nvidia and Nexperia."]
 ... )
->>> correct_names("did nvida buy nexpeira?", weights)
-Corrected(text='did Nvidia buy Nexperia?', names=('Nvidia', 'Nexperia'))
+>>> corrected = correct_names("did nvida buy nexpeira?", weights)
+>>> corrected.text, corrected.respelt
+('did Nvidia buy Nexperia?', (('nvida', 'Nvidia'), ('nexpeira', 'Nexperia')))
 """
 
 from __future__ import annotations
@@ -36,16 +37,16 @@ _WORD = re.compile(r"[A-Za-z]+")  # "Nijmgen-based": each part on its own
 @dataclass(frozen=True)
 class Corrected:
     text: str  # the question with its misspelt names spelt as the articles write them
-    names: tuple[str, ...] = ()  # those names, in question order
+    respelt: tuple[tuple[str, str], ...] = ()  # (as written, as read) per misspelt word, in question order
 
 
 def correct_names(question: str, weights: TermWeights) -> Corrected:
     """The question with each word the articles never use, and one of their names is that close to,
     replaced by that name."""
-    if not weights.proper_choices:
+    if not weights.named_choices:  # the proper words are among the named ones
         return Corrected(question)
     cased = any(ch.isupper() for ch in question[1:])  # the writer capitalises names
-    pieces, names, end = [], [], 0
+    pieces, respelt, end = [], [], 0
     for match in _WORD.finditer(question):
         word = match.group()
         if cased and not word[0].isupper():
@@ -56,11 +57,11 @@ def correct_names(question: str, weights: TermWeights) -> Corrected:
         if name is None:
             continue
         pieces += [question[end : match.start()], name]
-        names.append(name)
+        respelt.append((word, name))
         end = match.end()
-    if not names:
+    if not respelt:
         return Corrected(question)
-    return Corrected("".join([*pieces, question[end:]]), tuple(dict.fromkeys(names)))
+    return Corrected("".join([*pieces, question[end:]]), tuple(dict.fromkeys(respelt)))
 
 
 def _closest(word: str, weights: TermWeights, cased: bool) -> str | None:

@@ -29,6 +29,12 @@ class Answer:
     related_topics: list[str] = field(default_factory=list)  # closest covered topics, on abstention
     generated: bool = False  # True when an LLM wrote the text (checked against the citations)
     resolved_question: str | None = None  # the follow-up rewritten against the conversation
-    read_as: tuple[str, ...] = ()  # names it misspelt ("nvida": Nvidia) or described ("the Dutch toolmaker": ASML)
+    read_as: tuple[str, ...] = ()  # names it described ("the Dutch toolmaker": ASML)
+    respelt: tuple[tuple[str, str], ...] = ()  # names it misspelt, (as written, as read): ("nvida", "Nvidia")
     timings_ms: dict[str, float] = field(default_factory=dict)
     confidence: float | None = None  # the calibrated probability that citation [1] answers the question
+
+    @property
+    def respelt_text(self) -> str:
+        """The misspelt names as read, for the line above the answer: '"nvida" as Nvidia, ...'."""
+        return ", ".join(f'"{written}" as {read}' for written, read in self.respelt)

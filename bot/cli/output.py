@@ -25,6 +25,8 @@ def render_plain(answer: Answer) -> str:
     lines: list[str] = []
     if answer.resolved_question:
         lines.append(f"(understood as: {answer.resolved_question})")
+    if answer.respelt:
+        lines.append(f"(read {answer.respelt_text})")
     if answer.read_as:
         lines.append(f"(read as naming: {', '.join(answer.read_as)})")
     lines.append(answer.text)
@@ -45,6 +47,7 @@ def answer_json(answer: Answer) -> dict[str, Any]:
         "confidence": round(answer.confidence, 3) if answer.confidence is not None else None,
         "answer": answer.text,
         "read_as": list(answer.read_as),
+        "respelt": [{"written": written, "read": read} for written, read in answer.respelt],
         "citations": [
             {
                 "n": c.n,

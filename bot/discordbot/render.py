@@ -158,6 +158,8 @@ def render_answer(answer: Answer, *, max_quotes: int | None = None) -> Rendered:
     text = _clean(answer.text, ANSWER_CHARS)
     if answer.read_as:  # "the Dutch lithography-machine maker": say whom it was taken to mean
         text = f"*Read as naming:* {_clean(', '.join(answer.read_as), UNDERSTOOD_CHARS)}\n\n{text}"
+    if answer.respelt:  # "nvida": say which name it was read as
+        text = f"*Read* {_clean(answer.respelt_text, UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.resolved_question:  # a follow-up: say how it was understood, as the terminal does
         text = f"*Understood as:* {_clean(answer.resolved_question, UNDERSTOOD_CHARS)}\n\n{text}"
     if answer.abstained:

@@ -171,7 +171,13 @@ def test_a_misspelt_name_is_read_as_the_name_and_the_answer_says_so() -> None:
     bot, _ = answerer()
     right = bot.answer("Which companies did Beijing approve to buy Nvidia H200 chips?")
     slipped = bot.answer("Which companies did Beijing approve to buy Nvdia H200 chips?")
-    assert slipped.read_as == ("Nvidia",) and right.read_as == ()
+    assert slipped.respelt == (("Nvdia", "Nvidia"),) and right.respelt == ()
+    assert slipped.read_as == right.read_as == ()  # nothing was described
+    from bot.cli.output import answer_json, render_plain
+
+    assert render_plain(slipped).startswith('(read "Nvdia" as Nvidia)\n')
+    assert answer_json(slipped)["respelt"] == [{"written": "Nvdia", "read": "Nvidia"}]
+    assert answer_json(right)["respelt"] == [] and not render_plain(right).startswith("(read")
     assert [c.article.id for c in slipped.citations] == [c.article.id for c in right.citations]
 
 

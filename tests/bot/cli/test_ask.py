@@ -59,7 +59,16 @@ def test_ask_json_gives_one_object_per_question(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2
     first, second = (json.loads(line) for line in lines)
-    assert set(first) == {"question", "abstained", "confidence", "answer", "read_as", "citations", "timings_ms"}
+    assert set(first) == {
+        "question",
+        "abstained",
+        "confidence",
+        "answer",
+        "read_as",
+        "respelt",
+        "citations",
+        "timings_ms",
+    }
     assert 0 < first["confidence"] < 1
     assert first["abstained"] is False and "[1]" in first["answer"]
     citation = first["citations"][0]

@@ -244,3 +244,12 @@ def test_an_answer_says_whom_a_described_name_was_read_as() -> None:
     assert "Read as naming" not in (render_answer(answer).embeds[0].description or "")
     read = Answer(answer.question, answer.text, [citation], False, read_as=("ASML",))
     assert (render_answer(read).embeds[0].description or "").startswith("*Read as naming:* ASML\n\n“ASML lost")
+
+
+def test_an_answer_says_which_name_a_misspelt_word_was_read_as() -> None:
+    article = make_article("a", "ASML lost two licences.", title="ASML licences", published=date(2025, 1, 2))
+    citation = Citation(1, article, article.text, 0, len(article.text))
+    answer = Answer(
+        "What did AMSL lose?", "“ASML lost two licences.” [1]", [citation], False, respelt=(("AMSL", "ASML"),)
+    )
+    assert (render_answer(answer).embeds[0].description or "").startswith('*Read* "AMSL" as ASML\n\n“ASML lost')
