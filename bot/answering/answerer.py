@@ -322,6 +322,7 @@ class Answerer:
                     query,
                     spans=vectors.spans if vectors else None,
                     vectors=vectors.vectors if vectors else None,
+                    context=vectors.context if vectors else None,
                     retrieved=[hit.chunk, *hit.chunks],
                 )
             )

@@ -224,8 +224,10 @@ class Reading:
     """One candidate article as read for one question (computed once, used by every feature).
 
     Sentence-level facts are arrays: ``present[i, j]`` says whether sentence ``i`` holds question
-    term ``j``, ``similarity[i]`` is its cosine to the question. A window's coverage is then the
-    weight of the union of its sentences' rows, computed for all windows at once.
+    term ``j``, ``similarity[i]`` is its cosine to the question, and ``context_similarity[i]`` that
+    of the sentence read in context (``index.sentences.in_context``; the sentence's own where no
+    context vectors are stored). A window's coverage is then the weight of the union of its
+    sentences' rows, computed for all windows at once.
     """
 
     def __init__(
@@ -235,6 +237,7 @@ class Reading:
         *,
         spans: np.ndarray | None = None,
         vectors: np.ndarray | None = None,
+        context: np.ndarray | None = None,
         retrieved: Sequence[Chunk] = (),
     ) -> None:
         self.article, self.query, self.retrieved = article, query, list(retrieved)
@@ -250,6 +253,10 @@ class Reading:
             self.similarity = vectors @ query.vector
         else:
             self.similarity = np.zeros(len(self.spans), dtype=np.float32)
+        if context is not None and query.vector is not None and len(context) == len(self.spans):
+            self.context_similarity = context @ query.vector
+        else:
+            self.context_similarity = self.similarity
         self.title_terms = frozenset(tokens(article.title or ""))
         dated = f"{MONTH_NAMES[article.published.month - 1]} {article.published.year}" if article.published else ""
         self.terms = self.title_terms.union(*self.sentence_terms, tokens(dated))

@@ -2,7 +2,7 @@
 its best window), which quote, whether to answer.
 
 Pure functions of a ``Query``, the search ``Hit``s and their ``Reading``s. Names are listed once
-(``ARTICLE``, ``PASSAGE``, ``WINDOW``, ``ABSTAIN``): the trained models record the names they were fitted on and
+(``ARTICLE``, ``PASSAGE``, ``QUOTE``, ``ABSTAIN``): the trained models record the names they were fitted on and
 refuse a mismatch, so a feature cannot be added or reordered without retraining.
 
 Scores that depend on the corpus's scale (BM25, fused retrieval scores) enter relative to the best
@@ -62,6 +62,16 @@ WINDOW = (
     "headline",  # the title repeated in the text
     "position",  # first sentence's index / sentences in the article
     "retrieved",  # inside a chunk the search returned
+)
+
+# The quoter compares the windows of one article, whose title is the same for every window, so it also
+# reads the sentences in context (after the title and the sentence before: ``Reading.context_similarity``),
+# which says what a sentence is about ("Its shares rose": whose). The passage model compares windows of
+# different articles, where the title in that context would speak for the article, not the window.
+QUOTE = (
+    *WINDOW,
+    "context_max",  # best cosine of the window's sentences read in context
+    "context_mean",
 )
 
 # A window of a leading candidate, read with its article's features: the passage model compares the
@@ -174,6 +184,18 @@ def article_ids(hit: Hit) -> set[str]:
     return {hit.article.id, *hit.copies} | {a.article_id for a in hit.article.alternates if a.article_id}
 
 
+def _window_max_mean(sims: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per window (sentences ``firsts`` .. ``firsts + sizes - 1``), the best and the mean of its
+    sentences' ``sims``, summed in their own precision as ``ndarray.mean`` sums them."""
+    best, total = sims[firsts], sims[firsts].copy()
+    for k in range(1, int(sizes.max())):
+        inside = sizes > k
+        following = sims[firsts[inside] + k]
+        best[inside] = np.maximum(best[inside], following)
+        total[inside] += following
+    return best, total / sizes.astype(total.dtype)
+
+
 def _held(facts: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
     """Per window (sentences ``firsts`` .. ``firsts + sizes - 1``), whether any of its sentences holds
     each fact: ``facts`` has a row per sentence, the result a row per window."""
@@ -185,12 +207,13 @@ def _held(facts: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> np.ndarra
 
 
 def window_features(reading: Reading) -> np.ndarray:
-    """One row per window of ``reading`` (``WINDOW`` columns), in ``reading.windows`` order."""
+    """One row per window of ``reading`` (``QUOTE`` columns: the ``WINDOW`` ones, then the context
+    ones), in ``reading.windows`` order."""
     query, windows = reading.query, reading.windows
-    rows = np.zeros((len(windows), len(WINDOW)), dtype=np.float64)
+    rows = np.zeros((len(windows), len(QUOTE)), dtype=np.float64)
     if not windows:
         return rows
-    col = {name: i for i, name in enumerate(WINDOW)}
+    col = {name: i for i, name in enumerate(QUOTE)}
     text, sims = reading.article.text, reading.similarity
     # Sentence-level facts first; a window holds what any of its sentences holds.
     typed = np.array([has_answer_type(text[a:b], query) for a, b in reading.spans], dtype=bool)
@@ -204,15 +227,10 @@ def window_features(reading: Reading) -> np.ndarray:
     numbers = numbers.reshape(len(reading.spans), len(query.numbers))
     firsts = np.array([w.first for w in windows])
     sizes = np.array([w.size for w in windows])
-    # The window's similarities, summed in their own precision as ``ndarray.mean`` sums them.
-    best, total = sims[firsts], sims[firsts].copy()
-    for k in range(1, int(sizes.max())):
-        inside = sizes > k
-        following = sims[firsts[inside] + k]
-        best[inside] = np.maximum(best[inside], following)
-        total[inside] += following
-    rows[:, col["dense_max"]] = best
-    rows[:, col["dense_mean"]] = total / sizes.astype(total.dtype)
+    rows[:, col["dense_max"]], rows[:, col["dense_mean"]] = _window_max_mean(sims, firsts, sizes)
+    rows[:, col["context_max"]], rows[:, col["context_mean"]] = _window_max_mean(
+        reading.context_similarity, firsts, sizes
+    )
     rows[:, col["answer_type"]] = _held(typed, firsts, sizes)
     rows[:, col["focus"]] = _held(focus, firsts, sizes)
     if named:
@@ -232,9 +250,9 @@ def window_features(reading: Reading) -> np.ndarray:
 
 
 def passage_features(window_rows: np.ndarray, article_row: np.ndarray) -> np.ndarray:
-    """The ``PASSAGE`` rows of an article's windows: their ``window_features`` rows, each followed by
-    the article's ``article_features`` row."""
-    return np.hstack([window_rows, np.repeat(article_row[None, :], len(window_rows), axis=0)])
+    """The ``PASSAGE`` rows of an article's windows: the ``WINDOW`` part of their ``window_features``
+    rows, each followed by the article's ``article_features`` row."""
+    return np.hstack([window_rows[:, : len(WINDOW)], np.repeat(article_row[None, :], len(window_rows), axis=0)])
 
 
 def _name_terms(entity: str) -> list[str]:

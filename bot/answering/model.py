@@ -118,7 +118,7 @@ class Models:
 
     @classmethod
     def load(cls, folder: Path = MODELS) -> Models:
-        from bot.answering.features import ABSTAIN, ARTICLE, PASSAGE, WINDOW
+        from bot.answering.features import ABSTAIN, ARTICLE, PASSAGE, QUOTE
 
         def optional(name: str, names: tuple[str, ...]) -> LinearModel | None:
             """A model that models trained before it came along lack (they keep the older behaviour)."""
@@ -126,7 +126,7 @@ class Models:
 
         return cls(
             LinearModel.load("ranker", folder).check(ARTICLE),
-            LinearModel.load("quoter", folder).check(WINDOW),
+            LinearModel.load("quoter", folder).check(QUOTE),
             LinearModel.load("abstainer", folder).check(ABSTAIN),
             LinearModel.load("lexical_abstainer", folder).check(ABSTAIN),
             optional("passage", PASSAGE),

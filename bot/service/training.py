@@ -40,7 +40,7 @@ from bot.answering.features import (
     ARTICLE,
     EMBEDDER_SPECIFIC,
     PASSAGE,
-    WINDOW,
+    QUOTE,
     abstain_features,
     article_ids,
     lead_margin,
@@ -384,13 +384,13 @@ def train(reads: Sequence[Read], embedder: str = "") -> tuple[Models, list[Model
     for cross-validated figures. ``embedder`` names the model whose similarities the features hold."""
     fold = assign_folds([r.question for r in reads])
     ranker_c, ranker_scores = _choose_c(reads, fold, ranker_groups, ARTICLE)
-    quoter_c, quoter_scores = _choose_c(reads, fold, quoter_groups, WINDOW)
+    quoter_c, quoter_scores = _choose_c(reads, fold, quoter_groups, QUOTE)
     log.info("ranker C=%s (CV top-1 %s); quoter C=%s (%s)", ranker_c, ranker_scores, quoter_c, quoter_scores)
 
     def fit_three(subset: Sequence[Read]) -> tuple[LinearModel, LinearModel, LinearModel]:
         """Ranker, quoter, and the passage model (on the windows of that ranker's first candidates)."""
         ranker = fit_pairwise(ranker_groups(subset), ranker_c, ARTICLE, {"C": ranker_c, "cv_top1": ranker_scores})
-        quoter = fit_pairwise(quoter_groups(subset), quoter_c, WINDOW, {"C": quoter_c, "cv_top1": quoter_scores})
+        quoter = fit_pairwise(quoter_groups(subset), quoter_c, QUOTE, {"C": quoter_c, "cv_top1": quoter_scores})
         passage = fit_pairwise(passage_groups(subset, ranker), PASSAGE_C, PASSAGE, {"C": PASSAGE_C})
         return ranker, quoter, passage
 

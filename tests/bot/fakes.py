@@ -11,7 +11,7 @@ from corpus.text.sentences import sentence_spans
 from corpus.text.words import content_terms, tokens
 from corpus.types import Alternate, Article, Chunk
 from index.embedders.hashing import HashEmbedder
-from index.sentences import SentenceVectors
+from index.sentences import SentenceVectors, in_context
 from index.types import Hit, SearchResult
 
 
@@ -63,8 +63,10 @@ class FakeIndex:
         for article in self._articles:
             if article.id in article_ids:
                 spans = np.array([(s.start, s.end) for s in sentence_spans(article.text)]).reshape(-1, 2)
-                vectors = self.embedder.embed([article.text[a:b] for a, b in spans])
-                found[article.id] = SentenceVectors(spans, vectors)
+                texts = [article.text[a:b] for a, b in spans]
+                found[article.id] = SentenceVectors(
+                    spans, self.embedder.embed(texts), self.embedder.embed(in_context(article.title, texts))
+                )
         return found
 
     def articles(self) -> list[Article]:

@@ -18,6 +18,7 @@ from index.errors import IndexNotFound, ModelMismatch
 from index.generation import DOCS, Generations, Manifest
 from index.postings import Postings
 from index.search import Index
+from index.sentences import in_context
 
 from .fakes import ARTICLES, CountingEmbedder, MemoryStore, make_article
 
@@ -86,9 +87,12 @@ def test_latest_boosts_newer_articles(index: Index) -> None:
 def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_dir: Path, store: MemoryStore) -> None:
     embedder = CountingEmbedder()
     first = update_index(data_dir, store, embedder)
-    sentences = {a.text[s.start : s.end] for a in ARTICLES for s in sentence_spans(a.text)}
-    assert first.embedded == first.chunks == len(embedder.embedded) - len(sentences)  # chunks, then sentences
-    assert sentences <= set(embedder.embedded)
+    sentences = {a.id: [a.text[s.start : s.end] for s in sentence_spans(a.text)] for a in ARTICLES}
+    alone = {t for texts in sentences.values() for t in texts}
+    read_in_context = {t for a in ARTICLES for t in in_context(a.title, sentences[a.id])}
+    # Chunks, then each sentence alone and in context.
+    assert first.embedded == first.chunks == len(embedder.embedded) - len(alone | read_in_context)
+    assert alone | read_in_context <= set(embedder.embedded)
 
     embedder.embedded.clear()
     assert not update_index(data_dir, store, embedder).changed  # nothing to do
@@ -111,6 +115,8 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
             "China bars Micron\nMicron chips were barred from critical infrastructure in China.",
             "The rule took effect at once.",  # the sentences nobody embedded before
             "Micron chips were barred from critical infrastructure in China.",
+            f"{edited.title}. {sentences['a1'][-1]} The rule took effect at once.",  # ... and in context
+            "China bars Micron. Micron chips were barred from critical infrastructure in China.",
         ]
     )
     assert report.removed == 2  # a2's two chunks; a1's unchanged chunks stay
@@ -128,6 +134,9 @@ def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_di
     ]
     expected = embedder.embed([edited.text[a:b] for a, b in a1.spans])
     assert np.allclose(a1.vectors, expected, atol=2e-3)  # stored as float16
+    assert a1.context is not None
+    expected = embedder.embed(in_context(edited.title, [edited.text[a:b] for a, b in a1.spans]))
+    assert np.allclose(a1.context, expected, atol=2e-3)
 
     embedder.embedded.clear()  # a rebuild takes every vector from the cache
     assert update_index(data_dir, store, embedder, rebuild=True).embedded == 0
@@ -152,6 +161,28 @@ def test_sentences_cut_by_an_older_splitter_are_cut_again_on_the_next_update(
     spans = Index.open(data_dir, HashEmbedder()).sentence_vectors([article.id])[article.id].spans
     assert [tuple(s) for s in spans.tolist()] == [(s.start, s.end) for s in sentence_spans(article.text)]
     assert not update_index(data_dir, store, embedder).changed  # and once cut, they stay
+
+
+def test_sentence_rows_from_before_the_context_vectors_are_read_and_redone_on_the_next_update(
+    data_dir: Path, store: MemoryStore
+) -> None:
+    update_index(data_dir, store, HashEmbedder())
+    with sqlite3.connect(Generations(data_dir).current() / DOCS) as conn:  # as the older layout left them
+        conn.executescript(
+            """
+            CREATE TABLE old AS SELECT article_id, text_key, spans, vectors FROM sentences;
+            DROP TABLE sentences;
+            ALTER TABLE old RENAME TO sentences;
+            """
+        )
+    article = ARTICLES[0]
+    before = Index.open(data_dir, HashEmbedder()).sentence_vectors([article.id])[article.id]
+    assert before.context is None and len(before.vectors) == len(before.spans) > 0  # still read
+    report = update_index(data_dir, store, CountingEmbedder())
+    assert report.changed and report.embedded == 0  # chunks unchanged; the rows are redone
+    after = Index.open(data_dir, HashEmbedder()).sentence_vectors([article.id])[article.id]
+    assert after.context is not None and after.context.shape == after.vectors.shape
+    assert np.array_equal(after.vectors, before.vectors)
 
 
 def test_a_generation_from_before_the_postings_is_searched_and_migrated(data_dir: Path, store: MemoryStore) -> None:

@@ -5,8 +5,19 @@ from datetime import date
 import numpy as np
 
 from bot.answering.evidence import Query, Reading
-from bot.answering.features import ABSTAIN, ARTICLE, WINDOW, abstain_features, article_features, window_features
+from bot.answering.features import (
+    ABSTAIN,
+    ARTICLE,
+    PASSAGE,
+    QUOTE,
+    WINDOW,
+    abstain_features,
+    article_features,
+    passage_features,
+    window_features,
+)
 from bot.answering.terms import TermWeights
+from corpus.text.sentences import sentence_spans
 from corpus.types import Alternate
 from index.types import Hit
 from tests.bot.corpus_fixture import small_corpus
@@ -60,12 +71,32 @@ def test_window_rows_follow_the_readings_windows() -> None:
     query = Query.parse("How much did Japan approve for Rapidus?", WEIGHTS, today=date(2026, 2, 1))
     reading = Reading(article, query)
     rows = window_features(reading)
-    assert rows.shape == (len(reading.windows), len(WINDOW))
+    assert rows.shape == (len(reading.windows), len(QUOTE)) and QUOTE[: len(WINDOW)] == WINDOW
     coverage = rows[:, WINDOW.index("coverage")]
     assert np.allclose(coverage, reading.window_coverage)
     assert rows[:, WINDOW.index("coverage_gap")].max() == 0.0
     assert rows[:, WINDOW.index("answer_type")].tolist() == [1.0, 1.0, 0.0]  # "590 billion" is a number
     assert rows[:, WINDOW.index("size")].tolist() == [1, 2, 1]
+
+
+def test_the_quoter_reads_sentences_in_context_and_the_passage_model_does_not() -> None:
+    article = make_article("a", "Intel sold the state a stake. Its shares rose 5%. Analysts were wary.", title="Intel")
+    query = Query.parse("How did Intel's stock react?", WEIGHTS, today=date(2026, 2, 1), vector=np.array([1.0, 0.0]))
+    spans = np.array([(s.start, s.end) for s in sentence_spans(article.text)])
+    alone = np.array([[0.2, 1.0], [0.1, 1.0], [0.3, 1.0]])  # "its shares rose" alone: not about Intel
+    context = np.array([[0.2, 1.0], [0.9, 1.0], [0.3, 1.0]])  # after "Intel. Intel sold ...": it is
+    plain = window_features(Reading(article, query, spans=spans, vectors=alone))
+    read = window_features(Reading(article, query, spans=spans, vectors=alone, context=context))
+    windows = Reading(article, query, spans=spans).windows
+    one = [w.size == 1 for w in windows]
+    # Without context vectors the context columns repeat the sentences' own similarities.
+    assert np.array_equal(plain[:, QUOTE.index("context_max")], plain[:, QUOTE.index("dense_max")])
+    assert read[one, QUOTE.index("context_max")].tolist() == [0.2, 0.9, 0.3]
+    assert read[one, QUOTE.index("dense_max")].tolist() == [0.2, 0.1, 0.3]
+    # The passage model's rows take the window columns alone, then the article's.
+    passage = passage_features(read, np.ones(len(ARTICLE)))
+    assert passage.shape == (len(windows), len(PASSAGE))
+    assert np.array_equal(passage[:, : len(WINDOW)], plain[:, : len(WINDOW)])
 
 
 def test_abstain_rows_say_what_the_lead_lacks() -> None:

@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, PASSAGE, WINDOW
+from bot.answering.features import ABSTAIN, ARTICLE, EMBEDDER_SPECIFIC, PASSAGE, QUOTE
 from bot.answering.model import LinearModel, ModelMismatch, Models
 from bot.answering.tuning import NATURAL_UNANSWERABLE
 
@@ -41,7 +41,7 @@ def test_a_model_trained_on_other_features_is_refused_with_advice() -> None:
 
 def test_the_shipped_models_match_the_features_the_code_computes() -> None:
     models = Models.load()
-    assert (models.ranker.names, models.quoter.names, models.abstainer.names) == (ARTICLE, WINDOW, ABSTAIN)
+    assert (models.ranker.names, models.quoter.names, models.abstainer.names) == (ARTICLE, QUOTE, ABSTAIN)
     assert models.passage is not None and models.passage.names == PASSAGE
     assert models.ranker.kind == models.quoter.kind == models.passage.kind == "pairwise"
     assert models.abstainer.kind == "pointwise"
