@@ -120,20 +120,17 @@ def load(conn: sqlite3.Connection, article_ids: Iterable[str], dim: int) -> dict
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    try:
-        rows = conn.execute(
-            f"SELECT article_id, spans, vectors, context FROM sentences WHERE article_id IN ({marks})", ids
-        ).fetchall()
-    except sqlite3.OperationalError:  # a generation built before context vectors (or sentence vectors)
+    # A generation built before the context vectors has no such column: its rows are read without them.
+    for context in ("context", "NULL"):
         try:
-            rows = [
-                (*row, None)
-                for row in conn.execute(
-                    f"SELECT article_id, spans, vectors FROM sentences WHERE article_id IN ({marks})", ids
-                )
-            ]
+            rows = conn.execute(
+                f"SELECT article_id, spans, vectors, {context} FROM sentences WHERE article_id IN ({marks})", ids
+            ).fetchall()
+            break
         except sqlite3.OperationalError:
-            return {}
+            continue
+    else:  # a generation built before sentence vectors existed
+        return {}
     found = {}
     for article_id, spans, vectors, context in rows:
         span_array = np.frombuffer(spans, dtype=np.int32).reshape(-1, 2)
