@@ -83,6 +83,12 @@ def normalise_title(title: str | None) -> str | None:
     return " ".join(words) if len(words) >= 4 else None
 
 
+def chunk_fingerprint(text: str, title: str | None) -> tuple[str | None, str]:
+    """What identifies a chunk's article as a copy of another: its normalised title (None when too
+    short to tell) and the first 300 characters of its normalised leading text."""
+    return normalise_title(title), " ".join(re.findall(r"\w+", text[:600].lower()))[:300]
+
+
 def fold_copies(groups: Sequence[ArticleGroup], fingerprints: Mapping[str, Sequence[str | None]]) -> list[ArticleGroup]:
     """Fold each group into an earlier (better) one that shares a fingerprint (title, passage)."""
     kept: list[ArticleGroup] = []

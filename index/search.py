@@ -13,7 +13,6 @@ it under a reader; a search that started on the old generation finishes on it.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 import weakref
@@ -35,11 +34,11 @@ from .fusion import (
     FusionWeights,
     TopicFloor,
     apply_date_preferences,
+    chunk_fingerprint,
     fold_copies,
     fuse,
     group,
     newest_dated,
-    normalise_title,
 )
 from .generation import DOCS, VECTORS, Generations, Lease, Manifest, take_lease
 from .keyword import keyword_search
@@ -53,6 +52,7 @@ log = logging.getLogger(__name__)
 
 LOAD_ATTEMPTS = 5  # CURRENT moved on while we were leasing it: try the newer one
 LATEST_POOL = 30  # hits a /latest topic is searched for, before its relevance floor
+FINGERPRINT_CACHE = 50_000  # chunks whose copy fingerprint a generation keeps (some 400 bytes each)
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,7 @@ class _Loaded:
         except (RuntimeError, OSError) as exc:
             raise CorruptGeneration(folder, str(exc)) from exc
         self._local = threading.local()
+        self._fingerprints: dict[int, tuple[str | None, str]] = {}
         self.live = self.vectors.live_mask()
         position_ids = self.vectors.position_ids()
         try:
@@ -101,6 +102,18 @@ class _Loaded:
         if conn is None:
             conn = self._local.conn = docstore.connect_readonly(self.folder / DOCS)
         return conn
+
+    def fingerprints(self, vids: list[int]) -> dict[int, tuple[str | None, str]]:
+        """``fusion.chunk_fingerprint`` of these chunks, kept for the next searches (up to
+        ``FINGERPRINT_CACHE`` chunks: the leads of the articles questions keep finding)."""
+        known = self._fingerprints
+        missing = [vid for vid in vids if vid not in known]
+        if missing:
+            if len(known) + len(missing) > FINGERPRINT_CACHE:
+                known.clear()
+            for vid, (text, title) in _texts_and_titles(self.conn(), missing).items():
+                known[vid] = chunk_fingerprint(text, title)
+        return {vid: known[vid] for vid in vids}
 
     def keyword_allowed(self, mask: np.ndarray | None) -> Callable[[np.ndarray], np.ndarray] | None:
         """Which keyword documents a vector-position ``mask`` lets through (None: all)."""
@@ -259,14 +272,8 @@ class Index:
         published = dict(described.values())
         groups = apply_date_preferences(groups, published, weights, prefer_recent=prefer_recent, around=around)
         groups = groups[: max(4 * k, 20)]  # copies only need folding where they could crowd the top k
-        lead = _texts_and_titles(conn, [g.chunks[0].vid for g in groups])
-        fingerprints = {
-            g.article_id: [
-                normalise_title(lead[g.chunks[0].vid][1]),
-                " ".join(re.findall(r"\w+", lead[g.chunks[0].vid][0][:600].lower()))[:300],
-            ]
-            for g in groups
-        }
+        prints = loaded.fingerprints([g.chunks[0].vid for g in groups])
+        fingerprints = {g.article_id: prints[g.chunks[0].vid] for g in groups}
         groups = fold_copies(groups, fingerprints)[:k]
         chunks = _chunks_by_vid(conn, [c.vid for g in groups for c in g.chunks])
         articles = {a.id: a for a in _articles(conn, [g.article_id for g in groups])}
