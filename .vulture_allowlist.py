@@ -54,6 +54,7 @@ _.tb
 _.reset  # Cooldown.reset, for operators and tests
 _.all_chunks  # ArticleStore.all_chunks, used by tests and bench/ingest_throughput.py
 _.stats  # Index.stats, used by tests and benches
+_.forget_layouts  # bot.answering.layout.forget_layouts, used by tests and bench/answer_latency.py
 _.chunk_article  # corpus.chunk.chunk_article, the one-call chunker
 # topic relevance: fitted and measured by bench/topic_relevance.py (and tests)
 _.load_topics

@@ -5,7 +5,10 @@
 Every labelled question (eval/questions) is answered in-process, after a warm-up, three times;
 the table gives p50/p95 of the search alone (``Index.search``) and of the whole answer
 (``Answerer.answer``: search, reading the candidates, the three models, composing), and their
-ratio. Timings are noisy on a shared 2-core machine: compare the ratio, and rerun when loaded.
+ratio. What an article's text is, question aside (``bot.answering.layout``), is kept between
+questions; the last row answers each question once with none kept, as for articles no question
+has found yet. Timings are noisy on a shared 2-core machine: compare the ratios, and rerun when
+loaded.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def run(repeats: int = 3) -> str:
     from bot.answering.answerer import Answerer
+    from bot.answering.layout import forget_layouts
     from bot.service import labelled
     from index.search import Index
 
@@ -45,6 +49,12 @@ def run(repeats: int = 3) -> str:
             started = time.perf_counter()
             answerer.answer(question)
             answer.append((time.perf_counter() - started) * 1000)
+    fresh = []
+    for question in questions:
+        forget_layouts()
+        started = time.perf_counter()
+        answerer.answer(question)
+        fresh.append((time.perf_counter() - started) * 1000)
     rows = [
         ("search (k=15)", percentile(search, 0.5), percentile(search, 0.95), 1.0),
         (
@@ -52,6 +62,12 @@ def run(repeats: int = 3) -> str:
             percentile(answer, 0.5),
             percentile(answer, 0.95),
             percentile(answer, 0.5) / percentile(search, 0.5),
+        ),
+        (
+            "whole answer, no layout kept",
+            percentile(fresh, 0.5),
+            percentile(fresh, 0.95),
+            percentile(fresh, 0.5) / percentile(search, 0.5),
         ),
     ]
     load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from bot.answering.compose import Candidate, abstention, compose, pick_supporting
-from bot.answering.evidence import Query, Reading, Window
+from bot.answering.evidence import Query, Reading
 from bot.answering.features import (
     abstain_features,
     article_features,
@@ -52,6 +52,7 @@ from bot.answering.features import (
 )
 from bot.answering.followup import asked_last
 from bot.answering.framing import asks_for_more, names_its_subject, says_nothing, unframed
+from bot.answering.layout import Window
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import LinearModel, Models
 from bot.answering.quotes import choose_quotes

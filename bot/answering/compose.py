@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from bot.answering.evidence import Reading, Window, restates
+from bot.answering.evidence import Reading, restates
+from bot.answering.layout import Window
 from bot.answering.terms import TermWeights
 from bot.answering.topic_features import article_terms, likeness
 from bot.answering.tuning import (

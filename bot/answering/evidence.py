@@ -15,15 +15,15 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import numpy as np
 
+from bot.answering.layout import Window, layout_of
 from bot.answering.places import country_names
 from bot.answering.terms import TermWeights, acronym_pattern, entities
-from bot.answering.tuning import FOLLOW_UP_STRESS, MAX_QUOTE_CHARS, MAX_QUOTE_SENTENCES, REPEAT_SHARE, SHORT_QUESTION
-from corpus.text.dates import MONTH_NAMES, month_number, month_pattern
-from corpus.text.sentences import LINE_BREAK, sentence_spans
+from bot.answering.tuning import FOLLOW_UP_STRESS, REPEAT_SHARE, SHORT_QUESTION
+from corpus.text.dates import month_number, month_pattern
 from corpus.text.words import STOPWORDS, content_terms, tokens
 from corpus.types import Article, Chunk
 from index.timeparse import TimeIntent, parse_time
@@ -33,14 +33,6 @@ _MONTH_NAME = re.compile(rf"\b{_MONTH}(?!\w)")
 _DATE = re.compile(rf"\b{_MONTH}\s+\d{{1,2}}\b|\b\d{{1,2}}\s+{_MONTH}(?!\w)|\b\d{{4}}-\d{{2}}-\d{{2}}\b")
 _ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\[\d+\])?$")  # "... suppliers.[2]" too
-_LINK = re.compile(r"(?:https?://|www\.)\S+")
-_PROSE_WORD = re.compile(r"[A-Za-z]{2,}")  # words outside links: how much of a quote is prose
-# A photo's caption or credit, as wires and sites write them: "FILE - Chinese Commerce Minister ...
-# speaks", "(AP Photo/Andy Wong)", "Photo by ... on Unsplash", "(Photo credit: Huawei)", "Photo: ASML".
-_CAPTION = re.compile(
-    r"^\W*FILE(?:\s+PHOTO)?\s*[-–—:]|\bPhoto(?:\s+credit)?\s*(?::|by\b)|\((?:AP|AFP|Reuters|Getty)[^)]*Photo"
-)
 # A name: a capitalised word or acronym ("Tencent", "ByteDance", "SMIC") that does not open a sentence.
 _NAME = re.compile(r"(?<![.!?:;\n]\s)(?<!^)\b[A-Z][\w&-]*[A-Za-z0-9]\b")
 _NUMERIC_QUESTION = re.compile(
@@ -194,13 +186,24 @@ def _new_date(found: str, query: Query) -> bool:
 def has_answer_type(piece: str, query: Query) -> bool:
     """Whether ``piece`` holds a date, number or name of the kind asked for that the question does
     not already state (always False when the question asks for none of these)."""
-    if query.wants_date and any(_new_date(m.group(), query) for m in _DATE.finditer(piece)):
+    if not (query.wants_date or query.wants_number or query.wants_name):
+        return False
+    dates, numbers, names = _answers_in(piece)
+    if query.wants_date and any(_new_date(found, query) for found in dates):
         return True
-    if query.wants_number:
-        numbers = tokens(_ISO_DATE.sub(" ", piece))
-        if any(t[:1].isdigit() and t not in query.stated and not _YEAR.fullmatch(t) for t in numbers):
-            return True
-    return query.wants_name and any(set(tokens(m.group())) - query.stated for m in _NAME.finditer(piece.strip()))
+    if query.wants_number and any(t not in query.stated for t in numbers):
+        return True
+    return query.wants_name and any(name - query.stated for name in names)
+
+
+@lru_cache(maxsize=65536)  # the same sentences are read again for every question
+def _answers_in(piece: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[frozenset[str], ...]]:
+    """What in ``piece`` could answer a question, whatever it asks: its dates as written, its numbers
+    as terms (not years, nor the parts of an ISO date), and the terms of each of its names."""
+    dates = tuple(m.group() for m in _DATE.finditer(piece))
+    numbers = tuple(t for t in tokens(_ISO_DATE.sub(" ", piece)) if t[:1].isdigit() and not _YEAR.fullmatch(t))
+    names = tuple(frozenset(tokens(m.group())) for m in _NAME.finditer(piece.strip()))
+    return dates, numbers, names
 
 
 def restates(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -208,16 +211,6 @@ def restates(a: frozenset[str], b: frozenset[str]) -> bool:
     least ``REPEAT_SHARE`` of the shorter one's words are in the other."""
     shorter = min(len(a), len(b))
     return shorter > 0 and len(a & b) >= REPEAT_SHARE * shorter
-
-
-@dataclass(frozen=True)
-class Window:
-    """A candidate quote: sentences ``first .. first + size - 1`` of a reading, ``text[start:end]``."""
-
-    first: int
-    size: int
-    start: int
-    end: int
 
 
 class Reading:
@@ -241,14 +234,10 @@ class Reading:
         retrieved: Sequence[Chunk] = (),
     ) -> None:
         self.article, self.query, self.retrieved = article, query, list(retrieved)
-        text = article.text
-        if spans is None:
-            spans = np.asarray([(s.start, s.end) for s in sentence_spans(text)], dtype=np.int64).reshape(-1, 2)
-        self.spans: list[tuple[int, int]] = [(int(a), int(b)) for a, b in spans]
-        self.sentence_terms = [frozenset(tokens(text[a:b])) for a, b in self.spans]
-        self.present = np.array(
-            [[t in terms for t in query.terms] for terms in self.sentence_terms], dtype=bool
-        ).reshape(len(self.spans), len(query.terms))
+        self.layout = layout = layout_of(article, spans)
+        self.spans, self.sentence_terms = layout.spans, layout.sentence_terms
+        self.title_terms, self.terms = layout.title_terms, layout.terms
+        self.present = layout.present(query.terms)
         if vectors is not None and query.vector is not None and len(vectors) == len(self.spans):
             self.similarity = vectors @ query.vector
         else:
@@ -257,72 +246,29 @@ class Reading:
             self.context_similarity = context @ query.vector
         else:
             self.context_similarity = self.similarity
-        self.title_terms = frozenset(tokens(article.title or ""))
-        dated = f"{MONTH_NAMES[article.published.month - 1]} {article.published.year}" if article.published else ""
-        self.terms = self.title_terms.union(*self.sentence_terms, tokens(dated))
-        names_text = f"{article.title or ''}\n{text}"
+        names_text = f"{article.title or ''}\n{article.text}"
         self.missing_entities = tuple(
             e for e in query.entities if not entity_present(e, self.terms, query.weights, names_text)
         )
 
     @cached_property
-    def _full_tokens(self) -> tuple[str, ...]:
-        return tokens(f"{self.article.title or ''}\n{self.article.text}")
-
-    @cached_property
     def term_counts(self) -> Counter[str]:
         """How often each question term occurs in the title and text (for BM25)."""
-        wanted = self.query.weights
-        return Counter(t for t in self._full_tokens if t in wanted)
+        wanted = self.query.weights  # in the text's order, as BM25 has always summed them
+        return Counter({t: n for t, n in self.layout.counts.items() if t in wanted})
 
     @property
     def length(self) -> int:
-        return len(self._full_tokens)
+        return self.layout.length
+
+    @property
+    def windows(self) -> tuple[Window, ...]:
+        return self.layout.windows
 
     @cached_property
-    def _windows(self) -> tuple[list[Window], np.ndarray]:
-        """Runs of up to ``MAX_QUOTE_SENTENCES`` sentences of one paragraph, at most ``MAX_QUOTE_CHARS``
-        long, ordered by first sentence then size; and which question terms each holds."""
-        n = len(self.spans)
-        if not n:
-            return [], np.zeros((0, len(self.query.terms)), dtype=bool)
-        starts = np.array([a for a, _ in self.spans])
-        ends = np.array([b for _, b in self.spans])
-        breaks = np.array([m.start() for m in LINE_BREAK.finditer(self.article.text)], dtype=np.int64)
-        firsts, sizes, present = [np.arange(n)], [np.ones(n, dtype=np.int64)], [self.present]
-        ok = np.ones(n, dtype=bool)
-        held = self.present.copy()
-        for size in range(2, MAX_QUOTE_SENTENCES + 1):
-            first = np.arange(n - size + 1)
-            last_end = ends[first + size - 1]
-            no_break = np.searchsorted(breaks, starts[first]) == np.searchsorted(breaks, last_end)
-            ok = ok[: len(first)] & (last_end - starts[first] <= MAX_QUOTE_CHARS) & no_break
-            held = held[: len(first)] | self.present[first + size - 1]
-            firsts.append(first[ok])
-            sizes.append(np.full(int(ok.sum()), size))
-            present.append(held[ok])
-        first_all, size_all = np.concatenate(firsts), np.concatenate(sizes)
-        order = np.lexsort((size_all, first_all))
-        first_all, size_all = first_all[order], size_all[order]
-        windows = list(
-            map(
-                Window,
-                first_all.tolist(),
-                size_all.tolist(),
-                starts[first_all].tolist(),
-                ends[first_all + size_all - 1].tolist(),
-            )
-        )
-        return windows, np.concatenate(present)[order]
-
-    @property
-    def windows(self) -> list[Window]:
-        return self._windows[0]
-
-    @property
     def window_present(self) -> np.ndarray:
         """``[w, j]``: window ``w`` holds question term ``j``."""
-        return self._windows[1]
+        return self.layout.held(self.present)
 
     @cached_property
     def window_coverage(self) -> np.ndarray:
@@ -353,26 +299,19 @@ class Reading:
 
     def prose_words(self, window: Window) -> int:
         """How many words the window holds outside links."""
-        return len(_PROSE_WORD.findall(_LINK.sub(" ", self.quote(window))))
+        return self.layout.facts(window).prose_words
 
     def ends_sentence(self, window: Window) -> bool:
-        """Whether the window ends as a sentence does (terminal punctuation, or the text's end): not a
-        heading ("Funding Updates"), a dateline cut by a line break, or a page's boilerplate line; nor
-        a link, or a word, on a line of its own."""
-        ends = bool(_SENTENCE_END.search(self.quote(window))) or not self.article.text[window.end :].strip()
-        return ends and self.prose_words(window) > 1
+        """Whether the window ends as a sentence does (``layout.QuoteFacts.ends_sentence``)."""
+        return self.layout.facts(window).ends_sentence
 
     def restated(self, window: Window) -> bool:
-        """Whether the text right after the window begins by repeating it: a list item's name, then
-        the item ("- Lynas Rare Earths Ltd." then "- Lynas Rare Earths Ltd. is an Australian ..."),
-        or a teaser before the paragraph it opens. The longer line says all the window says."""
-        quote = self.quote(window).strip()
-        return bool(quote) and self.article.text[window.end :].lstrip().startswith(quote)
+        """Whether the text right after the window begins by repeating it (``QuoteFacts.restated``)."""
+        return self.layout.facts(window).restated
 
     def is_caption(self, window: Window) -> bool:
-        """Whether the window is a photo's caption or credit (``_CAPTION``): it shows what a picture
-        shows, which the story may not say, and is never quoted."""
-        return bool(_CAPTION.search(self.quote(window)))
+        """Whether the window is a photo's caption or credit, never quoted (``QuoteFacts.caption``)."""
+        return self.layout.facts(window).caption
 
     def shares_terms(self, window: Window) -> bool:
         """Whether the window holds a word of the question (always, for a question without terms)."""
@@ -380,8 +319,8 @@ class Reading:
         return bool(rows.any()) or not self.query.terms
 
     def is_headline(self, window: Window) -> bool:
-        """Whether the window is the article's title repeated in its text."""
-        return bool(self.article.title) and tokens(self.quote(window)) == tokens(self.article.title or "")
+        """``Layout.headline``: the article's title repeated in its text."""
+        return bool(self.layout.headline[window.index])
 
     def in_retrieved_chunk(self, window: Window) -> bool:
         return any(c.start <= window.start and window.end <= c.end for c in self.retrieved)

@@ -17,7 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from bot.answering.evidence import Query, Reading, Window, has_answer_type
+from bot.answering.evidence import Query, Reading, has_answer_type
+from bot.answering.layout import Window
 from bot.answering.terms import TermWeights
 from bot.answering.tuning import LONE_MARGIN
 from corpus.text.words import tokens
@@ -196,16 +197,6 @@ def _window_max_mean(sims: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) ->
     return best, total / sizes.astype(total.dtype)
 
 
-def _held(facts: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """Per window (sentences ``firsts`` .. ``firsts + sizes - 1``), whether any of its sentences holds
-    each fact: ``facts`` has a row per sentence, the result a row per window."""
-    held = np.zeros((len(firsts), *facts.shape[1:]), dtype=bool)
-    for k in range(int(sizes.max(initial=0))):
-        inside = sizes > k
-        held[inside] |= facts[firsts[inside] + k]
-    return held
-
-
 def window_features(reading: Reading) -> np.ndarray:
     """One row per window of ``reading`` (``QUOTE`` columns: the ``WINDOW`` ones, then the context
     ones), in ``reading.windows`` order."""
@@ -231,12 +222,12 @@ def window_features(reading: Reading) -> np.ndarray:
     rows[:, col["context_max"]], rows[:, col["context_mean"]] = _window_max_mean(
         reading.context_similarity, firsts, sizes
     )
-    rows[:, col["answer_type"]] = _held(typed, firsts, sizes)
-    rows[:, col["focus"]] = _held(focus, firsts, sizes)
+    rows[:, col["answer_type"]] = reading.layout.held(typed)
+    rows[:, col["focus"]] = reading.layout.held(focus)
     if named:
-        rows[:, col["names"]] = _held(names, firsts, sizes).mean(axis=1)
+        rows[:, col["names"]] = reading.layout.held(names).mean(axis=1)
     if query.numbers:
-        rows[:, col["numbers"]] = _held(numbers, firsts, sizes).mean(axis=1)
+        rows[:, col["numbers"]] = reading.layout.held(numbers).mean(axis=1)
     rows[:, col["size"]] = sizes
     rows[:, col["chars"]] = [(w.end - w.start) / 600 for w in windows]
     rows[:, col["headline"]] = [w.size == 1 and reading.is_headline(w) for w in windows]

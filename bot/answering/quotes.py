@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answering.evidence import Reading, Window, restates
+from bot.answering.evidence import Reading, restates
 from bot.answering.features import window_features
+from bot.answering.layout import Window
 from bot.answering.model import LinearModel
 from bot.answering.tuning import HEADING_WORDS
 

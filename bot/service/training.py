@@ -34,7 +34,6 @@ from functools import partial
 import numpy as np
 
 from bot.answering.answerer import Answerer, Evidence, context_of, lead_order, ranker_order
-from bot.answering.evidence import Window
 from bot.answering.features import (
     ABSTAIN,
     ARTICLE,
@@ -48,6 +47,7 @@ from bot.answering.features import (
     window_features,
 )
 from bot.answering.followup import resolve_followup
+from bot.answering.layout import Window
 from bot.answering.model import LinearModel, Models
 from bot.answering.quotes import choose_quotes
 from bot.answering.tuning import (
