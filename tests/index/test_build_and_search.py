@@ -239,6 +239,34 @@ def test_copies_are_folded_and_alternate_ids_resolve(data_dir: Path) -> None:
     assert index.article("s9").id == "s1"
 
 
+def test_copy_fingerprints_are_read_once_per_generation_and_bounded(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = make_article("s1", "Officials confirmed the gallium licences.", title="China tightens gallium licences")
+    update_index(data_dir, MemoryStore([article]), HashEmbedder())
+    loaded = Index.open(data_dir, HashEmbedder())._loaded
+    vid = int(loaded.conn().execute("SELECT vid FROM chunks").fetchone()[0])
+    first = loaded.fingerprints([vid])
+    assert first == {vid: ("china tightens gallium licences", "officials confirmed the gallium licences")}
+    reads = []
+    loaded._local.conn = _Recording(loaded.conn(), reads)
+    assert loaded.fingerprints([vid]) == first and not reads  # kept: no read of the docstore
+    monkeypatch.setattr("index.search.FINGERPRINT_CACHE", 1)
+    loaded._fingerprints = {-1: (None, "another chunk")}  # full: the next chunk read empties it first
+    assert loaded.fingerprints([vid]) == first and len(reads) == 1 and list(loaded._fingerprints) == [vid]
+
+
+class _Recording:
+    """A connection that records the queries it runs."""
+
+    def __init__(self, conn: sqlite3.Connection, reads: list[str]) -> None:
+        self._conn, self._reads = conn, reads
+
+    def execute(self, sql: str, *args: object) -> sqlite3.Cursor:
+        self._reads.append(sql)
+        return self._conn.execute(sql, *args)
+
+
 def test_index_built_with_another_model_is_refused(data_dir: Path, store: MemoryStore) -> None:
     update_index(data_dir, store, HashEmbedder(dim=64))
     with pytest.raises(ModelMismatch, match="chipbot reindex"):
