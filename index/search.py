@@ -106,14 +106,17 @@ class _Loaded:
     def fingerprints(self, vids: list[int]) -> dict[int, tuple[str | None, str]]:
         """``fusion.chunk_fingerprint`` of these chunks, kept for the next searches (up to
         ``FINGERPRINT_CACHE`` chunks: the leads of the articles questions keep finding)."""
-        known = self._fingerprints
-        missing = [vid for vid in vids if vid not in known]
+        known = self._fingerprints  # shared by the threads searching this generation
+        found = {vid: kept for vid in vids if (kept := known.get(vid)) is not None}  # one read each
+        missing = [vid for vid in vids if vid not in found]
         if missing:
-            if len(known) + len(missing) > FINGERPRINT_CACHE:
+            rows = _texts_and_titles(self.conn(), missing)
+            fresh = {vid: chunk_fingerprint(text, title) for vid, (text, title) in rows.items()}
+            if len(known) + len(fresh) > FINGERPRINT_CACHE:
                 known.clear()
-            for vid, (text, title) in _texts_and_titles(self.conn(), missing).items():
-                known[vid] = chunk_fingerprint(text, title)
-        return {vid: known[vid] for vid in vids}
+            known.update(fresh)
+            found.update(fresh)
+        return found
 
     def keyword_allowed(self, mask: np.ndarray | None) -> Callable[[np.ndarray], np.ndarray] | None:
         """Which keyword documents a vector-position ``mask`` lets through (None: all)."""
