@@ -44,9 +44,10 @@ _CAPTION = re.compile(
     r"^\W*FILE(?:\s+PHOTO)?\s*[-–—:]|\bPhoto(?:\s+credit)?\s*(?::|by\b)|\((?:AP|AFP|Reuters|Getty)[^)]*Photo"
 )
 
-# Articles whose layout is kept. Each takes some tens of kilobytes (a frozenset of terms per sentence),
-# so a thousand cover the articles a busy bot's questions keep returning to.
-LAYOUT_CACHE = 1024
+# Articles whose layout is kept: the articles a bot's questions keep returning to. One takes about
+# 40 KB for a 12-sentence article and 250 KB for a 100-sentence one (a frozenset of terms per
+# sentence, the term counts, the windows), so these take some 10-60 MB.
+LAYOUT_CACHE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +88,6 @@ def _quote_facts(text: str, window: Window) -> QuoteFacts:
     said = quote.strip()
     restated = bool(said) and after is not None and text.startswith(said, after.start())
     return QuoteFacts(prose, ends and prose > 1, restated, bool(_CAPTION.search(quote)))
-
-
-def _offsets(sizes: np.ndarray) -> np.ndarray:
-    """0 .. size - 1 for each size, end to end: ``[2, 1, 3]`` gives ``[0, 1, 0, 0, 1, 2]``."""
-    ends = np.cumsum(sizes)
-    return np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - sizes, sizes)
 
 
 @dataclass(frozen=True, eq=False)
@@ -144,17 +139,22 @@ class Layout:
         return found
 
     @cached_property
-    def _membership(self) -> np.ndarray:
-        """``[w, i]``: window ``w`` holds sentence ``i``; float32, for a fast product in ``held``."""
-        membership = np.zeros((len(self.firsts), len(self.spans)), dtype=np.float32)
-        rows = np.repeat(np.arange(len(self.firsts)), self.sizes)
-        membership[rows, np.repeat(self.firsts, self.sizes) + _offsets(self.sizes)] = 1.0
-        return membership
+    def _members(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """For k = 1, 2, ...: the windows with more than k sentences, and their (k+1)-th sentence."""
+        found = []
+        for k in range(1, int(self.sizes.max(initial=0))):
+            longer = np.flatnonzero(self.sizes > k)
+            found.append((longer, self.firsts[longer] + k))
+        return tuple(found)
 
     def held(self, facts: np.ndarray) -> np.ndarray:
         """Per window, whether any of its sentences holds each fact: ``facts`` has a row (or an
         element) per sentence, the result one per window."""
-        return self._membership @ facts.astype(np.float32) > 0
+        facts = np.asarray(facts, dtype=bool)
+        found = facts[self.firsts]  # a copy: fancy indexing
+        for windows, sentences in self._members:
+            found[windows] |= facts[sentences]
+        return found
 
     def present(self, terms: Sequence[str]) -> np.ndarray:
         """``[i, j]``: sentence ``i`` holds ``terms[j]``."""
