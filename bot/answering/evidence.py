@@ -318,9 +318,5 @@ class Reading:
         rows = self.present[window.first : window.first + window.size]
         return bool(rows.any()) or not self.query.terms
 
-    def is_headline(self, window: Window) -> bool:
-        """``Layout.headline``: the article's title repeated in its text."""
-        return bool(self.layout.headline[window.index])
-
     def in_retrieved_chunk(self, window: Window) -> bool:
         return any(c.start <= window.start and window.end <= c.end for c in self.retrieved)

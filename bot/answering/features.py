@@ -185,18 +185,6 @@ def article_ids(hit: Hit) -> set[str]:
     return {hit.article.id, *hit.copies} | {a.article_id for a in hit.article.alternates if a.article_id}
 
 
-def _window_max_mean(sims: np.ndarray, firsts: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per window (sentences ``firsts`` .. ``firsts + sizes - 1``), the best and the mean of its
-    sentences' ``sims``, summed in their own precision as ``ndarray.mean`` sums them."""
-    best, total = sims[firsts], sims[firsts].copy()
-    for k in range(1, int(sizes.max())):
-        inside = sizes > k
-        following = sims[firsts[inside] + k]
-        best[inside] = np.maximum(best[inside], following)
-        total[inside] += following
-    return best, total / sizes.astype(total.dtype)
-
-
 def window_features(reading: Reading) -> np.ndarray:
     """One row per window of ``reading`` (``QUOTE`` columns: the ``WINDOW`` ones, then the context
     ones), in ``reading.windows`` order."""
@@ -216,21 +204,19 @@ def window_features(reading: Reading) -> np.ndarray:
     names = names.reshape(len(reading.spans), len(named))
     numbers = np.array([[t in terms for t in query.numbers] for terms in reading.sentence_terms], dtype=bool)
     numbers = numbers.reshape(len(reading.spans), len(query.numbers))
-    firsts = np.array([w.first for w in windows])
-    sizes = np.array([w.size for w in windows])
-    rows[:, col["dense_max"]], rows[:, col["dense_mean"]] = _window_max_mean(sims, firsts, sizes)
-    rows[:, col["context_max"]], rows[:, col["context_mean"]] = _window_max_mean(
-        reading.context_similarity, firsts, sizes
-    )
-    rows[:, col["answer_type"]] = reading.layout.held(typed)
-    rows[:, col["focus"]] = reading.layout.held(focus)
+    layout = reading.layout
+    firsts, sizes = layout.firsts, layout.sizes
+    rows[:, col["dense_max"]], rows[:, col["dense_mean"]] = layout.max_mean(sims)
+    rows[:, col["context_max"]], rows[:, col["context_mean"]] = layout.max_mean(reading.context_similarity)
+    rows[:, col["answer_type"]] = layout.held(typed)
+    rows[:, col["focus"]] = layout.held(focus)
     if named:
-        rows[:, col["names"]] = reading.layout.held(names).mean(axis=1)
+        rows[:, col["names"]] = layout.held(names).mean(axis=1)
     if query.numbers:
-        rows[:, col["numbers"]] = reading.layout.held(numbers).mean(axis=1)
+        rows[:, col["numbers"]] = layout.held(numbers).mean(axis=1)
     rows[:, col["size"]] = sizes
-    rows[:, col["chars"]] = [(w.end - w.start) / 600 for w in windows]
-    rows[:, col["headline"]] = [w.size == 1 and reading.is_headline(w) for w in windows]
+    rows[:, col["chars"]] = (layout.ends - layout.starts) / 600
+    rows[:, col["headline"]] = layout.headline
     rows[:, col["position"]] = firsts / max(len(reading.spans), 1)
     rows[:, col["retrieved"]] = [reading.in_retrieved_chunk(w) for w in windows]
     coverage = reading.window_coverage

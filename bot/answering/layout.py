@@ -156,6 +156,16 @@ class Layout:
             found[windows] |= facts[sentences]
         return found
 
+    def max_mean(self, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per window, the best and the mean of its sentences' ``values`` (one per sentence), summed in
+        their own precision as ``ndarray.mean`` sums them."""
+        best, total = values[self.firsts], values[self.firsts].copy()
+        for windows, sentences in self._members:
+            following = values[sentences]
+            best[windows] = np.maximum(best[windows], following)
+            total[windows] += following
+        return best, total / self.sizes.astype(total.dtype)
+
     def present(self, terms: Sequence[str]) -> np.ndarray:
         """``[i, j]``: sentence ``i`` holds ``terms[j]``."""
         present = [[t in holds for t in terms] for holds in self.sentence_terms]

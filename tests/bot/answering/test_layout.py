@@ -63,6 +63,15 @@ def test_held_is_whether_any_sentence_of_a_window_holds_a_fact() -> None:
     assert layout.held(facts[:, 0]).tolist() == [row[0] for row in brute]
 
 
+def test_max_mean_is_the_best_and_the_mean_of_a_window_s_sentences() -> None:
+    layout = layout_of(make_article("a", TEXT))
+    values = np.random.default_rng(1).random(len(layout.spans)).astype(np.float32)
+    best, mean = layout.max_mean(values)
+    pieces = [values[w.first : w.first + w.size] for w in layout.windows]
+    assert best.tolist() == [float(p.max()) for p in pieces]
+    assert np.allclose(mean, [p.mean() for p in pieces], rtol=1e-6)
+
+
 def test_what_each_window_is_as_a_quote() -> None:
     layout = layout_of(make_article("a", TEXT, title="Export Controls"))
     single = {TEXT[w.start : w.end]: w for w in layout.windows if w.size == 1}
