@@ -18,6 +18,7 @@ from bot.service.phrasing import STYLES, as_asked
 
 if TYPE_CHECKING:
     from bot.answering.answerer import Answerer
+    from bot.service.evaluation import Outcome
     from bot.service.labelled import LabelledQuestion
     from bot.service.settings import Settings
     from index.evaluate import Report
@@ -52,6 +53,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument(
         "--asked", choices=STYLES, default="as-written",
         help="how every question is typed: as written, lower case, a name misspelt, or framed like chat",
+    )  # fmt: skip
+    evaluate.add_argument(
+        "--outcomes", type=Path, metavar="FILE.jsonl", help="also write each question's outcome here (JSON lines)"
+    )
+    evaluate.add_argument(
+        "--against", type=Path, metavar="FILE.jsonl",
+        help="compare with the outcomes an earlier run wrote: questions better and worse, and a sign test",
     )  # fmt: skip
     evaluate.set_defaults(func=cmd_eval)
 
@@ -98,12 +106,13 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         "lexical_abstainer.json, passage.json, confidence.json, lexical_confidence.json"
     )
     outcomes = cross_validated(answerer, tune, per_fold, {q.id: q for q in questions})
-    print(evaluation.format_table(f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story", outcomes))
+    title = f"tune ({len(tune)} questions), {training.FOLDS}-fold CV by story"
+    print(evaluation.format_table(title, evaluation.by_kind(outcomes)))
     return 0
 
 
-def cross_validated(answerer: Answerer, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> dict:
-    """Figures on tune, each question answered (as ``answerer`` would) by models fitted without its story."""
+def cross_validated(answerer: Answerer, tune: list[LabelledQuestion], per_fold: list, by_id: dict) -> list[Outcome]:
+    """Outcomes on tune, each question answered (as ``answerer`` would) by models fitted without its story."""
     from bot.service import evaluation, training
 
     fold = training.assign_folds(tune)
@@ -111,7 +120,7 @@ def cross_validated(answerer: Answerer, tune: list[LabelledQuestion], per_fold: 
     for k, models in enumerate(per_fold):
         held = [q for q in tune if fold[q.id] == k]
         outcomes += evaluation.run(answerer.with_models(models), held, by_id)
-    return evaluation.by_kind(outcomes)
+    return outcomes
 
 
 def _retrieval(index: Index, path: Path) -> Report | None:
@@ -129,11 +138,12 @@ def _retrieval(index: Index, path: Path) -> Report | None:
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from bot.answering.answerer import Answerer
-    from bot.service import evaluation, labelled, training
+    from bot.service import comparison, evaluation, labelled, training
     from bot.service.wiring import make_lexicon, open_index
     from index.errors import IndexStageError
 
     try:
+        earlier = comparison.read(args.against) if args.against is not None else None
         if args.questions is not None:  # a question file over the data dir's own index
             questions = labelled.load_file(args.questions)
             index = open_index(settings)
@@ -148,20 +158,27 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     by_id = {q.id: q for q in asked}
     answerer: Answerer = Answerer(index, lexicon=make_lexicon(settings))
     answerer.answer("warm up")  # load the models before timing
-    report: dict[str, dict] = {}
+    runs: dict[str, list[Outcome]] = {}
     retrieval = _retrieval(index, args.questions) if args.questions is not None and args.asked == "as-written" else None
     if args.questions is None and args.split in ("tune", "both"):
         tune = [q for q in questions if q.split == "tune"]
         _, per_fold = training.train(training.read_all(answerer, tune))
         tune_asked = [q for q in asked if q.split == "tune"]
-        report[f"tune (5-fold CV by story){how}"] = cross_validated(answerer, tune_asked, per_fold, by_id)
+        runs[f"tune (5-fold CV by story){how}"] = cross_validated(answerer, tune_asked, per_fold, by_id)
     if args.questions is not None or args.split in ("test", "both"):
         chosen = asked if args.questions is not None else [q for q in asked if q.split == "test"]
         title = str(args.questions) if args.questions is not None else "test (the shipped models)"
-        report[title + how] = evaluation.by_kind(evaluation.run(answerer, chosen, by_id))
+        runs[title + how] = evaluation.run(answerer, chosen, by_id)
+    kept = [r for name, outcomes in runs.items() for r in comparison.records(name, outcomes)]
+    if args.outcomes is not None:
+        comparison.write(args.outcomes, kept)
+    report = {name: evaluation.by_kind(outcomes) for name, outcomes in runs.items()}
+    compared = comparison.compare(earlier, kept) if earlier is not None else {}
     if args.json:
         answers = {name: {k: asdict(f) for k, f in table.items()} for name, table in report.items()}
-        print(json.dumps({"retrieval": retrieval.to_dict() if retrieval else None, "answers": answers}, indent=2))
+        against = {name: [asdict(row) for row in rows] for name, rows in compared.items()}
+        found = {"retrieval": retrieval.to_dict() if retrieval else None, "answers": answers}
+        print(json.dumps({**found, "against": against} if earlier is not None else found, indent=2))
         return 0
     if retrieval is not None:
         r, lat = retrieval.recall, retrieval.latency_ms
@@ -171,4 +188,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for name, table in report.items():
         print(evaluation.format_table(f"{name}, backend {index.embedder.backend}", table))
         print()
+    if earlier is not None:
+        for name, outcomes in runs.items():
+            missing = sum((name, o.question.id) not in earlier for o in outcomes)
+            if name in compared:
+                print(comparison.format_comparison(name, compared[name], missing))
+            else:
+                print(f"{name}: none of its questions are in {args.against}")
+            print()
     return 0

@@ -55,6 +55,38 @@ def test_eval_reports_metrics(built: Path, tmp_path: Path, capsys: pytest.Captur
     assert list(report["answers"]) == [f"{questions}, asked lower-case"] and report["retrieval"] is None
 
 
+def test_eval_keeps_outcomes_and_compares_a_later_run_with_them(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    questions = tmp_path / "q.jsonl"
+    rows = [
+        {"id": "q1", "question": "Which lithography machines need approval from The Hague?", "article_id": "a2"},
+        {"id": "q2", "question": "Who makes pancakes?", "article_id": None},
+    ]
+    questions.write_text("\n".join(json.dumps(r) for r in rows))
+    kept = tmp_path / "before.jsonl"
+    assert main(["eval", str(questions), "--outcomes", str(kept)]) == 0
+    before = [json.loads(line) for line in kept.read_text().splitlines()]
+    assert [(r["run"], r["id"]) for r in before] == [(str(questions), "q1"), (str(questions), "q2")]
+    assert before[0]["answerable"] and not before[1]["answerable"]
+    capsys.readouterr()
+    # The same run against itself: nothing changed.
+    assert main(["eval", str(questions), "--against", str(kept), "--json"]) == 0
+    [rows_now] = json.loads(capsys.readouterr().out)["against"].values()
+    assert rows_now and all(r["better"] == r["worse"] == 0 and r["p"] == 1.0 for r in rows_now)
+    # An earlier run in which q1 was not cited first: this one is better on it.
+    worse = dict(before[0], cited_first=not before[0]["cited_first"])
+    kept.write_text(json.dumps(worse) + "\n" + json.dumps(before[1]) + "\n")
+    assert main(["eval", str(questions), "--against", str(kept)]) == 0
+    out = capsys.readouterr().out
+    assert "against the earlier outcomes" in out
+    cited = next(line for line in out.splitlines() if line.startswith("| cited first |"))
+    assert cited.split("|")[5:7] == ([" 1 ", " 0 "] if before[0]["cited_first"] else [" 0 ", " 1 "])
+    kept.write_text("not json\n")
+    assert main(["eval", str(questions), "--against", str(kept)]) == 1
+    assert f"{kept}:1:" in capsys.readouterr().err
+
+
 def test_search_without_index_explains(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
