@@ -1,6 +1,6 @@
 """Precision and recall of follow matching on the labelled topics (eval/topics/topics.jsonl).
 
-    .venv/bin/python bench/topic_relevance.py [--data-dir DIR] [--fit] [--per-topic]
+    .venv/bin/python bench/topic_relevance.py [--data-dir DIR] [--fit] [--per-topic] [--tune-only]
 
 Every shared-corpus article is treated as newly arriving: would a follow of each topic alert on
 it (``TopicRelevance`` probability >= the floor)? A syndicated copy folded into another article
@@ -8,7 +8,8 @@ gets its article's decision (one post lists both). Borderline articles are not c
 
 Rows: tune (cross-validated: each topic scored by models fitted without its fold, at the shipped
 floor), tune (the shipped models, which saw every tune topic), test (the shipped models; never
-used to choose anything), and the gap test - tune (CV).
+used to choose anything), and the gap test - tune (CV). ``--tune-only`` leaves the test topics
+unscored, for runs that try something out: the test row is for a change that is final.
 
 ``--fit`` refits the seed and topic models and the floor on the tune topics only and writes them
 to ``bot/answering/models/topic_seed.json`` and ``topic.json`` (deterministic); without it the
@@ -56,7 +57,7 @@ def _row(name: str, f: MatchFigures) -> list[object]:
     return [name, f.topics, f.true_positives, f.false_positives, f.false_negatives, f.precision, f.recall, f.f1]
 
 
-def run(data_dir: Path | None, fit: bool, per_topic: bool) -> str:
+def run(data_dir: Path | None, fit: bool, per_topic: bool, tune_only: bool = False) -> str:
     data_dir, index = open_shared_index(data_dir)
     answerer = Answerer(index)
     shipped = None if fit else TopicModels.load()
@@ -74,7 +75,7 @@ def run(data_dir: Path | None, fit: bool, per_topic: bool) -> str:
     reads = read_topics(relevance, articles, ids, topics)
     seconds = time.perf_counter() - started
     tune = [r for r in reads if r.topic.split == "tune"]
-    test = [r for r in reads if r.topic.split == "test"]
+    test = [] if tune_only else [r for r in reads if r.topic.split == "test"]
 
     fitted = fit_topic_models(tune, ids, embedder=index.embedder.name)
     lines: list[str] = []
@@ -90,22 +91,14 @@ def run(data_dir: Path | None, fit: bool, per_topic: bool) -> str:
     figures = {
         "tune (CV)": figures_at(tune, ids, fitted.held_out, floor),
         "tune (fitted on it)": figures_at(tune, ids, probabilities(models, tune, ids), floor),
-        "test": figures_at(test, ids, probabilities(models, test, ids), floor),
     }
+    if test:
+        figures["test"] = figures_at(test, ids, probabilities(models, test, ids), floor)
     rows = [_row(name, f) for name, f in figures.items()]
-    cv, tested = figures["tune (CV)"], figures["test"]
-    rows.append(
-        [
-            "gap test - tune (CV)",
-            "",
-            "",
-            "",
-            "",
-            tested.precision - cv.precision,
-            tested.recall - cv.recall,
-            tested.f1 - cv.f1,
-        ]
-    )
+    if test:
+        cv, tested = figures["tune (CV)"], figures["test"]
+        gaps = (tested.precision - cv.precision, tested.recall - cv.recall, tested.f1 - cv.f1)
+        rows.append(["gap test - tune (CV)", "", "", "", "", *gaps])
     lines.append(
         f"floor {floor:.4f}; {len(ids)} articles as new arrivals x {len(topics)} topics; "
         f"reading took {seconds:.1f} s ({1000 * seconds / len(topics) / len(articles):.2f} ms per pair)"
@@ -140,8 +133,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, help="an index of the shared corpus to reuse (built if absent)")
     parser.add_argument("--fit", action="store_true", help="refit the models and the floor on the tune topics")
     parser.add_argument("--per-topic", action="store_true", help="also a row per topic")
+    parser.add_argument("--tune-only", action="store_true", help="leave the test topics unscored (trying things out)")
     args = parser.parse_args()
-    print(run(args.data_dir, args.fit, args.per_topic))
+    print(run(args.data_dir, args.fit, args.per_topic, args.tune_only))
 
 
 if __name__ == "__main__":
