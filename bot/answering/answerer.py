@@ -421,18 +421,21 @@ class Answerer:
         if not _asks_latest(evidence.query) or not order:
             return order, False
         hits = evidence.result.hits
+        lead = hits[order[0]].article.published  # an undated lead may well be the newest: nothing is newer
+        # Only the lead and what was published after it can decide: the rest are not judged (a
+        # judgement reads the article against the subject: about 0.5 ms each on 2 cores).
+        later = [i for i in order[1:] if lead is not None and (hits[i].article.published or date.min) > lead]
+        asked = [order[0], *later]
         try:
             relevance = self.relevance  # built on first use: its topic models load then
             if relevance is None:
                 return order, False
-            scored = relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in order])
+            scored = relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in asked])
         except Exception:  # the ranker's order still answers: a failed judgement must not fail the answer
             log.exception("could not judge which candidates are about the subject; keeping the ranker's order")
             return order, False
-        judged = dict(zip(order, scored))
-        about = [i for i in order if judged[i] >= relevance.floor]
-        lead = hits[order[0]].article.published  # an undated lead may well be the newest: nothing is newer
-        newer = [i for i in about if lead is not None and (hits[i].article.published or date.min) > lead]
+        about = {i for i, p in zip(asked, scored) if p >= relevance.floor}
+        newer = [i for i in later if i in about]
         if not newer:
             return order, order[0] in about
         newest = max(newer, key=lambda i: hits[i].article.published or date.min)  # ties: the ranker's first

@@ -338,16 +338,19 @@ def test_more_without_an_answer_before_it_is_no_question() -> None:
 
 
 class FakeJudge:
-    """A topic relevance with set probabilities per article (0 for the rest), recording the topics asked."""
+    """A topic relevance with set probabilities per article (0 for the rest), recording the topics
+    asked and the articles judged."""
 
     floor = 0.5
 
     def __init__(self, about: dict[str, float]) -> None:
         self.about = about
         self.topics: list[str] = []
+        self.judged: list[list[str]] = []
 
     def scores(self, topic: str, articles) -> list[float]:
         self.topics.append(topic)
+        self.judged.append([a.id for a in articles])
         return [self.about.get(a.id, 0.0) for a in articles]
 
 
@@ -360,6 +363,8 @@ def test_the_latest_news_on_a_subject_is_led_by_the_newest_article_about_it() ->
     latest = bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China")
     assert latest.citations[0].article.id == "h200-approval"  # 2026-01-10, and about the subject
     assert "latest" not in judge.topics[-1] and "H200 fee" in judge.topics[-1]
+    # Only the lead and what was published after it are judged: nothing older could lead.
+    assert judge.judged[-1] == ["h200-fee", "h200-approval"]
     # A newer article that is not about the subject does not lead.
     bot, _ = answerer(relevance=FakeJudge({"h200-fee": 0.9, "h200-approval": 0.2}))
     assert bot.answer("latest on the H200 fee Washington takes on Nvidia sales to China").citations[0].article.id == (
