@@ -221,7 +221,7 @@ class Index:
 
         mark = time.perf_counter()
         qvec = self.embedder.embed([topic]) if vector is None else np.asarray(vector, np.float32).reshape(1, -1)
-        result.query_vector = qvec[0]
+        result.query_vector, result.embedded = qvec[0], topic
         timings["embed"] = _ms(mark)
         mark = time.perf_counter()
         mask = None

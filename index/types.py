@@ -39,3 +39,4 @@ class SearchResult:
     recency: str | None = None  # the recency phrase understood in the question, if any
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None  # the embedded question (its topic), unit-norm
+    embedded: str | None = None  # the text ``query_vector`` embeds: the question's topic (``timeparse.topic_of``)

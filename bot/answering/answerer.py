@@ -108,7 +108,9 @@ class TopicJudge(Protocol):
     @property
     def floor(self) -> float: ...
 
-    def scores(self, topic: str, articles: Sequence[Article]) -> list[float]: ...
+    def scores(
+        self, topic: str, articles: Sequence[Article], *, known: tuple[str, np.ndarray] | None = None
+    ) -> list[float]: ...
 
 
 class AnswerWriter(Protocol):
@@ -430,7 +432,11 @@ class Answerer:
             relevance = self.relevance  # built on first use: its topic models load then
             if relevance is None:
                 return order, False
-            scored = relevance.scores(topic_of(evidence.query.text, intent), [hits[i].article for i in asked])
+            embedded, vector = evidence.result.embedded, evidence.result.query_vector  # the question's topic
+            known = (embedded, vector) if embedded is not None and vector is not None else None
+            scored = relevance.scores(
+                topic_of(evidence.query.text, intent), [hits[i].article for i in asked], known=known
+            )
         except Exception:  # the ranker's order still answers: a failed judgement must not fail the answer
             log.exception("could not judge which candidates are about the subject; keeping the ranker's order")
             return order, False

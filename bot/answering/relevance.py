@@ -54,6 +54,7 @@ from index.types import SearchResult
 REFERENCE_HITS = 20  # the articles hybrid search ranks highest for a topic set its reference level
 TOPIC_CACHE = 1024  # topics whose vector and reference are kept (for the current index generation)
 ARTICLE_CACHE = 4096  # articles whose stored sentence vectors are kept (a batch is scored for every topic)
+Embedded = tuple[str, np.ndarray]  # a text and this index's embedding of it
 
 
 class Relevance(Protocol):
@@ -199,11 +200,16 @@ class TopicRelevance:
             found.append(signals(reading, weights, matrix, self._term_vector(reading, weights)))
         return found
 
-    def reference(self, topic: str, vector: np.ndarray | None = None) -> tuple[Query, tuple[Signals, ...]]:
+    def reference(
+        self, topic: str, vector: np.ndarray | None = None, known: Embedded | None = None
+    ) -> tuple[Query, tuple[Signals, ...]]:
         """The topic parsed with its vector, and the signals of the articles the search ranks highest
         for it (one search; not kept: ``topic`` keeps it, scored by the seed model). ``vector``: the
-        topic's embedding when it was computed beforehand."""
+        topic's embedding when it was computed beforehand; ``known``: a text this index's embedder
+        embedded and its vector, used when the search would embed that same text."""
         topic = self._spelt(topic)
+        if vector is None and known is not None and known[0] == topic_of(topic, parse_time(topic, self._today())):
+            vector = known[1]
         result = self._index.search(topic, k=REFERENCE_HITS, vector=vector)
         query = Query.parse(topic, self._weights(), today=self._today(), vector=result.query_vector)
         return query, tuple(self.read(query, [hit.article for hit in result.hits]))
@@ -229,15 +235,16 @@ class TopicRelevance:
         for topic, vector in zip(todo, vectors):
             self.topic(topic, vector)
 
-    def topic(self, topic: str, vector: np.ndarray | None = None) -> Topic:
-        """The parsed topic and its seed-scored reference (kept for the index generation)."""
+    def topic(self, topic: str, vector: np.ndarray | None = None, known: Embedded | None = None) -> Topic:
+        """The parsed topic and its seed-scored reference (kept for the index generation); ``vector``
+        and ``known`` as for ``reference``."""
         key = self._key(topic)
         with self._lock:
             self._current()
             found = self._topics.get(key)
         if found is not None:
             return found
-        query, members = self.reference(topic, vector)
+        query, members = self.reference(topic, vector, known)
         seeds = self.models.seed.probabilities(seed_features(members, Reference(members)))
         found = Topic(query, Reference(members, tuple(float(p) for p in seeds)))
         with self._lock:
@@ -246,12 +253,14 @@ class TopicRelevance:
                 self._topics.popitem(last=False)
         return found
 
-    def features(self, topic: str, articles: Sequence[Article]) -> np.ndarray:
+    def features(self, topic: str, articles: Sequence[Article], known: Embedded | None = None) -> np.ndarray:
         """Each article's ``TOPIC`` features for ``topic`` (one row per article)."""
-        parsed = self.topic(topic)
+        parsed = self.topic(topic, known=known)
         return topic_features(self.read(parsed.query, articles), parsed.reference)
 
-    def scores(self, topic: str, articles: Sequence[Article]) -> list[float]:
+    def scores(self, topic: str, articles: Sequence[Article], *, known: Embedded | None = None) -> list[float]:
+        """``known``: a text this index's embedder embedded and its vector (a question's search),
+        saving the topic's own embedding when its reference search would embed the same text."""
         if not topic.strip() or not articles:
             return [0.0] * len(articles)
-        return [float(p) for p in self.models.topic.probabilities(self.features(topic, articles))]
+        return [float(p) for p in self.models.topic.probabilities(self.features(topic, articles, known))]

@@ -82,6 +82,9 @@ def test_latest_boosts_newer_articles(index: Index) -> None:
     recent = index.search("latest Japan subsidies chip fab", k=2, today=TODAY)
     assert recent.recency == "latest"
     assert recent.hits[0].article.published >= plain.hits[0].article.published
+    # The question's vector embeds its topic, without the time words: the result says which text.
+    assert recent.embedded == plain.embedded == "Japan subsidies chip fab"
+    assert np.array_equal(recent.query_vector, index.embedder.embed(["Japan subsidies chip fab"])[0])
 
 
 def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_dir: Path, store: MemoryStore) -> None:

@@ -348,7 +348,7 @@ class FakeJudge:
         self.topics: list[str] = []
         self.judged: list[list[str]] = []
 
-    def scores(self, topic: str, articles) -> list[float]:
+    def scores(self, topic: str, articles, *, known=None) -> list[float]:
         self.topics.append(topic)
         self.judged.append([a.id for a in articles])
         return [self.about.get(a.id, 0.0) for a in articles]
@@ -384,7 +384,7 @@ def test_the_latest_news_on_a_subject_is_answered_when_the_lead_is_about_it() ->
 
 
 class BrokenJudge(FakeJudge):
-    def scores(self, topic: str, articles) -> list[float]:
+    def scores(self, topic: str, articles, *, known=None) -> list[float]:
         raise RuntimeError("topic model failed to load")
 
 

@@ -36,9 +36,15 @@ class CountingIndex(FakeIndex):
         super().__init__(articles)
         self.vector_loads: list[list[str]] = []
 
+        self.vectors_given: list[np.ndarray | None] = []
+
     def sentence_vectors(self, article_ids: list[str]):
         self.vector_loads.append(list(article_ids))
         return super().sentence_vectors(article_ids)
+
+    def search(self, query: str, **kwargs):
+        self.vectors_given.append(kwargs.get("vector"))
+        return super().search(query, **kwargs)
 
 
 def judge(articles: list[Article], version: list[str] | None = None) -> tuple[TopicRelevance, CountingIndex]:
@@ -66,6 +72,17 @@ def test_an_empty_topic_or_no_articles_scores_nothing_and_searches_nothing() -> 
     assert relevance.scores("  ", small_corpus()) == [0.0] * 5
     assert relevance.scores("Rapidus", []) == []
     assert index.queries == []
+
+
+def test_a_known_embedding_of_the_topic_spares_embedding_it_again() -> None:
+    articles, topic = small_corpus(), "Nvidia H200 exports to China"  # no time words: its search embeds it whole
+    relevance, index = judge(articles)
+    scored = relevance.scores(topic, articles)
+    vector = index.embedder.embed([topic])[0]
+    for known, given in (((topic, vector), vector), (("Nvidia H200 exports", vector), None)):
+        relevance, index = judge(articles)
+        assert relevance.scores(topic, articles, known=known) == scored
+        assert len(index.vectors_given) == 1 and index.vectors_given[0] is given  # None: embedded by the search
 
 
 def test_signals_are_the_readings_coverage_names_and_sentence_similarity() -> None:
