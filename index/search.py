@@ -205,9 +205,12 @@ class Index:
         sources: list[str] | None = None,
         today: date | None = None,
         vector: np.ndarray | None = None,
+        known: tuple[str, np.ndarray] | None = None,
     ) -> SearchResult:
         """``vector``: the embedding of the query's topic (``timeparse.topic_of``) made beforehand with
-        this index's embedder, e.g. one batch for many queries; embedded here when None."""
+        this index's embedder, e.g. one batch for many queries; embedded here when None. ``known``: a
+        text this index's embedder embedded and its vector (another search's ``embedded`` and
+        ``query_vector``), used when the query's topic is that same text."""
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -219,6 +222,8 @@ class Index:
         n = max(self.tuning.candidates, 10 * k)
         topic = topic_of(query, intent)
 
+        if vector is None and known is not None and known[0] == topic:
+            vector = known[1]
         mark = time.perf_counter()
         qvec = self.embedder.embed([topic]) if vector is None else np.asarray(vector, np.float32).reshape(1, -1)
         result.query_vector, result.embedded = qvec[0], topic

@@ -77,7 +77,9 @@ class TopicIndex(Protocol):
     @property
     def embedder(self) -> TopicEmbedder: ...
 
-    def search(self, query: str, *, k: int = 5, vector: np.ndarray | None = None) -> SearchResult: ...
+    def search(
+        self, query: str, *, k: int = 5, vector: np.ndarray | None = None, known: Embedded | None = None
+    ) -> SearchResult: ...
 
     def sentence_vectors(self, article_ids: list[str]) -> dict[str, SentenceVectors]: ...
 
@@ -206,11 +208,9 @@ class TopicRelevance:
         """The topic parsed with its vector, and the signals of the articles the search ranks highest
         for it (one search; not kept: ``topic`` keeps it, scored by the seed model). ``vector``: the
         topic's embedding when it was computed beforehand; ``known``: a text this index's embedder
-        embedded and its vector, used when the search would embed that same text."""
+        embedded and its vector, which the search uses when it would embed that same text."""
         topic = self._spelt(topic)
-        if vector is None and known is not None and known[0] == topic_of(topic, parse_time(topic, self._today())):
-            vector = known[1]
-        result = self._index.search(topic, k=REFERENCE_HITS, vector=vector)
+        result = self._index.search(topic, k=REFERENCE_HITS, vector=vector, known=known)
         query = Query.parse(topic, self._weights(), today=self._today(), vector=result.query_vector)
         return query, tuple(self.read(query, [hit.article for hit in result.hits]))
 

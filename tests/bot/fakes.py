@@ -82,8 +82,11 @@ class FakeIndex:
         sources: list[str] | None = None,
         today: date | None = None,
         vector: np.ndarray | None = None,
+        known: tuple[str, np.ndarray] | None = None,
     ) -> SearchResult:
         self.queries.append(query)
+        if vector is None and known is not None and known[0] == query:  # this fake embeds the whole query
+            vector = known[1]
         vector = self.embedder.embed([query])[0] if vector is None else vector
         wanted = set(content_terms(query))
         hits: list[Hit] = []
@@ -105,4 +108,6 @@ class FakeIndex:
                     Hit(article=article, chunk=best, score=float(scored[0][0]), chunks=others, dense_score=dense)
                 )
         hits.sort(key=lambda h: -h.score)
-        return SearchResult(query=query, hits=hits[:k], since=since, until=until, sources=sources, query_vector=vector)
+        return SearchResult(
+            query=query, hits=hits[:k], since=since, until=until, sources=sources, query_vector=vector, embedded=query
+        )

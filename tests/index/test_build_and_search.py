@@ -85,6 +85,11 @@ def test_latest_boosts_newer_articles(index: Index) -> None:
     # The question's vector embeds its topic, without the time words: the result says which text.
     assert recent.embedded == plain.embedded == "Japan subsidies chip fab"
     assert np.array_equal(recent.query_vector, index.embedder.embed(["Japan subsidies chip fab"])[0])
+    # Another search's embedding of the same topic is used, not made again; of another text, not.
+    given = np.roll(recent.query_vector, 1)  # any vector: the search takes it as the topic's
+    reused = index.search("Japan subsidies chip fab", known=(recent.embedded, given))
+    embedded = index.search("Japan subsidies chip fab", known=("Japan", given))
+    assert np.array_equal(reused.query_vector, given) and np.array_equal(embedded.query_vector, plain.query_vector)
 
 
 def test_incremental_update_embeds_only_new_chunks_and_leaves_no_orphans(data_dir: Path, store: MemoryStore) -> None:

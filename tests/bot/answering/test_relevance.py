@@ -36,15 +36,16 @@ class CountingIndex(FakeIndex):
         super().__init__(articles)
         self.vector_loads: list[list[str]] = []
 
-        self.vectors_given: list[np.ndarray | None] = []
+        self.vectors_used: list[np.ndarray | None] = []
 
     def sentence_vectors(self, article_ids: list[str]):
         self.vector_loads.append(list(article_ids))
         return super().sentence_vectors(article_ids)
 
     def search(self, query: str, **kwargs):
-        self.vectors_given.append(kwargs.get("vector"))
-        return super().search(query, **kwargs)
+        result = super().search(query, **kwargs)
+        self.vectors_used.append(result.query_vector)
+        return result
 
 
 def judge(articles: list[Article], version: list[str] | None = None) -> tuple[TopicRelevance, CountingIndex]:
@@ -79,10 +80,10 @@ def test_a_known_embedding_of_the_topic_spares_embedding_it_again() -> None:
     relevance, index = judge(articles)
     scored = relevance.scores(topic, articles)
     vector = index.embedder.embed([topic])[0]
-    for known, given in (((topic, vector), vector), (("Nvidia H200 exports", vector), None)):
+    for known, reused in (((topic, vector), True), (("Nvidia H200 exports", vector), False)):
         relevance, index = judge(articles)
         assert relevance.scores(topic, articles, known=known) == scored
-        assert len(index.vectors_given) == 1 and index.vectors_given[0] is given  # None: embedded by the search
+        assert len(index.vectors_used) == 1 and (index.vectors_used[0] is vector) == reused  # else embedded again
 
 
 def test_signals_are_the_readings_coverage_names_and_sentence_similarity() -> None:
