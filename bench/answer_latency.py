@@ -6,20 +6,23 @@ Every labelled question (eval/questions) is answered in-process, after a warm-up
 the table gives p50/p95 of the search alone (``Index.search``) and of the whole answer
 (``Answerer.answer``: search, reading the candidates, the three models, composing), and their
 ratio. What an article's text is, question aside (``bot.answering.layout``), is kept between
-questions; the last row answers each question once with none kept, as for articles no question
-has found yet. Timings are noisy on a shared 2-core machine: compare the ratios, and rerun when
-loaded.
+questions; the "no layout kept" row answers each question once with none kept, as for articles no
+question has found yet. The last row asks after the latest news on each labelled topic
+(eval/topics) in three phrasings, each once: such a question also judges which candidates are about
+its subject, and the first time a subject is asked that includes finding its reference articles.
+Timings are noisy on a shared 2-core machine: compare the ratios, and rerun when loaded.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from common import OUT, build_shared_index, fresh_data_dir, table
+from common import OUT, REPO, build_shared_index, fresh_data_dir, table
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -55,6 +58,11 @@ def run(repeats: int = 3) -> str:
         started = time.perf_counter()
         answerer.answer(question)
         fresh.append((time.perf_counter() - started) * 1000)
+    latest = []
+    for question in latest_questions():
+        started = time.perf_counter()
+        answerer.answer(question)
+        latest.append((time.perf_counter() - started) * 1000)
     rows = [
         ("search (k=15)", percentile(search, 0.5), percentile(search, 0.95), 1.0),
         (
@@ -69,11 +77,25 @@ def run(repeats: int = 3) -> str:
             percentile(fresh, 0.95),
             percentile(fresh, 0.5) / percentile(search, 0.5),
         ),
+        (
+            f"the latest on a topic, each asked once ({len(latest)})",
+            percentile(latest, 0.5),
+            percentile(latest, 0.95),
+            percentile(latest, 0.5) / percentile(search, 0.5),
+        ),
     ]
     load = "load average {:.2f} {:.2f} {:.2f}".format(*os.getloadavg())
     return f"{len(questions)} questions x {repeats}; {load}\n\n" + table(
         ["", "p50 ms", "p95 ms", "p50 / search p50"], rows
     )
+
+
+def latest_questions() -> list[str]:
+    """ "The latest on TOPIC" for every labelled topic, in three phrasings (each its own subject)."""
+    with (REPO / "eval" / "topics" / "topics.jsonl").open(encoding="utf-8") as handle:
+        topics = [json.loads(line)["topic"] for line in handle if line.strip()]
+    forms = ("what's the latest on {}", "latest news about {}?", "most recent {} news")
+    return [form.format(topic) for form in forms for topic in topics]
 
 
 if __name__ == "__main__":
