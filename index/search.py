@@ -45,7 +45,7 @@ from .keyword import keyword_search
 from .postings import Postings, tokenize
 from .sentences import SentenceVectors
 from .timeparse import parse_time, topic_of
-from .types import Hit, SearchResult
+from .types import Embedded, Hit, SearchResult
 from .vectors import VectorStore
 
 log = logging.getLogger(__name__)
@@ -205,12 +205,12 @@ class Index:
         sources: list[str] | None = None,
         today: date | None = None,
         vector: np.ndarray | None = None,
-        known: tuple[str, np.ndarray] | None = None,
+        known: Embedded | None = None,
     ) -> SearchResult:
         """``vector``: the embedding of the query's topic (``timeparse.topic_of``) made beforehand with
         this index's embedder, e.g. one batch for many queries; embedded here when None. ``known``: a
-        text this index's embedder embedded and its vector (another search's ``embedded`` and
-        ``query_vector``), used when the query's topic is that same text."""
+        text this index's embedder embedded and its vector (another search's
+        ``SearchResult.embedding``), used when the query's topic is that same text."""
         loaded = self._loaded  # one consistent generation for the whole search
         timings: dict[str, float] = {}
         started = time.perf_counter()

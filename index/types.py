@@ -9,6 +9,8 @@ import numpy as np
 
 from corpus.types import Article, Chunk
 
+Embedded = tuple[str, np.ndarray]  # a text and an embedder's vector of it
+
 
 @dataclass
 class Hit:
@@ -40,3 +42,10 @@ class SearchResult:
     timings_ms: dict[str, float] = field(default_factory=dict)
     query_vector: np.ndarray | None = None  # the embedded question (its topic), unit-norm
     embedded: str | None = None  # the text ``query_vector`` embeds: the question's topic (``timeparse.topic_of``)
+
+    @property
+    def embedding(self) -> Embedded | None:
+        """The question's topic and its vector, for another search of the same words (``Index.search(known=)``)."""
+        if self.embedded is None or self.query_vector is None:
+            return None
+        return self.embedded, self.query_vector

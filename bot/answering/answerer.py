@@ -70,7 +70,7 @@ from bot.answering.types import Answer
 from corpus.text.words import tokens
 from corpus.types import Article
 from index.timeparse import topic_of
-from index.types import SearchResult
+from index.types import Embedded, SearchResult
 
 if TYPE_CHECKING:
     from bot.answering.followup import Conversation
@@ -108,9 +108,7 @@ class TopicJudge(Protocol):
     @property
     def floor(self) -> float: ...
 
-    def scores(
-        self, topic: str, articles: Sequence[Article], *, known: tuple[str, np.ndarray] | None = None
-    ) -> list[float]: ...
+    def scores(self, topic: str, articles: Sequence[Article], *, known: Embedded | None = None) -> list[float]: ...
 
 
 class AnswerWriter(Protocol):
@@ -432,10 +430,10 @@ class Answerer:
             relevance = self.relevance  # built on first use: its topic models load then
             if relevance is None:
                 return order, False
-            embedded, vector = evidence.result.embedded, evidence.result.query_vector  # the question's topic
-            known = (embedded, vector) if embedded is not None and vector is not None else None
             scored = relevance.scores(
-                topic_of(evidence.query.text, intent), [hits[i].article for i in asked], known=known
+                topic_of(evidence.query.text, intent),
+                [hits[i].article for i in asked],
+                known=evidence.result.embedding,  # its topic's vector spares embedding the same words again
             )
         except Exception:  # the ranker's order still answers: a failed judgement must not fail the answer
             log.exception("could not judge which candidates are about the subject; keeping the ranker's order")

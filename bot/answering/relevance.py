@@ -49,12 +49,11 @@ from bot.answering.topic_features import (
 from corpus.types import Article
 from index.sentences import SentenceVectors
 from index.timeparse import parse_time, topic_of
-from index.types import SearchResult
+from index.types import Embedded, SearchResult
 
 REFERENCE_HITS = 20  # the articles hybrid search ranks highest for a topic set its reference level
 TOPIC_CACHE = 1024  # topics whose vector and reference are kept (for the current index generation)
 ARTICLE_CACHE = 4096  # articles whose stored sentence vectors are kept (a batch is scored for every topic)
-Embedded = tuple[str, np.ndarray]  # a text and this index's embedding of it
 
 
 class Relevance(Protocol):

@@ -12,7 +12,7 @@ from corpus.text.words import content_terms, tokens
 from corpus.types import Alternate, Article, Chunk
 from index.embedders.hashing import HashEmbedder
 from index.sentences import SentenceVectors, in_context
-from index.types import Hit, SearchResult
+from index.types import Embedded, Hit, SearchResult
 
 
 def make_article(
@@ -82,7 +82,7 @@ class FakeIndex:
         sources: list[str] | None = None,
         today: date | None = None,
         vector: np.ndarray | None = None,
-        known: tuple[str, np.ndarray] | None = None,
+        known: Embedded | None = None,
     ) -> SearchResult:
         self.queries.append(query)
         if vector is None and known is not None and known[0] == query:  # this fake embeds the whole query
