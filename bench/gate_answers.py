@@ -197,7 +197,7 @@ def run(split: str) -> str:
     behaviour: dict[str, Counter[str]] = {}
     for b in built:
         answerer = Answerer(b.index)
-        answerer.answer("warm up")  # load the models before timing
+        answerer.warm()  # load the models before timing
         outcomes[b.name] = evaluation.run(answerer, chosen, by_id)
         behaviour[b.name] = off_topic_behaviour(answerer, off_questions, off)
     gated, forced = (evaluation.by_kind(outcomes[b.name]) for b in built)

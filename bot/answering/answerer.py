@@ -55,6 +55,7 @@ from bot.answering.framing import asks_for_more, names_its_subject, says_nothing
 from bot.answering.layout import Window
 from bot.answering.lexicon import Lexicon
 from bot.answering.model import LinearModel, Models
+from bot.answering.places import country_names
 from bot.answering.quotes import choose_quotes
 from bot.answering.spelling import correct_names
 from bot.answering.terms import TermWeights
@@ -282,6 +283,13 @@ class Answerer:
                 self._weights = TermWeights.from_articles(self._index.articles())
                 log.debug("term weights over %d articles", self._weights.documents)
             return self._weights
+
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for: the term weights, the learned
+        models and the embedder's session (one question answered), and the country names
+        (``places``, read when a question first names a country: some 30 ms)."""
+        self.answer("export controls on chips")
+        country_names("China")
 
     def refresh(self) -> None:
         """Recompute the term weights over the index's articles now, then swap them in (call after

@@ -157,7 +157,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     how = "" if args.asked == "as-written" else f", asked {args.asked}"
     by_id = {q.id: q for q in asked}
     answerer: Answerer = Answerer(index, lexicon=make_lexicon(settings))
-    answerer.answer("warm up")  # load the models before timing
+    answerer.warm()  # load the models before timing
     runs: dict[str, list[Outcome]] = {}
     retrieval = _retrieval(index, args.questions) if args.questions is not None and args.asked == "as-written" else None
     if args.questions is None and args.split in ("tune", "both"):

@@ -122,7 +122,7 @@ async def operations(bot: ChipBot, index: Index, settings: Settings) -> AsyncIte
 async def _serve(settings: Settings, index: Index, token: str) -> None:
     services = make_services(settings, index)
     started = time.perf_counter()
-    await services.workers.run(services.answerer.answer, "export controls on chips")  # load term weights once
+    await services.workers.run(services.answerer.warm)
     log.info("answerer warmed up in %.0f ms", (time.perf_counter() - started) * 1000)
     plan = await plan_shards(settings, lambda: recommended_shards(token))
     log.info("gateway: %s", plan.describe())

@@ -30,6 +30,9 @@ class AnswerService(Protocol):
         conversation: Any = None,
     ) -> Answer: ...
 
+    def warm(self) -> None:
+        """Load what the first question would otherwise wait for."""
+
 
 class Search(Protocol):
     def search(

@@ -449,3 +449,14 @@ def test_the_latest_news_is_led_by_recency_not_by_the_passage_model() -> None:
     assert leads[0] == leads[1]
     detail = bot.read("chips export China Nvidia Japan rules")  # the same words, no "latest": the passage model leads
     assert with_passage.examine(detail).candidates[0].article.id != without.examine(detail).candidates[0].article.id
+
+
+def test_warming_up_loads_what_the_first_question_would_wait_for() -> None:
+    from bot.answering import places
+
+    bot, index = answerer()
+    places._index.cache_clear()
+    bot.warm()
+    assert places._index.cache_info().currsize == 1  # the country names, read once
+    assert index.queries  # one question was searched: the embedder's session is loaded
+    assert bot.weights.documents == len(small_corpus())
