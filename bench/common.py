@@ -58,3 +58,17 @@ def build_shared_index(data_dir: Path, backend: str = "auto"):
         ingest([str(SHARED / "chip_trade_news.jsonl")], store)
         update_index(data_dir, store, embedder)
     return embedder
+
+
+def open_shared_index(data_dir: Path | None, default: Path):
+    """(folder, ``Index``) of the shared corpus: the index in ``data_dir`` when there is one, else
+    built afresh there (or in ``default``)."""
+    from index.embed import make_embedder
+    from index.search import Index
+
+    if data_dir is None or not (data_dir / "index" / "CURRENT").is_file():
+        data_dir = fresh_data_dir(data_dir or default)
+        embedder = build_shared_index(data_dir)
+    else:
+        embedder = make_embedder(MODEL, "auto", cache_dir=data_dir / "models")
+    return data_dir, Index.open(data_dir, embedder)

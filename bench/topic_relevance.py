@@ -23,7 +23,7 @@ import json
 import time
 from pathlib import Path
 
-from common import OUT, REPO, SHARED, build_shared_index, fresh_data_dir, table
+from common import OUT, REPO, SHARED, open_shared_index, table
 
 from bot.answering.answerer import Answerer
 from bot.answering.model import MODELS
@@ -32,20 +32,6 @@ from bot.answering.topic_eval import MatchFigures, load_topics
 from bot.service.topic_training import figures_at, fit_topic_models, probabilities, read_topics
 
 TOPICS = REPO / "eval" / "topics" / "topics.jsonl"
-
-
-def open_shared_index(data_dir: Path | None):
-    from common import MODEL
-
-    from index.embed import make_embedder
-    from index.search import Index
-
-    if data_dir is None or not (data_dir / "index" / "CURRENT").is_file():
-        data_dir = fresh_data_dir(data_dir or OUT / "topic-relevance")
-        embedder = build_shared_index(data_dir)
-    else:
-        embedder = make_embedder(MODEL, "auto", cache_dir=data_dir / "models")
-    return data_dir, Index.open(data_dir, embedder)
 
 
 def corpus_ids() -> list[str]:
@@ -58,7 +44,7 @@ def _row(name: str, f: MatchFigures) -> list[object]:
 
 
 def run(data_dir: Path | None, fit: bool, per_topic: bool, tune_only: bool = False) -> str:
-    data_dir, index = open_shared_index(data_dir)
+    data_dir, index = open_shared_index(data_dir, OUT / "topic-relevance")
     answerer = Answerer(index)
     shipped = None if fit else TopicModels.load()
     # Reading needs no model: the features do not depend on one (the seeds are applied later).
