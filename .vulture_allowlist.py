@@ -72,4 +72,5 @@ _.new_articles
 _.baseline
 _.sent_posts
 _.near_miss  # LabelledQuestion.near_miss, read by tests and reports
+_.FRESH  # bot.service.labelled.FRESH, the fresh held-out set, read by tests and bench/baselines.py
 _.misses  # index.evaluate.Report.misses, written to JSON

@@ -25,8 +25,6 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from common import OUT, SHARED, open_shared_index, table
 
-FRESH = Path(__file__).resolve().parents[1] / "eval" / "questions" / "fresh.jsonl"
-
 
 class WholeArticleBM25:
     """bm25s over title + text of every shared-corpus article: the id of the best one for a query."""
@@ -58,7 +56,7 @@ def run(sets: list[str], data_dir: Path | None) -> str:
     answerer = Answerer(index)
     answerer.warm()
     bm25 = WholeArticleBM25()
-    chosen = {"tune": [], "test": [], "fresh": labelled.load(FRESH)}
+    chosen = {"tune": [], "test": [], "fresh": labelled.load(labelled.FRESH)}
     for q in labelled.load():
         chosen[q.split].append(q)
     rows = []

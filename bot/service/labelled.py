@@ -16,6 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 QUESTIONS = REPO / "eval" / "questions" / "questions.jsonl"
+FRESH = QUESTIONS.with_name("fresh.jsonl")  # the second held-out set, written later by other writers
 KINDS = ("fact", "paraphrased", "dated", "unanswerable", "followup")
 
 

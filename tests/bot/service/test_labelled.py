@@ -46,7 +46,7 @@ def test_evidence_is_found_again_in_text_whose_spacing_differs() -> None:
 
 
 def test_the_fresh_set_is_held_out_on_test_stories_only(shared_corpus: Path) -> None:
-    fresh = labelled.load(labelled.QUESTIONS.with_name("fresh.jsonl"), corpus=shared_corpus)
+    fresh = labelled.load(labelled.FRESH, corpus=shared_corpus)
     with labelled.QUESTIONS.with_name("stories.jsonl").open(encoding="utf-8") as fh:
         split = {article: row["split"] for row in map(json.loads, fh) for article in row["articles"]}
     assert len(fresh) >= 60 and {q.split for q in fresh} == {"fresh"}
