@@ -35,8 +35,7 @@ class CountingIndex(FakeIndex):
     def __init__(self, articles: list[Article]) -> None:
         super().__init__(articles)
         self.vector_loads: list[list[str]] = []
-
-        self.vectors_used: list[np.ndarray | None] = []
+        self.vectors_used: list[np.ndarray | None] = []  # the query vector each search used
 
     def sentence_vectors(self, article_ids: list[str]):
         self.vector_loads.append(list(article_ids))
